@@ -1,0 +1,5 @@
+#ifndef TRANSFORMER_Quant_OPS_TD
+#define TRANSFORMER_Quant_OPS_TD
+include "Transformer/IR/TransformerBase.td"
+include "Transformer/IR/TransformerAttrs.td"
+#endif

@@ -1,0 +1,32 @@
+//===- InitAll.cpp - register the compiler's dialects and passes ---------===//
+//
+// Registers the transformer dialect plus the upstream dialects and passes the
+// pipelines rely on. Later stages (lowering, targets) add theirs here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/InitAll.h"
+
+#include "Transformer/IR/TransformerDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+void mlir::llm::registerAllDialects(DialectRegistry &registry) {
+  registry.insert<transformer::TransformerDialect, arith::ArithDialect,
+                  func::FuncDialect, linalg::LinalgDialect, math::MathDialect,
+                  memref::MemRefDialect, scf::SCFDialect,
+                  tensor::TensorDialect>();
+}
+
+void mlir::llm::registerAllPasses() {
+  // Generic upstream transforms: canonicalize, cse, inline, symbol-dce, ...
+  mlir::registerTransformsPasses();
+}
