@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -29,4 +30,7 @@ void mlir::llm::registerAllDialects(DialectRegistry &registry) {
 void mlir::llm::registerAllPasses() {
   // Generic upstream transforms: canonicalize, cse, inline, symbol-dce, ...
   mlir::registerTransformsPasses();
+  // Replaces tensor.dim of op results by the ops' reified result shapes
+  // (ReifyRankedShapedTypeOpInterface), e.g. of the transformer shape ops.
+  mlir::memref::registerResolveRankedShapeTypeResultDimsPass();
 }
