@@ -4,26 +4,174 @@
 // --pass-pipeline, -split-input-file, -verify-diagnostics, ...) over our
 // dialects and passes and only the upstream ones our pipelines use.
 //
+// FILE may also be an ONNX model: `.onnx` (binary protobuf) or `.onnxtxt`
+// (protobuf text format). It is imported first (lib/Import/ONNX), in its own
+// context whose diagnostics refer to the model file, so `-verify-diagnostics`
+// checks `# expected-error @+1 {{...}}` comments of an .onnxtxt against the
+// importer's errors, and `-split-input-file` splits an .onnxtxt at `# -----`.
+// The imported module is then handed to MlirOptMain as a bytecode buffer
+// (locations and weight blobs included), so everything after the import is
+// exactly mlir-opt.
+//
+// `--llm-summary` prints a summary of the module (inputs/outputs, op counts,
+// parameters) to stderr after the pass pipeline.
+//
 //===----------------------------------------------------------------------===//
 
+#include "llm/Import/ONNXImporter.h"
 #include "llm/InitAll.h"
 
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/ToolUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <utility>
 
 #ifndef LLM_VERSION
 #define LLM_VERSION "unknown"
 #endif
 
+using namespace mlir;
+
+static llvm::cl::opt<bool>
+    printSummary("llm-summary",
+                 llvm::cl::desc("Print a summary of the module (inputs, "
+                                "outputs, op counts, parameters) to stderr "
+                                "after the pass pipeline"),
+                 llvm::cl::init(false));
+
+static llvm::cl::opt<int64_t> onnxInlineLimit(
+    "onnx-inline-limit",
+    llvm::cl::desc("ONNX import: constants with at most this many elements "
+                   "become dense<...>, larger ones dense_resource<...>"),
+    llvm::cl::init(16));
+
+namespace {
+/// Prints llm::printModelSummary to stderr; appended to the pipeline by
+/// --llm-summary (a tool option, not a registered pass).
+struct SummaryPass
+    : public PassWrapper<SummaryPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(SummaryPass)
+  StringRef getArgument() const override { return "llm-summary"; }
+  StringRef getDescription() const override {
+    return "Print a summary of the module to stderr";
+  }
+  void runOnOperation() override {
+    llm::printModelSummary(getOperation(), llvm::errs());
+    markAllAnalysesPreserved();
+  }
+};
+} // namespace
+
+/// Imports one ONNX buffer (a whole file, or a chunk of a split .onnxtxt)
+/// and runs the mlir-opt processing on the result.
+static LogicalResult processONNX(std::unique_ptr<llvm::MemoryBuffer> buffer,
+                                 llvm::raw_ostream &os,
+                                 DialectRegistry &registry,
+                                 const MlirOptMainConfig &config) {
+  MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+  llm::ONNXImportOptions options;
+  options.inlineElementsLimit = onnxInlineLimit;
+  llvm::MemoryBufferRef ref = buffer->getMemBufferRef();
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+
+  OwningOpRef<ModuleOp> module;
+  if (config.shouldVerifyDiagnostics()) {
+    SourceMgrDiagnosticVerifierHandler handler(sourceMgr, &context,
+                                               config.verifyDiagnosticsLevel());
+    module = llm::importONNX(ref, &context, options);
+    if (failed(handler.verify()))
+      return failure();
+    if (!module)
+      return success(); // the expected import errors were produced
+  } else {
+    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    module = llm::importONNX(ref, &context, options);
+    if (!module)
+      return failure();
+  }
+
+  std::string bytecode;
+  llvm::raw_string_ostream bytecodeStream(bytecode);
+  if (failed(writeBytecodeToFile(*module, bytecodeStream))) {
+    llvm::errs() << ref.getBufferIdentifier()
+                 << ": cannot serialize the imported module\n";
+    return failure();
+  }
+  module = nullptr;
+  auto mlirBuffer = llvm::MemoryBuffer::getMemBuffer(
+      bytecode, ref.getBufferIdentifier(), /*RequiresNullTerminator=*/false);
+  MlirOptMainConfig chunkConfig = config;
+  chunkConfig.splitInputFile("");
+  return MlirOptMain(os, std::move(mlirBuffer), registry, chunkConfig);
+}
+
 int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
   llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &os) {
     os << "LLM compiler (llm-opt) version " << LLM_VERSION << "\n";
   });
-  mlir::DialectRegistry registry;
-  mlir::llm::registerAllDialects(registry);
-  mlir::llm::registerAllPasses();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "LLM compiler optimizer driver\n", registry));
+  DialectRegistry registry;
+  llm::registerAllDialects(registry);
+  llm::registerONNXImporterDialects(registry);
+  llm::registerAllPasses();
+
+  auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
+      argc, argv, "LLM compiler optimizer driver\n", registry);
+  MlirOptMainConfig config = MlirOptMainConfig::createFromCLOptions();
+  if (printSummary) {
+    MlirOptMainConfig base = config;
+    config.setPassPipelineSetupFn([base](PassManager &pm) -> LogicalResult {
+      if (failed(base.setupPassPipeline(pm)))
+        return failure();
+      pm.addPass(std::make_unique<SummaryPass>());
+      return success();
+    });
+  }
+
+  std::string errorMessage;
+  auto input = openInputFile(inputFilename, &errorMessage);
+  if (!input) {
+    llvm::errs() << errorMessage << "\n";
+    return EXIT_FAILURE;
+  }
+  auto output = openOutputFile(outputFilename, &errorMessage);
+  if (!output) {
+    llvm::errs() << errorMessage << "\n";
+    return EXIT_FAILURE;
+  }
+
+  LogicalResult result = failure();
+  if (!llm::isONNXFileName(inputFilename)) {
+    result = MlirOptMain(output->os(), std::move(input), registry, config);
+  } else if (!config.inputSplitMarker().empty() &&
+             llvm::sys::path::extension(inputFilename) == ".onnxtxt") {
+    // Text models split at `# -----` (a protobuf text-format comment).
+    result = splitAndProcessBuffer(
+        std::move(input),
+        [&](std::unique_ptr<llvm::MemoryBuffer> chunk, llvm::raw_ostream &os) {
+          return processONNX(std::move(chunk), os, registry, config);
+        },
+        output->os(), "# -----", std::as_const(config).outputSplitMarker());
+  } else {
+    result = processONNX(std::move(input), output->os(), registry, config);
+  }
+  if (failed(result))
+    return EXIT_FAILURE;
+  output->keep();
+  return EXIT_SUCCESS;
 }

@@ -1,0 +1,498 @@
+//===- MathOps.cpp - ONNX elementwise ops, reductions, constants -----------===//
+//
+// Converters for ONNX's constants (Constant, Identity, Dropout in inference),
+// elementwise unary and binary ops (numpy broadcasting), comparisons, Where,
+// Cast and the reductions ReduceSum/ReduceMean/ReduceMax, into the math op
+// group of the transformer dialect.
+//
+// Integer ops on shape values (rank-0/1 tensors known at import time, see
+// ImporterImpl.h) are evaluated symbolically instead of emitting ops:
+// `Div(Shape(x)[1], 2)` stays a SymInt (a constant, or `arith.divsi` of a
+// `tensor.dim`), so the Reshape that consumes it gets a static or index-valued
+// shape.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "Transformer/IR/TransformerOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::llm;
+using namespace mlir::llm::onnx_import;
+namespace tf = mlir::llm::transformer;
+
+//===----------------------------------------------------------------------===//
+// Symbolic integer evaluation
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Elementwise function on symbolic integers; nullopt when it cannot be
+/// evaluated at import time (the tensor path is taken instead).
+using SymIntFn = std::optional<SymInt> (*)(NodeImporter &, const SymInt &,
+                                           const SymInt &);
+} // namespace
+
+/// Evaluates a binary elementwise op on two known integer inputs (rank 0 or
+/// 1, numpy broadcasting), defining the output as symbolic integers with
+/// element type `resultElement` (the inputs' when null). Returns false when
+/// the inputs are not both known or `fn` declines.
+static bool foldIntBinary(NodeImporter &n, SymIntFn fn,
+                          Type resultElement = {}) {
+  const SymInts *a = n.inputInts(0), *b = n.inputInts(1);
+  if (!a || !b)
+    return false;
+  RankedTensorType ta = n.inputType(0), tb = n.inputType(1);
+  size_t len = a->size() == b->size() ? a->size()
+               : a->size() == 1       ? b->size()
+               : b->size() == 1       ? a->size()
+                                      : 0;
+  if (len == 0 && !(a->empty() && b->empty()))
+    return false;
+  SymInts out;
+  for (size_t i = 0; i < len; ++i) {
+    std::optional<SymInt> r =
+        fn(n, (*a)[a->size() == 1 ? 0 : i], (*b)[b->size() == 1 ? 0 : i]);
+    if (!r)
+      return false;
+    out.push_back(*r);
+  }
+  int64_t rank = std::max(ta.getRank(), tb.getRank());
+  auto type = RankedTensorType::get(
+      rank == 0 ? ArrayRef<int64_t>() : ArrayRef<int64_t>{int64_t(len)},
+      resultElement ? resultElement : ta.getElementType());
+  n.setOutputInts(0, std::move(out), type);
+  return true;
+}
+
+static std::optional<SymInt> symAdd(NodeImporter &n, const SymInt &a,
+                                    const SymInt &b) {
+  return n.add(a, b);
+}
+static std::optional<SymInt> symSub(NodeImporter &n, const SymInt &a,
+                                    const SymInt &b) {
+  return n.sub(a, b);
+}
+static std::optional<SymInt> symMul(NodeImporter &n, const SymInt &a,
+                                    const SymInt &b) {
+  return n.mul(a, b);
+}
+static std::optional<SymInt> symDiv(NodeImporter &n, const SymInt &a,
+                                    const SymInt &b) {
+  if (b.isConstant() && b.constant == 0)
+    return std::nullopt;
+  return n.div(a, b);
+}
+static std::optional<SymInt> symMax(NodeImporter &n, const SymInt &a,
+                                    const SymInt &b) {
+  return n.max(a, b);
+}
+static std::optional<SymInt> symMin(NodeImporter &n, const SymInt &a,
+                                    const SymInt &b) {
+  return n.min(a, b);
+}
+
+/// Comparisons fold when both sides are constants, or for the same dynamic
+/// value on both sides.
+template <int Pred>
+static std::optional<SymInt> symCompare(NodeImporter &, const SymInt &a,
+                                        const SymInt &b) {
+  if (!a.isConstant() || !b.isConstant()) {
+    if (a.dynamic && a.dynamic == b.dynamic)
+      return SymInt::of(Pred == 0 || Pred == 3 || Pred == 4);
+    return std::nullopt;
+  }
+  bool r = false;
+  switch (Pred) {
+  case 0: r = a.constant == b.constant; break;
+  case 1: r = a.constant < b.constant; break;
+  case 2: r = a.constant > b.constant; break;
+  case 3: r = a.constant <= b.constant; break;
+  case 4: r = a.constant >= b.constant; break;
+  }
+  return SymInt::of(r ? 1 : 0);
+}
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+static std::string checkConstant(const pb::NodeProto &node, int64_t) {
+  if (node.attribute_size() != 1)
+    return "Constant must have exactly one value attribute";
+  const std::string &name = node.attribute(0).name();
+  if (name == "sparse_value" || name == "value_string" ||
+      name == "value_strings")
+    return "Constant attribute '" + name + "' is unsupported";
+  return "";
+}
+
+static LogicalResult convertConstant(NodeImporter &n) {
+  const pb::AttributeProto &a = n.node.attribute(0);
+  MLIRContext *ctx = n.getContext();
+  Builder b(ctx);
+  ValueInfo &info = n.graph.define(n.node.output(0));
+  info.loc = n.loc;
+  if (a.name() == "value") {
+    pb::TensorProto &t = *n.node.mutable_attribute(0)->mutable_t();
+    FailureOr<RankedTensorType> type =
+        tensorTypeOf(t, ctx, [&]() { return n.emitError(); });
+    if (failed(type))
+      return failure();
+    info.type = *type;
+    info.pendingTensor = &t;
+    if (type->getRank() <= 1 && type->getElementType().isSignlessInteger())
+      if (auto ints = readIntegers(t, 64)) {
+        SymInts s;
+        for (int64_t v : *ints)
+          s.push_back(SymInt::of(v));
+        info.ints = std::move(s);
+      }
+    return success();
+  }
+  if (a.name() == "value_float" || a.name() == "value_floats") {
+    SmallVector<float> values;
+    if (a.name() == "value_float")
+      values.push_back(a.f());
+    else
+      values.assign(a.floats().begin(), a.floats().end());
+    SmallVector<int64_t> shape;
+    if (a.name() == "value_floats")
+      shape.push_back(values.size());
+    info.type = RankedTensorType::get(shape, b.getF32Type());
+    info.pendingAttr = DenseElementsAttr::get(info.type, ArrayRef(values));
+    return success();
+  }
+  // value_int / value_ints.
+  SmallVector<int64_t> values;
+  if (a.name() == "value_int")
+    values.push_back(a.i());
+  else
+    values.assign(a.ints().begin(), a.ints().end());
+  SmallVector<int64_t> shape;
+  if (a.name() == "value_ints")
+    shape.push_back(values.size());
+  info.type = RankedTensorType::get(shape, b.getI64Type());
+  info.pendingAttr = DenseElementsAttr::get(info.type, ArrayRef(values));
+  if (values.size() <= 64) {
+    SymInts s;
+    for (int64_t v : values)
+      s.push_back(SymInt::of(v));
+    info.ints = std::move(s);
+  }
+  return success();
+}
+
+/// Identity and inference-mode Dropout: the output is the input.
+static LogicalResult convertIdentity(NodeImporter &n) {
+  if (const SymInts *ints = n.inputInts(0)) {
+    n.setOutputInts(0, *ints, n.inputType(0));
+    return success();
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  n.setOutput(0, *x);
+  return success();
+}
+
+static std::string checkDropout(const pb::NodeProto &node, int64_t) {
+  if (node.output_size() > 1 && !node.output(1).empty())
+    return "Dropout's mask output is unsupported (inference only)";
+  return "";
+}
+
+static LogicalResult convertDropout(NodeImporter &n) {
+  // training_mode (input 2) must be absent or false.
+  if (const SymInts *mode = n.inputInts(2))
+    if (!mode->empty() && (!(*mode)[0].isConstant() || (*mode)[0].constant))
+      return n.emitError() << "training mode is unsupported (inference only)";
+  if (n.hasInput(2) && !n.inputInts(2))
+    return n.emitError()
+           << "training_mode must be a constant false (inference only)";
+  return convertIdentity(n);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+template <typename OpTy>
+static LogicalResult convertUnary(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  n.setOutput(0, OpTy::create(n.builder, n.loc, x->getType(), *x));
+  return success();
+}
+
+/// Emits a binary transformer op with broadcasting.
+template <typename OpTy>
+static FailureOr<Value> emitBinary(NodeImporter &n, Value a, Value b) {
+  auto op = createInferred<OpTy>(n.builder, n.loc, 1, a, b);
+  if (failed(op))
+    return failure();
+  return op->getResult();
+}
+
+template <typename OpTy, SymIntFn Fold = nullptr>
+static LogicalResult convertBinary(NodeImporter &n) {
+  if constexpr (Fold != nullptr)
+    if (foldIntBinary(n, Fold))
+      return success();
+  FailureOr<Value> a = n.input(0), b = n.input(1);
+  if (failed(a) || failed(b))
+    return failure();
+  Type ea = cast<RankedTensorType>(a->getType()).getElementType();
+  Type eb = cast<RankedTensorType>(b->getType()).getElementType();
+  if (ea != eb)
+    return n.emitError() << "expects inputs of one element type, got " << ea
+                         << " and " << eb;
+  FailureOr<Value> r = emitBinary<OpTy>(n, *a, *b);
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// Max/Min take one or more inputs.
+template <typename OpTy, SymIntFn Fold>
+static LogicalResult convertVariadic(NodeImporter &n) {
+  if (n.numInputs() == 2 && foldIntBinary(n, Fold))
+    return success();
+  FailureOr<Value> acc = n.input(0);
+  if (failed(acc))
+    return failure();
+  for (int i = 1; i < n.numInputs(); ++i) {
+    FailureOr<Value> next = n.input(i);
+    if (failed(next))
+      return failure();
+    acc = emitBinary<OpTy>(n, *acc, *next);
+    if (failed(acc))
+      return failure();
+  }
+  n.setOutput(0, *acc);
+  return success();
+}
+
+/// A transformer.cast of `v` to `elementType` (same shape).
+static Value castTo(NodeImporter &n, Value v, Type elementType) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getElementType() == elementType)
+    return v;
+  return tf::CastOp::create(n.builder, n.loc, type.clone(elementType), v);
+}
+
+static LogicalResult convertPow(NodeImporter &n) {
+  FailureOr<Value> a = n.input(0), b = n.input(1);
+  if (failed(a) || failed(b))
+    return failure();
+  Type ea = cast<RankedTensorType>(a->getType()).getElementType();
+  if (!isa<FloatType>(ea))
+    return n.emitError() << "expects a floating-point base, got " << ea;
+  // ONNX allows an exponent of another type: convert it to the base's.
+  FailureOr<Value> r = emitBinary<tf::PowOp>(n, *a, castTo(n, *b, ea));
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+template <tf::ComparePredicate Pred, SymIntFn Fold>
+static LogicalResult convertCompare(NodeImporter &n) {
+  if (foldIntBinary(n, Fold, IntegerType::get(n.getContext(), 1)))
+    return success();
+  FailureOr<Value> a = n.input(0), b = n.input(1);
+  if (failed(a) || failed(b))
+    return failure();
+  auto op = createInferred<tf::CompareOp>(n.builder, n.loc, 1, Pred, *a, *b);
+  if (failed(op))
+    return failure();
+  n.setOutput(0, op->getResult());
+  return success();
+}
+
+static LogicalResult convertWhere(NodeImporter &n) {
+  // Folded when the condition is known and both branches are known integers.
+  const SymInts *c = n.inputInts(0), *x = n.inputInts(1), *y = n.inputInts(2);
+  if (c && x && y &&
+      llvm::all_of(*c, [](const SymInt &s) { return s.isConstant(); })) {
+    size_t len = std::max({c->size(), x->size(), y->size()});
+    auto pick = [&](const SymInts &v, size_t i) -> const SymInt * {
+      if (v.size() == len)
+        return &v[i];
+      return v.size() == 1 ? &v[0] : nullptr;
+    };
+    SymInts out;
+    for (size_t i = 0; i < len; ++i) {
+      const SymInt *ci = pick(*c, i), *xi = pick(*x, i), *yi = pick(*y, i);
+      if (!ci || !xi || !yi)
+        break;
+      out.push_back(ci->constant ? *xi : *yi);
+    }
+    if (out.size() == len) {
+      int64_t rank = std::max({n.inputType(0).getRank(),
+                               n.inputType(1).getRank(),
+                               n.inputType(2).getRank()});
+      n.setOutputInts(0, std::move(out),
+                      RankedTensorType::get(
+                          rank ? ArrayRef<int64_t>{int64_t(len)}
+                               : ArrayRef<int64_t>(),
+                          n.inputType(1).getElementType()));
+      return success();
+    }
+  }
+  FailureOr<Value> cond = n.input(0), a = n.input(1), b = n.input(2);
+  if (failed(cond) || failed(a) || failed(b))
+    return failure();
+  auto op = createInferred<tf::WhereOp>(n.builder, n.loc, 1, *cond, *a, *b);
+  if (failed(op))
+    return failure();
+  n.setOutput(0, op->getResult());
+  return success();
+}
+
+static std::string checkCast(const pb::NodeProto &node, int64_t) {
+  for (const pb::AttributeProto &a : node.attribute())
+    if (a.name() == "to") {
+      if (!isSupportedDataType(a.i()))
+        return "Cast to unsupported type " + dataTypeName(a.i());
+      return "";
+    }
+  return "Cast needs the 'to' attribute";
+}
+
+static LogicalResult convertCast(NodeImporter &n) {
+  Type to = convertDataType(n.getContext(), n.intAttr("to", 0));
+  if (const SymInts *ints = n.inputInts(0); ints && to.isSignlessInteger()) {
+    // Integer to integer on known values: truncate/extend the constants.
+    unsigned width = to.getIntOrFloatBitWidth();
+    SymInts out;
+    for (const SymInt &s : *ints) {
+      if (s.isConstant() && width < 64)
+        out.push_back(SymInt::of(
+            width == 1 ? int64_t(s.constant != 0)
+                       : llvm::SignExtend64(static_cast<uint64_t>(s.constant),
+                                            width)));
+      else
+        out.push_back(s);
+    }
+    n.setOutputInts(0, std::move(out), n.inputType(0).clone(to));
+    return success();
+  }
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  n.setOutput(0, castTo(n, *x, to));
+  return success();
+}
+
+static LogicalResult convertCastLike(NodeImporter &n) {
+  RankedTensorType target = n.inputType(1);
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  n.setOutput(0, castTo(n, *x, target.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+/// Reductions: `axesInputSince` is the opset from which axes are an input
+/// (13 for ReduceSum, 18 for the others) instead of an attribute.
+template <typename OpTy, int AxesInputSince>
+static LogicalResult convertReduce(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+  SmallVector<int64_t> axes;
+  if (n.opset >= AxesInputSince) {
+    if (n.hasInput(1)) {
+      FailureOr<SmallVector<int64_t>> given = n.constantInts(1, "axes");
+      if (failed(given))
+        return failure();
+      axes = *given;
+    }
+  } else if (auto attr = n.intsAttr("axes")) {
+    axes = *attr;
+  }
+  bool keepDims = n.intAttr("keepdims", 1) != 0;
+  if (axes.empty()) {
+    if (n.intAttr("noop_with_empty_axes", 0)) {
+      n.setOutput(0, *x);
+      return success();
+    }
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  auto op = createInferred<OpTy>(n.builder, n.loc, 1, *x,
+                                 n.builder.getDenseI64ArrayAttr(axes),
+                                 n.builder.getBoolAttr(keepDims));
+  if (failed(op))
+    return failure();
+  n.setOutput(0, op->getResult());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Registration
+//===----------------------------------------------------------------------===//
+
+void mlir::llm::onnx_import::addMathOps(OpTable &t) {
+  constexpr int64_t lo = 13, hi = 21;
+  t.add({"", "Constant", lo, hi, 0, 0, 1,
+         {"value", "value_float", "value_floats", "value_int", "value_ints",
+          "value_string", "value_strings", "sparse_value"},
+         convertConstant, checkConstant});
+  t.add({"", "Identity", lo, hi, 1, 1, 1, {}, convertIdentity});
+  t.add({"", "Dropout", lo, hi, 1, 3, 2, {"seed"}, convertDropout, checkDropout});
+
+  t.add({"", "Neg", lo, hi, 1, 1, 1, {}, convertUnary<tf::NegOp>});
+  t.add({"", "Abs", lo, hi, 1, 1, 1, {}, convertUnary<tf::AbsOp>});
+  t.add({"", "Exp", lo, hi, 1, 1, 1, {}, convertUnary<tf::ExpOp>});
+  t.add({"", "Log", lo, hi, 1, 1, 1, {}, convertUnary<tf::LogOp>});
+  t.add({"", "Sqrt", lo, hi, 1, 1, 1, {}, convertUnary<tf::SqrtOp>});
+  t.add({"", "Tanh", lo, hi, 1, 1, 1, {}, convertUnary<tf::TanhOp>});
+  t.add({"", "Erf", lo, hi, 1, 1, 1, {}, convertUnary<tf::ErfOp>});
+  t.add({"", "Sigmoid", lo, hi, 1, 1, 1, {}, convertUnary<tf::SigmoidOp>});
+  t.add({"", "Relu", lo, hi, 1, 1, 1, {}, convertUnary<tf::ReluOp>});
+  t.add({"", "Reciprocal", lo, hi, 1, 1, 1, {}, convertUnary<tf::ReciprocalOp>});
+  t.add({"", "Not", lo, hi, 1, 1, 1, {}, convertUnary<tf::NotOp>});
+
+  t.add({"", "Add", lo, hi, 2, 2, 1, {}, convertBinary<tf::AddOp, symAdd>});
+  t.add({"", "Sub", lo, hi, 2, 2, 1, {}, convertBinary<tf::SubOp, symSub>});
+  t.add({"", "Mul", lo, hi, 2, 2, 1, {}, convertBinary<tf::MulOp, symMul>});
+  t.add({"", "Div", lo, hi, 2, 2, 1, {}, convertBinary<tf::DivOp, symDiv>});
+  t.add({"", "Pow", lo, hi, 2, 2, 1, {}, convertPow});
+  t.add({"", "And", lo, hi, 2, 2, 1, {}, convertBinary<tf::AndOp>});
+  t.add({"", "Or", lo, hi, 2, 2, 1, {}, convertBinary<tf::OrOp>});
+  t.add({"", "Max", lo, hi, 1, -1, 1, {}, convertVariadic<tf::MaxOp, symMax>});
+  t.add({"", "Min", lo, hi, 1, -1, 1, {}, convertVariadic<tf::MinOp, symMin>});
+
+  t.add({"", "Equal", lo, hi, 2, 2, 1, {},
+         convertCompare<tf::ComparePredicate::EQ, symCompare<0>>});
+  t.add({"", "Less", lo, hi, 2, 2, 1, {},
+         convertCompare<tf::ComparePredicate::LT, symCompare<1>>});
+  t.add({"", "Greater", lo, hi, 2, 2, 1, {},
+         convertCompare<tf::ComparePredicate::GT, symCompare<2>>});
+  t.add({"", "LessOrEqual", lo, hi, 2, 2, 1, {},
+         convertCompare<tf::ComparePredicate::LE, symCompare<3>>});
+  t.add({"", "GreaterOrEqual", lo, hi, 2, 2, 1, {},
+         convertCompare<tf::ComparePredicate::GE, symCompare<4>>});
+  t.add({"", "Where", lo, hi, 3, 3, 1, {}, convertWhere});
+  t.add({"", "Cast", lo, hi, 1, 1, 1, {"to", "saturate"}, convertCast, checkCast});
+  t.add({"", "CastLike", 15, hi, 2, 2, 1, {"saturate"}, convertCastLike});
+
+  t.add({"", "ReduceSum", lo, hi, 1, 2, 1, {"keepdims", "noop_with_empty_axes"},
+         convertReduce<tf::ReduceSumOp, 13>});
+  // Before opset 18 the axes of ReduceMean/ReduceMax are an attribute.
+  t.add({"", "ReduceMean", lo, hi, 1, 2, 1, {"axes", "keepdims", "noop_with_empty_axes"},
+         convertReduce<tf::ReduceMeanOp, 18>});
+  t.add({"", "ReduceMax", lo, hi, 1, 2, 1, {"axes", "keepdims", "noop_with_empty_axes"},
+         convertReduce<tf::ReduceMaxOp, 18>});
+}
