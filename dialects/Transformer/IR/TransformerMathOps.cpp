@@ -37,14 +37,6 @@ LogicalResult ConstantOp::inferReturnTypes(
   return success();
 }
 
-LogicalResult ConstantOp::verify() {
-  auto type = dyn_cast<RankedTensorType>(getValue().getType());
-  if (!type || !type.hasStaticShape())
-    return emitOpError("value must have a statically shaped tensor type, got ")
-           << getValue().getType();
-  return success();
-}
-
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 //===----------------------------------------------------------------------===//

@@ -38,7 +38,6 @@ def Transformer_ConstantOp : Transformer_Op<"constant",
   let results = (outs Transformer_Tensor:$result);
   let assemblyFormat = "attr-dict $value";
   let hasFolder = 1;
-  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

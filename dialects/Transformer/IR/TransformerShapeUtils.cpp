@@ -48,6 +48,16 @@ broadcastTensorShapes(std::optional<Location> loc, StringRef opName,
   return result;
 }
 
+bool broadcastsTo(ArrayRef<int64_t> operand, ArrayRef<int64_t> target) {
+  if (operand.size() > target.size())
+    return false;
+  size_t offset = target.size() - operand.size();
+  for (auto [i, dim] : llvm::enumerate(operand))
+    if (dim != 1 && !dimsCompatible(dim, target[offset + i]))
+      return false;
+  return true;
+}
+
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
     return std::nullopt;

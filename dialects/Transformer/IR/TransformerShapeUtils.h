@@ -38,6 +38,16 @@ inline bool dimsCompatible(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
 }
 
+/// True when a tensor of shape `operand` broadcasts (numpy rules) to
+/// `target` without changing it: rank(operand) <= rank(target) and every
+/// right-aligned dim of `operand` is 1 or may equal the target's.
+bool broadcastsTo(ArrayRef<int64_t> operand, ArrayRef<int64_t> target);
+
+/// The more static of two compatible dims (a static one wins over dynamic).
+inline int64_t mergeDims(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) ? b : a;
+}
+
 /// Adds a dim sizes: dynamic when either is dynamic.
 inline int64_t addDims(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b)
