@@ -1,5 +1,120 @@
+// RUN: llm-opt %s -canonicalize -split-input-file | FileCheck %s
+
+// Folders and canonicalization patterns of the transformer dialect's ops.
+
+//===----------------------------------------------------------------------===//
+// math ops (TransformerMathOps.td)
+//===----------------------------------------------------------------------===//
+
+// Folds of the math ops: identities, constant arithmetic (the shape
+// computations exporters emit), neg(neg(x)) and identity casts.
+
+// CHECK-LABEL: func.func @identities
+// CHECK-SAME: (%[[X:.+]]: tensor<?x768xf32>)
+func.func @identities(%x: tensor<?x768xf32>) -> (tensor<?x768xf32>, tensor<?x768xf32>, tensor<?x768xf32>, tensor<?x768xf32>, tensor<?x768xf32>, tensor<?x768xf32>) {
+  %zero = transformer.constant dense<0.0> : tensor<f32>
+  %one = transformer.constant dense<1.0> : tensor<768xf32>
+  %0 = transformer.add %x, %zero : tensor<?x768xf32>, tensor<f32> -> tensor<?x768xf32>
+  %1 = transformer.add %zero, %x : tensor<f32>, tensor<?x768xf32> -> tensor<?x768xf32>
+  %2 = transformer.sub %x, %zero : tensor<?x768xf32>, tensor<f32> -> tensor<?x768xf32>
+  %3 = transformer.mul %one, %x : tensor<768xf32>, tensor<?x768xf32> -> tensor<?x768xf32>
+  %4 = transformer.div %x, %one : tensor<?x768xf32>, tensor<768xf32> -> tensor<?x768xf32>
+  %5 = transformer.cast %x : tensor<?x768xf32> to tensor<?x768xf32>
+  // CHECK-NOT: transformer.
+  // CHECK: return %[[X]], %[[X]], %[[X]], %[[X]], %[[X]], %[[X]]
+  return %0, %1, %2, %3, %4, %5 : tensor<?x768xf32>, tensor<?x768xf32>, tensor<?x768xf32>, tensor<?x768xf32>, tensor<?x768xf32>, tensor<?x768xf32>
+}
+
+// -----
+
+// x + 0 where the zero broadcasts x to a bigger shape is not an identity.
+// CHECK-LABEL: func.func @broadcasting_zero_stays
+func.func @broadcasting_zero_stays(%x: tensor<768xf32>) -> tensor<2x768xf32> {
+  %zero = transformer.constant dense<0.0> : tensor<2x768xf32>
+  // CHECK: transformer.add
+  %0 = transformer.add %x, %zero : tensor<768xf32>, tensor<2x768xf32> -> tensor<2x768xf32>
+  return %0 : tensor<2x768xf32>
+}
+
+// -----
+
+// The shape arithmetic of exported graphs: [batch, seq, 768] / [1, 1, 12].
+// CHECK-LABEL: func.func @shape_arithmetic
+func.func @shape_arithmetic() -> (tensor<3xi64>, tensor<3xi64>, tensor<3xi64>, tensor<3xi64>) {
+  %shape = transformer.constant dense<[2, 16, 768]> : tensor<3xi64>
+  %heads = transformer.constant dense<[1, 1, 12]> : tensor<3xi64>
+  %two = transformer.constant dense<2> : tensor<i64>
+  // CHECK-DAG: transformer.constant dense<[2, 16, 64]> : tensor<3xi64>
+  %0 = transformer.div %shape, %heads : tensor<3xi64>, tensor<3xi64> -> tensor<3xi64>
+  // CHECK-DAG: transformer.constant dense<[4, 32, 1536]> : tensor<3xi64>
+  %1 = transformer.mul %shape, %two : tensor<3xi64>, tensor<i64> -> tensor<3xi64>
+  // CHECK-DAG: transformer.constant dense<[3, 17, 780]> : tensor<3xi64>
+  %2 = transformer.add %shape, %heads : tensor<3xi64>, tensor<3xi64> -> tensor<3xi64>
+  // CHECK-DAG: transformer.constant dense<[0, 14, 766]> : tensor<3xi64>
+  %3 = transformer.sub %shape, %two : tensor<3xi64>, tensor<i64> -> tensor<3xi64>
+  // CHECK-NOT: transformer.div
+  // CHECK-NOT: transformer.mul
+  return %0, %1, %2, %3 : tensor<3xi64>, tensor<3xi64>, tensor<3xi64>, tensor<3xi64>
+}
+
+// -----
+
+// Integer division truncates toward zero; division by zero is left alone.
+// CHECK-LABEL: func.func @integer_division
+func.func @integer_division() -> (tensor<2xi32>, tensor<2xi32>) {
+  %a = transformer.constant dense<[-7, 7]> : tensor<2xi32>
+  %b = transformer.constant dense<[2, 2]> : tensor<2xi32>
+  %z = transformer.constant dense<[2, 0]> : tensor<2xi32>
+  // CHECK-DAG: transformer.constant dense<[-3, 3]> : tensor<2xi32>
+  %0 = transformer.div %a, %b : tensor<2xi32>, tensor<2xi32> -> tensor<2xi32>
+  // CHECK-DAG: transformer.div
+  %1 = transformer.div %a, %z : tensor<2xi32>, tensor<2xi32> -> tensor<2xi32>
+  return %0, %1 : tensor<2xi32>, tensor<2xi32>
+}
+
+// -----
+
+// Float constant folding: 1 / sqrt(64) as exporters write the attention scale.
+// CHECK-LABEL: func.func @float_constants
+func.func @float_constants() -> tensor<f32> {
+  %a = transformer.constant dense<1.0> : tensor<f32>
+  %b = transformer.constant dense<8.0> : tensor<f32>
+  // CHECK: transformer.constant dense<1.250000e-01> : tensor<f32>
+  %0 = transformer.div %a, %b : tensor<f32>, tensor<f32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @double_negation
+// CHECK-SAME: (%[[X:.+]]: tensor<4xf32>)
+func.func @double_negation(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<2xf32>) {
+  %0 = transformer.neg %x : tensor<4xf32>
+  %1 = transformer.neg %0 : tensor<4xf32>
+  %c = transformer.constant dense<[1.5, -2.0]> : tensor<2xf32>
+  // CHECK: %[[C:.+]] = transformer.constant dense<[-1.500000e+00, 2.000000e+00]> : tensor<2xf32>
+  %2 = transformer.neg %c : tensor<2xf32>
+  // CHECK: return %[[X]], %[[C]]
+  return %1, %2 : tensor<4xf32>, tensor<2xf32>
+}
+
+// -----
+
+// A real cast stays.
+// CHECK-LABEL: func.func @real_cast
+func.func @real_cast(%x: tensor<4xf32>) -> tensor<4xf16> {
+  // CHECK: transformer.cast
+  %0 = transformer.cast %x : tensor<4xf32> to tensor<4xf16>
+  return %0 : tensor<4xf16>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// shape ops (TransformerShapeOps.td)
+//===----------------------------------------------------------------------===//
+
 // Folders and canonicalization patterns of the shape ops.
-// RUN: llm-opt %s -canonicalize | FileCheck %s
 
 // CHECK-LABEL: func.func @reshape_identity
 // CHECK-SAME: ([[X:%.+]]: tensor<2x3xf32>, [[Y:%.+]]: tensor<?x4xf32>, [[N:%.+]]: index)
@@ -243,3 +358,83 @@ func.func @squeeze_unsqueeze_constant() -> (tensor<2xi64>, tensor<1x2xi64>) {
     }
   }
 #-}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// quant ops (TransformerQuantOps.td)
+//===----------------------------------------------------------------------===//
+
+// Constant all-zero zero points are dropped (an absent zero point means 0),
+// so the lowerings see the symmetric form; others stay.
+
+// CHECK-LABEL: func.func @quantize_zero_zero_point
+// CHECK-SAME: ([[X:%.+]]: tensor<?x8xf32>, [[S:%.+]]: tensor<8xf32>)
+func.func @quantize_zero_zero_point(%x: tensor<?x8xf32>, %s: tensor<8xf32>) -> tensor<?x8xi8> {
+  // CHECK-NOT: transformer.constant
+  // CHECK: [[Q:%.+]] = transformer.quantize [[X]], [[S]] : tensor<?x8xf32>, tensor<8xf32> -> tensor<?x8xi8>
+  // CHECK: return [[Q]]
+  %zp = transformer.constant dense<0> : tensor<8xi8>
+  %0 = transformer.quantize %x, %s zero_point(%zp : tensor<8xi8>) : tensor<?x8xf32>, tensor<8xf32> -> tensor<?x8xi8>
+  return %0 : tensor<?x8xi8>
+}
+
+// CHECK-LABEL: func.func @dequantize_zero_zero_point
+// CHECK-SAME: ([[Q:%.+]]: tensor<8x64xui4>, [[S:%.+]]: tensor<8x2xf16>)
+func.func @dequantize_zero_zero_point(%q: tensor<8x64xui4>, %s: tensor<8x2xf16>) -> tensor<8x64xf16> {
+  // CHECK-NOT: transformer.constant
+  // CHECK: [[D:%.+]] = transformer.dequantize [[Q]], [[S]] {block_size = 32 : i64} : tensor<8x64xui4>, tensor<8x2xf16> -> tensor<8x64xf16>
+  // CHECK: return [[D]]
+  %zp = transformer.constant dense<0> : tensor<8x2xui4>
+  %0 = transformer.dequantize %q, %s zero_point(%zp : tensor<8x2xui4>) {block_size = 32} : tensor<8x64xui4>, tensor<8x2xf16> -> tensor<8x64xf16>
+  return %0 : tensor<8x64xf16>
+}
+
+// A non-zero zero point (the MatMulNBits default 8 for ui4) stays.
+// CHECK-LABEL: func.func @dequantize_nonzero_zero_point
+// CHECK-SAME: ([[Q:%.+]]: tensor<8x64xui4>, [[S:%.+]]: tensor<8x2xf16>)
+func.func @dequantize_nonzero_zero_point(%q: tensor<8x64xui4>, %s: tensor<8x2xf16>) -> tensor<8x64xf16> {
+  // CHECK: [[ZP:%.+]] = transformer.constant dense<8> : tensor<8x2xui4>
+  // CHECK: transformer.dequantize [[Q]], [[S]] zero_point([[ZP]] : tensor<8x2xui4>) {block_size = 32 : i64}
+  %zp = transformer.constant dense<8> : tensor<8x2xui4>
+  %0 = transformer.dequantize %q, %s zero_point(%zp : tensor<8x2xui4>) {block_size = 32} : tensor<8x64xui4>, tensor<8x2xf16> -> tensor<8x64xf16>
+  return %0 : tensor<8x64xf16>
+}
+
+// A zero point that is zero only in some rows stays.
+// CHECK-LABEL: func.func @dequantize_mixed_zero_point
+// CHECK-SAME: ([[Q:%.+]]: tensor<2x4xi8>, [[S:%.+]]: tensor<2xf32>)
+func.func @dequantize_mixed_zero_point(%q: tensor<2x4xi8>, %s: tensor<2xf32>) -> tensor<2x4xf32> {
+  // CHECK: [[ZP:%.+]] = transformer.constant dense<[0, 3]> : tensor<2xi8>
+  // CHECK: transformer.dequantize [[Q]], [[S]] zero_point([[ZP]] : tensor<2xi8>) {axis = 0 : i64}
+  %zp = transformer.constant dense<[0, 3]> : tensor<2xi8>
+  %0 = transformer.dequantize %q, %s zero_point(%zp : tensor<2xi8>) {axis = 0} : tensor<2x4xi8>, tensor<2xf32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// Each zero point of an integer matmul is dropped on its own.
+// CHECK-LABEL: func.func @quantized_matmul_zero_points
+// CHECK-SAME: ([[A:%.+]]: tensor<?x768xui8>, [[B:%.+]]: tensor<768x64xi8>, [[AZ:%.+]]: tensor<?x1xui8>)
+func.func @quantized_matmul_zero_points(%a: tensor<?x768xui8>, %b: tensor<768x64xi8>, %az: tensor<?x1xui8>)
+    -> (tensor<?x64xi32>, tensor<?x64xi32>) {
+  // CHECK-NOT: transformer.constant
+  // CHECK: [[R0:%.+]] = transformer.quantized_matmul [[A]], [[B]] : tensor<?x768xui8>, tensor<768x64xi8> -> tensor<?x64xi32>
+  // CHECK: [[R1:%.+]] = transformer.quantized_matmul [[A]], [[B]] a_zero_point([[AZ]] : tensor<?x1xui8>) : tensor<?x768xui8>, tensor<768x64xi8> -> tensor<?x64xi32>
+  // CHECK: return [[R0]], [[R1]]
+  %azp = transformer.constant dense<0> : tensor<ui8>
+  %bzp = transformer.constant dense<0> : tensor<64xi8>
+  %0 = transformer.quantized_matmul %a, %b a_zero_point(%azp : tensor<ui8>) b_zero_point(%bzp : tensor<64xi8>) : tensor<?x768xui8>, tensor<768x64xi8> -> tensor<?x64xi32>
+  %1 = transformer.quantized_matmul %a, %b a_zero_point(%az : tensor<?x1xui8>) b_zero_point(%bzp : tensor<64xi8>) : tensor<?x768xui8>, tensor<768x64xi8> -> tensor<?x64xi32>
+  return %0, %1 : tensor<?x64xi32>, tensor<?x64xi32>
+}
+
+// CHECK-LABEL: func.func @quantized_linear_zero_point
+// CHECK-SAME: ([[X:%.+]]: tensor<?x64xf32>, [[W:%.+]]: tensor<8x64xui4>, [[S:%.+]]: tensor<8x2xf32>, [[B:%.+]]: tensor<8xf32>)
+func.func @quantized_linear_zero_point(%x: tensor<?x64xf32>, %w: tensor<8x64xui4>, %s: tensor<8x2xf32>, %b: tensor<8xf32>) -> tensor<?x8xf32> {
+  // CHECK-NOT: transformer.constant
+  // CHECK: [[Y:%.+]] = transformer.quantized_linear [[X]], [[W]], [[S]] bias([[B]] : tensor<8xf32>) {group_size = 32 : i64} : tensor<?x64xf32>, tensor<8x64xui4>, tensor<8x2xf32> -> tensor<?x8xf32>
+  // CHECK: return [[Y]]
+  %zp = transformer.constant dense<0> : tensor<8x2xui4>
+  %0 = transformer.quantized_linear %x, %w, %s zero_point(%zp : tensor<8x2xui4>) bias(%b : tensor<8xf32>) {group_size = 32} : tensor<?x64xf32>, tensor<8x64xui4>, tensor<8x2xf32> -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}
