@@ -8,6 +8,7 @@
 #include "llm/InitAll.h"
 
 #include "Transformer/IR/TransformerDialect.h"
+#include "llm/Conversion/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -33,4 +34,6 @@ void mlir::llm::registerAllPasses() {
   // Replaces tensor.dim of op results by the ops' reified result shapes
   // (ReifyRankedShapedTypeOpInterface), e.g. of the transformer shape ops.
   mlir::memref::registerResolveRankedShapeTypeResultDimsPass();
+  // Our conversions: convert-transformer-to-linalg, ...
+  registerConversionPasses();
 }

@@ -1,0 +1,15 @@
+//===- NNToLinalg.cpp - lowering of one transformer op group ---------------===//
+//
+// (in progress)
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/Conversion/TransformerToLinalg/TransformerToLinalg.h"
+
+#include "LoweringUtils.h"
+
+using namespace mlir;
+
+void mlir::llm::populateTransformerNNToLinalgPatterns(RewritePatternSet &patterns) {
+  (void)patterns;
+}

@@ -1,0 +1,15 @@
+//===- ShapeToTensor.cpp - lowering of one transformer op group ---------------===//
+//
+// (in progress)
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/Conversion/TransformerToLinalg/TransformerToLinalg.h"
+
+#include "LoweringUtils.h"
+
+using namespace mlir;
+
+void mlir::llm::populateTransformerShapeToTensorPatterns(RewritePatternSet &patterns) {
+  (void)patterns;
+}
