@@ -3,7 +3,10 @@
 // Type inference, verifiers and folders of the math op group. Folding covers
 // what shows up in imported graphs: identity casts, x + 0, x * 1, x - 0,
 // x / 1, and constant arithmetic on same-shaped or splat constants (the shape
-// computations exporters emit).
+// computations exporters emit). Result shapes are reified (for dynamic dims)
+// with the shared helpers of TransformerShapeUtils: operand dims for the
+// unary ops and casts, run-time numpy broadcasting for the binary ops,
+// `compare` and `where`, and the kept input dims for reductions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -283,6 +286,88 @@ TRANSFORMER_REDUCE_IMPL(ReduceSumOp)
 TRANSFORMER_REDUCE_IMPL(ReduceMeanOp)
 TRANSFORMER_REDUCE_IMPL(ReduceMaxOp)
 #undef TRANSFORMER_REDUCE_IMPL
+
+//===----------------------------------------------------------------------===//
+// Result-shape reification
+//===----------------------------------------------------------------------===//
+
+/// The result has the shape of operand 0 (unary elementwise ops, cast).
+#define TRANSFORMER_REIFY_LIKE_INPUT(OP)                                       \
+  LogicalResult OP::reifyResultShapes(                                         \
+      OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedShapes) {        \
+    return reifyResultsLikeOperand(*this, builder, reifiedShapes);             \
+  }
+TRANSFORMER_REIFY_LIKE_INPUT(NegOp)
+TRANSFORMER_REIFY_LIKE_INPUT(AbsOp)
+TRANSFORMER_REIFY_LIKE_INPUT(ExpOp)
+TRANSFORMER_REIFY_LIKE_INPUT(LogOp)
+TRANSFORMER_REIFY_LIKE_INPUT(SqrtOp)
+TRANSFORMER_REIFY_LIKE_INPUT(RsqrtOp)
+TRANSFORMER_REIFY_LIKE_INPUT(TanhOp)
+TRANSFORMER_REIFY_LIKE_INPUT(ErfOp)
+TRANSFORMER_REIFY_LIKE_INPUT(SigmoidOp)
+TRANSFORMER_REIFY_LIKE_INPUT(ReluOp)
+TRANSFORMER_REIFY_LIKE_INPUT(ReciprocalOp)
+TRANSFORMER_REIFY_LIKE_INPUT(NotOp)
+TRANSFORMER_REIFY_LIKE_INPUT(CastOp)
+#undef TRANSFORMER_REIFY_LIKE_INPUT
+
+/// The result is the numpy broadcast of all operands (binary ops, compare,
+/// where).
+#define TRANSFORMER_REIFY_BROADCAST(OP)                                        \
+  LogicalResult OP::reifyResultShapes(                                         \
+      OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedShapes) {        \
+    reifiedShapes.push_back(reifyBroadcastShape(                               \
+        builder, getLoc(), getType().getShape(), getOperands()));              \
+    return success();                                                          \
+  }
+TRANSFORMER_REIFY_BROADCAST(AddOp)
+TRANSFORMER_REIFY_BROADCAST(SubOp)
+TRANSFORMER_REIFY_BROADCAST(MulOp)
+TRANSFORMER_REIFY_BROADCAST(DivOp)
+TRANSFORMER_REIFY_BROADCAST(PowOp)
+TRANSFORMER_REIFY_BROADCAST(MaxOp)
+TRANSFORMER_REIFY_BROADCAST(MinOp)
+TRANSFORMER_REIFY_BROADCAST(AndOp)
+TRANSFORMER_REIFY_BROADCAST(OrOp)
+TRANSFORMER_REIFY_BROADCAST(CompareOp)
+TRANSFORMER_REIFY_BROADCAST(WhereOp)
+#undef TRANSFORMER_REIFY_BROADCAST
+
+/// Reductions keep the input dims that are not reduced, and have a 1 for
+/// each reduced dim with `keep_dims`.
+template <typename ReduceOp>
+static LogicalResult reifyReduce(ReduceOp op, OpBuilder &builder,
+                                 ReifiedRankedShapedTypeDims &reifiedShapes) {
+  RankedTensorType inputType = op.getInput().getType();
+  FailureOr<llvm::SmallSet<int64_t, 4>> axes = normalizeReductionAxes(
+      std::nullopt, ReduceOp::getOperationName(), op.getAxes(),
+      inputType.getRank());
+  if (failed(axes))
+    return failure();
+  RankedTensorType resultType = op.getType();
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0, rank = inputType.getRank(); d < rank; ++d) {
+    if (!axes->contains(d))
+      sizes.push_back(reifyDim(builder, op.getLoc(), resultType,
+                               static_cast<int64_t>(sizes.size()),
+                               {{op.getInput(), d}}));
+    else if (op.getKeepDims())
+      sizes.push_back(builder.getIndexAttr(1));
+  }
+  reifiedShapes.push_back(std::move(sizes));
+  return success();
+}
+
+#define TRANSFORMER_REIFY_REDUCE(OP)                                           \
+  LogicalResult OP::reifyResultShapes(                                         \
+      OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedShapes) {        \
+    return reifyReduce(*this, builder, reifiedShapes);                         \
+  }
+TRANSFORMER_REIFY_REDUCE(ReduceSumOp)
+TRANSFORMER_REIFY_REDUCE(ReduceMeanOp)
+TRANSFORMER_REIFY_REDUCE(ReduceMaxOp)
+#undef TRANSFORMER_REIFY_REDUCE
 
 #define GET_OP_CLASSES
 #include "Transformer/IR/TransformerMathOps.cpp.inc"

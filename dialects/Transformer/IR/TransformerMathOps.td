@@ -6,6 +6,10 @@
 // primitive ops import to; the raising passes turn chains of them into the
 // fused ops of TransformerNNOps.td.
 //
+// Every op but `constant` implements `ReifyRankedShapedTypeOpInterface`, so
+// that its dynamic result dims can be computed from its operands at run time
+// (numpy broadcasting for the binary ops, `compare` and `where`).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef TRANSFORMER_MATH_OPS_TD
@@ -48,7 +52,9 @@ def Transformer_ConstantOp : Transformer_Op<"constant",
 class Transformer_UnaryOp<string mnemonic, Type operandType, string math,
                           list<Trait> traits = []>
     : Transformer_Op<mnemonic, !listconcat(traits,
-        [SameOperandsAndResultType, Elementwise])> {
+        [SameOperandsAndResultType, Elementwise,
+         DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+            ["reifyResultShapes"]>])> {
   let summary = "Elementwise " # math;
   let description = [{
     Computes `}] # math # [{` for every element. The result has the operand's
@@ -88,7 +94,9 @@ def Transformer_NotOp : Transformer_UnaryOp<"not", Transformer_BoolTensor, "logi
 class Transformer_BinaryOp<string mnemonic, Type operandType, string math,
                            list<Trait> traits = []>
     : Transformer_InferOp<mnemonic, !listconcat(traits,
-        [AllElementTypesMatch<["lhs", "rhs", "result"]>])> {
+        [AllElementTypesMatch<["lhs", "rhs", "result"]>,
+         DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+            ["reifyResultShapes"]>])> {
   let summary = "Elementwise " # math # " with numpy broadcasting";
   let description = [{
     Computes `}] # math # [{` elementwise. The operands have the same element
@@ -127,7 +135,9 @@ def Transformer_AndOp : Transformer_BinaryOp<"and", Transformer_BoolTensor, "lhs
 def Transformer_OrOp : Transformer_BinaryOp<"or", Transformer_BoolTensor, "lhs or rhs", [Commutative]>;
 
 def Transformer_CompareOp : Transformer_InferOp<"compare",
-    [AllElementTypesMatch<["lhs", "rhs"]>]> {
+    [AllElementTypesMatch<["lhs", "rhs"]>,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Elementwise comparison with numpy broadcasting, to i1";
   let description = [{
     Compares `lhs` and `rhs` elementwise with the predicate (`eq`, `ne`, `lt`,
@@ -148,7 +158,9 @@ def Transformer_CompareOp : Transformer_InferOp<"compare",
 }
 
 def Transformer_WhereOp : Transformer_InferOp<"where",
-    [AllElementTypesMatch<["true_value", "false_value", "result"]>]> {
+    [AllElementTypesMatch<["true_value", "false_value", "result"]>,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Elementwise select with numpy broadcasting of all three operands";
   let description = [{
     `result[i] = condition[i] ? true_value[i] : false_value[i]`, with the
@@ -172,7 +184,9 @@ def Transformer_WhereOp : Transformer_InferOp<"where",
 }
 
 def Transformer_CastOp : Transformer_Op<"cast",
-    [Elementwise, SameOperandsAndResultShape]> {
+    [Elementwise, SameOperandsAndResultShape,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Elementwise element-type conversion";
   let description = [{
     Converts each element to the result's element type: float<->float rounds
@@ -199,7 +213,9 @@ def Transformer_CastOp : Transformer_Op<"cast",
 /// Reduction over `axes` (all axes when empty), keeping reduced dims as size 1
 /// when `keep_dims` is set.
 class Transformer_ReduceOp<string mnemonic, Type operandType, string math>
-    : Transformer_InferOp<mnemonic, [AllElementTypesMatch<["input", "result"]>]> {
+    : Transformer_InferOp<mnemonic, [AllElementTypesMatch<["input", "result"]>,
+        DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+            ["reifyResultShapes"]>]> {
   let summary = "Reduce by " # math # " over axes";
   let description = [{
     Reduces `input` by }] # math # [{ over `axes` (negative axes count from the

@@ -3,7 +3,9 @@
 // Type inference and verifiers of the neural-network op group. Shapes are
 // checked as far as they are static; dynamic dims (`?`) are assumed to match
 // at run time and propagate to the results (a static dim wins when two
-// operands give the same dim).
+// operands give the same dim). Result shapes are reified from the operands
+// (`tensor.dim`, run-time broadcasting of matmul batch dims, `arith.addi`
+// for the KV-cache length) with the helpers of TransformerShapeUtils.
 //
 //===----------------------------------------------------------------------===//
 
@@ -385,6 +387,116 @@ LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
   SmallVector<int64_t> shape(indices.getShape());
   shape.push_back(table.getDimSize(1));
   inferred.push_back(RankedTensorType::get(shape, table.getElementType()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Result-shape reification
+//===----------------------------------------------------------------------===//
+
+/// The results have the shape of operand 0 (activations, softmax,
+/// normalizations, rotary embedding).
+#define TRANSFORMER_REIFY_LIKE_INPUT(OP)                                       \
+  LogicalResult OP::reifyResultShapes(                                         \
+      OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedShapes) {        \
+    return reifyResultsLikeOperand(*this, builder, reifiedShapes);             \
+  }
+TRANSFORMER_REIFY_LIKE_INPUT(SoftmaxOp)
+TRANSFORMER_REIFY_LIKE_INPUT(LogSoftmaxOp)
+TRANSFORMER_REIFY_LIKE_INPUT(LayerNormOp)
+TRANSFORMER_REIFY_LIKE_INPUT(RMSNormOp)
+TRANSFORMER_REIFY_LIKE_INPUT(GeluOp)
+TRANSFORMER_REIFY_LIKE_INPUT(SiluOp)
+TRANSFORMER_REIFY_LIKE_INPUT(RotaryEmbeddingOp)
+#undef TRANSFORMER_REIFY_LIKE_INPUT
+
+LogicalResult
+MatmulOp::reifyResultShapes(OpBuilder &builder,
+                            ReifiedRankedShapedTypeDims &reifiedShapes) {
+  reifiedShapes.push_back(
+      reifyMatmulShape(builder, getLoc(), getType(), getLhs(), getRhs()));
+  return success();
+}
+
+LogicalResult
+LinearOp::reifyResultShapes(OpBuilder &builder,
+                            ReifiedRankedShapedTypeDims &reifiedShapes) {
+  SmallVector<DimSource> outFeatures = {{getWeight(), 0}};
+  if (Value bias = getBias())
+    outFeatures.emplace_back(bias, 0);
+  reifiedShapes.push_back(reifyLinearShape(builder, getLoc(), getType(),
+                                           getInput(), outFeatures));
+  return success();
+}
+
+/// output: [B, Hq, Sq, Dv]; present_key / present_value:
+/// [B, Hkv, P + Skv, D] / [B, Hkv, P + Skv, Dv]. Dims that several operands
+/// carry (B, Hkv, the head dims, P, Skv) are read from the first operand
+/// where they are static, else from the first that has them.
+LogicalResult
+AttentionOp::reifyResultShapes(OpBuilder &builder,
+                               ReifiedRankedShapedTypeDims &reifiedShapes) {
+  Location loc = getLoc();
+  Value query = getQuery(), key = getKey(), value = getValue();
+  Value pastKey = getPastKey(), pastValue = getPastValue();
+  SmallVector<DimSource> batch = {{query, 0}, {key, 0}, {value, 0}};
+  if (pastKey)
+    batch.append({{pastKey, 0}, {pastValue, 0}});
+
+  auto outputType = cast<RankedTensorType>(getOutput().getType());
+  reifiedShapes.push_back(
+      {reifyDim(builder, loc, outputType, 0, batch),
+       reifyDim(builder, loc, outputType, 1, {{query, 1}}),
+       reifyDim(builder, loc, outputType, 2, {{query, 2}}),
+       reifyDim(builder, loc, outputType, 3, {{value, 3}})});
+  if (!pastKey)
+    return success();
+
+  auto presentKeyType = cast<RankedTensorType>(getPresentKey().getType());
+  auto presentValueType = cast<RankedTensorType>(getPresentValue().getType());
+  SmallVector<DimSource> kvHeads = {
+      {key, 1}, {value, 1}, {pastKey, 1}, {pastValue, 1}};
+  // The total length P + Skv (the same for both results): only built when
+  // one of them needs it.
+  OpFoldResult total;
+  auto totalLength = [&](RankedTensorType type) -> OpFoldResult {
+    if (!type.isDynamicDim(2))
+      return builder.getIndexAttr(type.getDimSize(2));
+    if (!total)
+      total = addSizes(
+          builder, loc,
+          reifySourceDim(builder, loc, {{pastKey, 2}, {pastValue, 2}}),
+          reifySourceDim(builder, loc, {{key, 2}, {value, 2}}));
+    return total;
+  };
+  reifiedShapes.push_back(
+      {reifyDim(builder, loc, presentKeyType, 0, batch),
+       reifyDim(builder, loc, presentKeyType, 1, kvHeads),
+       totalLength(presentKeyType),
+       reifyDim(builder, loc, presentKeyType, 3,
+                {{key, 3}, {query, 3}, {pastKey, 3}})});
+  reifiedShapes.push_back(
+      {reifyDim(builder, loc, presentValueType, 0, batch),
+       reifyDim(builder, loc, presentValueType, 1, kvHeads),
+       totalLength(presentValueType),
+       reifyDim(builder, loc, presentValueType, 3,
+                {{value, 3}, {pastValue, 3}})});
+  return success();
+}
+
+/// `indices.shape + [D]` with D the table's dim 1.
+LogicalResult
+EmbeddingOp::reifyResultShapes(OpBuilder &builder,
+                               ReifiedRankedShapedTypeDims &reifiedShapes) {
+  RankedTensorType resultType = getType();
+  int64_t rank = resultType.getRank();
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < rank - 1; ++d)
+    sizes.push_back(
+        reifyDim(builder, getLoc(), resultType, d, {{getIndices(), d}}));
+  sizes.push_back(
+      reifyDim(builder, getLoc(), resultType, rank - 1, {{getTable(), 1}}));
+  reifiedShapes.push_back(std::move(sizes));
   return success();
 }
 

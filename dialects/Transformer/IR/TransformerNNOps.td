@@ -7,6 +7,10 @@
 // attention, KV cache) and `embedding`. These op names are a public contract:
 // tests, users and the lowering passes depend on them.
 //
+// Every op implements `ReifyRankedShapedTypeOpInterface`: its dynamic result
+// dims (batch, sequence, KV-cache length) are computed from its operands at
+// run time, so that the lowerings can size their destination tensors.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef TRANSFORMER_NN_OPS_TD
@@ -20,7 +24,9 @@ include "Transformer/IR/TransformerAttrs.td"
 //===----------------------------------------------------------------------===//
 
 def Transformer_MatmulOp : Transformer_InferOp<"matmul",
-    [AllElementTypesMatch<["lhs", "rhs", "result"]>]> {
+    [AllElementTypesMatch<["lhs", "rhs", "result"]>,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Batched matrix product with numpy broadcasting of batch dims";
   let description = [{
     `result[..., m, n] = sum_k lhs[..., m, k] * rhs[..., k, n]`. Both operands
@@ -41,7 +47,9 @@ def Transformer_MatmulOp : Transformer_InferOp<"matmul",
 }
 
 def Transformer_LinearOp : Transformer_InferOp<"linear",
-    [AllElementTypesMatch<["input", "weight", "result"]>]> {
+    [AllElementTypesMatch<["input", "weight", "result"]>,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Fully connected layer: input * weight^T + bias";
   let description = [{
     `result[..., n] = sum_k input[..., k] * weight[n, k] + bias[n]`, the
@@ -70,7 +78,9 @@ def Transformer_LinearOp : Transformer_InferOp<"linear",
 //===----------------------------------------------------------------------===//
 
 class Transformer_SoftmaxBase<string mnemonic, string math>
-    : Transformer_Op<mnemonic, [SameOperandsAndResultType]> {
+    : Transformer_Op<mnemonic, [SameOperandsAndResultType,
+        DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+            ["reifyResultShapes"]>]> {
   let summary = math # " along one axis";
   let description = [{
     Computes }] # math # [{ of `input` along `axis` (default -1, the last
@@ -94,7 +104,9 @@ def Transformer_SoftmaxOp : Transformer_SoftmaxBase<"softmax", "softmax">;
 def Transformer_LogSoftmaxOp : Transformer_SoftmaxBase<"log_softmax", "log(softmax)">;
 
 def Transformer_LayerNormOp : Transformer_Op<"layer_norm",
-    [AttrSizedOperandSegments, AllTypesMatch<["input", "result"]>]> {
+    [AttrSizedOperandSegments, AllTypesMatch<["input", "result"]>,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Layer normalization over the trailing dims from `axis`";
   let description = [{
     Normalizes `input` over the dims `[axis, rank)` (ONNX LayerNormalization;
@@ -122,7 +134,9 @@ def Transformer_LayerNormOp : Transformer_Op<"layer_norm",
 }
 
 def Transformer_RMSNormOp : Transformer_Op<"rms_norm",
-    [AllTypesMatch<["input", "result"]>]> {
+    [AllTypesMatch<["input", "result"]>,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "RMS normalization over the trailing dims from `axis`";
   let description = [{
     `x / sqrt(mean(x^2 over dims [axis, rank)) + epsilon) * scale` (LLaMA's
@@ -150,7 +164,9 @@ def Transformer_RMSNormOp : Transformer_Op<"rms_norm",
 //===----------------------------------------------------------------------===//
 
 def Transformer_GeluOp : Transformer_Op<"gelu",
-    [SameOperandsAndResultType, Elementwise]> {
+    [SameOperandsAndResultType, Elementwise,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "GELU activation (erf or tanh approximation)";
   let description = [{
     `approximation = erf` (default): `0.5 * x * (1 + erf(x / sqrt(2)))`.
@@ -171,7 +187,9 @@ def Transformer_GeluOp : Transformer_Op<"gelu",
 }
 
 def Transformer_SiluOp : Transformer_Op<"silu",
-    [SameOperandsAndResultType, Elementwise]> {
+    [SameOperandsAndResultType, Elementwise,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "SiLU (swish) activation: x * sigmoid(x)";
   let description = [{
     `x * sigmoid(x)`, the activation of LLaMA/Mistral MLPs.
@@ -191,7 +209,9 @@ def Transformer_SiluOp : Transformer_Op<"silu",
 //===----------------------------------------------------------------------===//
 
 def Transformer_RotaryEmbeddingOp : Transformer_Op<"rotary_embedding",
-    [AllTypesMatch<["input", "result"]>, AllTypesMatch<["cos", "sin"]>]> {
+    [AllTypesMatch<["input", "result"]>, AllTypesMatch<["cos", "sin"]>,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Rotary position embedding (rotate-half or interleaved)";
   let description = [{
     Rotates pairs of the first `rotary_dim` elements of the last dim of
@@ -237,7 +257,9 @@ def Transformer_RotaryEmbeddingOp : Transformer_Op<"rotary_embedding",
 //===----------------------------------------------------------------------===//
 
 def Transformer_AttentionOp : Transformer_InferOp<"attention",
-    [AttrSizedOperandSegments]> {
+    [AttrSizedOperandSegments,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Scaled dot-product attention with masks, GQA and a KV cache";
   let description = [{
     Multi-head scaled dot-product attention on head-split operands:
@@ -305,7 +327,9 @@ def Transformer_AttentionOp : Transformer_InferOp<"attention",
 //===----------------------------------------------------------------------===//
 
 def Transformer_EmbeddingOp : Transformer_InferOp<"embedding",
-    [AllElementTypesMatch<["table", "result"]>]> {
+    [AllElementTypesMatch<["table", "result"]>,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Embedding lookup: gathers rows of a table";
   let description = [{
     `result[i..., :] = table[indices[i...], :]` for a `[V, D]` table and

@@ -7,7 +7,9 @@
 // per-axis, blocked) and MatMulInteger's zero-point shapes, accepting dynamic
 // dims wherever they may match at run time. The only canonicalization drops
 // zero points that are constant zeros (exporters emit them everywhere in QDQ
-// models), so the lowerings see the symmetric form.
+// models), so the lowerings see the symmetric form. Result shapes are
+// reified from the operands with the helpers of TransformerShapeUtils (the
+// same as `matmul` and `linear` for the quantized matmul and linear).
 //
 //===----------------------------------------------------------------------===//
 
@@ -549,6 +551,68 @@ LogicalResult QuantizedLinearOp::canonicalize(QuantizedLinearOp op,
   if (!isZeroConstant(op.getZeroPoint()))
     return failure();
   rewriter.modifyOpInPlace(op, [&] { op.getZeroPointMutable().clear(); });
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Result-shape reification
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+QuantizeOp::reifyResultShapes(OpBuilder &builder,
+                              ReifiedRankedShapedTypeDims &reifiedShapes) {
+  return reifyResultsLikeOperand(*this, builder, reifiedShapes);
+}
+
+LogicalResult
+DequantizeOp::reifyResultShapes(OpBuilder &builder,
+                                ReifiedRankedShapedTypeDims &reifiedShapes) {
+  return reifyResultsLikeOperand(*this, builder, reifiedShapes);
+}
+
+/// output: the input's shape; scale and zero_point: rank 0 per-tensor, the
+/// input's shape with the axis dim 1 per-row.
+LogicalResult DynamicQuantizeOp::reifyResultShapes(
+    OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedShapes) {
+  Location loc = getLoc();
+  Value input = getInput();
+  reifiedShapes.push_back(
+      reifySameShape(builder, loc, getOutput().getType(), input));
+  std::optional<int64_t> axis;
+  if (std::optional<int64_t> attr = signedAxis(getAxis())) {
+    axis = normalizeAxis(*attr, getInput().getType().getRank());
+    if (!axis)
+      return failure();
+  }
+  for (Value result : getResults().drop_front()) {
+    auto type = cast<RankedTensorType>(result.getType());
+    SmallVector<OpFoldResult> sizes;
+    if (axis) {
+      sizes = reifySameShape(builder, loc, type, input);
+      sizes[*axis] = builder.getIndexAttr(1);
+    }
+    reifiedShapes.push_back(std::move(sizes));
+  }
+  return success();
+}
+
+LogicalResult QuantizedMatmulOp::reifyResultShapes(
+    OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedShapes) {
+  reifiedShapes.push_back(
+      reifyMatmulShape(builder, getLoc(), getType(), getA(), getB()));
+  return success();
+}
+
+/// `[leading dims of input..., N]`, N from the weight's dim 0 or the other
+/// operands that carry it (scale, zero point, bias).
+LogicalResult QuantizedLinearOp::reifyResultShapes(
+    OpBuilder &builder, ReifiedRankedShapedTypeDims &reifiedShapes) {
+  SmallVector<DimSource> outFeatures = {{getWeight(), 0}, {getScale(), 0}};
+  for (Value operand : {getZeroPoint(), getBias()})
+    if (operand)
+      outFeatures.emplace_back(operand, 0);
+  reifiedShapes.push_back(reifyLinearShape(builder, getLoc(), getType(),
+                                           getInput(), outFeatures));
   return success();
 }
 

@@ -22,6 +22,8 @@
 //     scale's shape and the quantized element type.
 //   - Scales are any float type; arithmetic is done in the wider of the
 //     scale's and the float operand's / result's type.
+//   - Every op implements `ReifyRankedShapedTypeOpInterface` (result dims
+//     computed from the operands at run time, for dynamic batch/sequence).
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,7 +47,9 @@ def TransformerQuant_I32Tensor : RankedTensorOf<[I32]>;
 /// (the quantized or float type); its result shapes are inferred
 /// (`inferReturnTypeComponents`) and the verifier checks them.
 class TransformerQuant_ShapedOp<string mnemonic, list<Trait> traits = []>
-    : Transformer_Op<mnemonic, !listconcat(traits, [InferShapedTypeOpAdaptor])> {
+    : Transformer_Op<mnemonic, !listconcat(traits, [InferShapedTypeOpAdaptor,
+        DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+            ["reifyResultShapes"]>])> {
   let hasVerifier = 1;
 }
 
@@ -220,7 +224,9 @@ def Transformer_DynamicQuantizeOp : TransformerQuant_ShapedOp<"dynamic_quantize"
 //===----------------------------------------------------------------------===//
 
 def Transformer_QuantizedMatmulOp : Transformer_InferOp<"quantized_matmul",
-    [AttrSizedOperandSegments]> {
+    [AttrSizedOperandSegments,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Integer matmul with i32 accumulation (ONNX MatMulInteger)";
   let description = [{
     `result[..., m, n] = sum_k (a[..., m, k] - a_zero_point) *
@@ -264,7 +270,9 @@ def Transformer_QuantizedMatmulOp : Transformer_InferOp<"quantized_matmul",
 //===----------------------------------------------------------------------===//
 
 def Transformer_QuantizedLinearOp : Transformer_InferOp<"quantized_linear",
-    [AttrSizedOperandSegments]> {
+    [AttrSizedOperandSegments,
+     DeclareOpInterfaceMethods<ReifyRankedShapedTypeOpInterface,
+         ["reifyResultShapes"]>]> {
   let summary = "Linear layer with quantized weights (weight-only quantization)";
   let description = [{
     `result = input * dequant(weight)^T + bias`, where
