@@ -81,9 +81,11 @@ struct SummaryPass
 static LogicalResult processONNX(std::unique_ptr<llvm::MemoryBuffer> buffer,
                                  llvm::raw_ostream &os,
                                  DialectRegistry &registry,
-                                 const MlirOptMainConfig &config) {
+                                 const MlirOptMainConfig &config,
+                                 llm::ONNXImportOptions::Format format) {
   MLIRContext context(registry, MLIRContext::Threading::DISABLED);
   llm::ONNXImportOptions options;
+  options.format = format;
   options.inlineElementsLimit = onnxInlineLimit;
   llvm::MemoryBufferRef ref = buffer->getMemBufferRef();
   llvm::SourceMgr sourceMgr;
@@ -155,20 +157,25 @@ int main(int argc, char **argv) {
     return EXIT_FAILURE;
   }
 
+  // The format follows the file name (split chunks are named differently).
+  auto format = llvm::sys::path::extension(inputFilename) == ".onnxtxt"
+                    ? llm::ONNXImportOptions::Format::Text
+                    : llm::ONNXImportOptions::Format::Binary;
   LogicalResult result = failure();
   if (!llm::isONNXFileName(inputFilename)) {
     result = MlirOptMain(output->os(), std::move(input), registry, config);
   } else if (!config.inputSplitMarker().empty() &&
-             llvm::sys::path::extension(inputFilename) == ".onnxtxt") {
+             format == llm::ONNXImportOptions::Format::Text) {
     // Text models split at `# -----` (a protobuf text-format comment).
     result = splitAndProcessBuffer(
         std::move(input),
         [&](std::unique_ptr<llvm::MemoryBuffer> chunk, llvm::raw_ostream &os) {
-          return processONNX(std::move(chunk), os, registry, config);
+          return processONNX(std::move(chunk), os, registry, config, format);
         },
         output->os(), "# -----", std::as_const(config).outputSplitMarker());
   } else {
-    result = processONNX(std::move(input), output->os(), registry, config);
+    result = processONNX(std::move(input), output->os(), registry, config,
+                         format);
   }
   if (failed(result))
     return EXIT_FAILURE;

@@ -126,6 +126,10 @@ struct SymInt {
 };
 using SymInts = SmallVector<SymInt, 4>;
 
+/// Whether `s` is known to be >= 0 (constants, `tensor.dim`, and sums,
+/// products, quotients and min/max of such).
+bool isNonNegative(const SymInt &s);
+
 //===----------------------------------------------------------------------===//
 // Graph importer
 //===----------------------------------------------------------------------===//
@@ -218,6 +222,9 @@ public:
   SymInt sub(const SymInt &a, const SymInt &b);
   SymInt mul(const SymInt &a, const SymInt &b);
   SymInt div(const SymInt &a, const SymInt &b);
+  /// `a / b` for products known to divide exactly (Reshape's -1): shared
+  /// dynamic factors cancel, so `(2 * s * 4) / (s * 4)` is the constant 2.
+  SymInt exactDiv(const SymInt &a, const SymInt &b);
   SymInt ceilDiv(const SymInt &a, const SymInt &b);
   SymInt max(const SymInt &a, const SymInt &b);
   SymInt min(const SymInt &a, const SymInt &b);
@@ -302,8 +309,12 @@ public:
 
   /// An `index` constant, built once per function.
   Value indexConstant(int64_t value);
-  /// `tensor.dim` of dynamic dim `d` of `v`, built once per (v, d).
+  /// `tensor.dim` of dynamic dim `d` of `v`, built once per (v, d), or the
+  /// size recorded by setDims.
   Value dimValue(Value v, int64_t d, Location loc);
+  /// Records the `index` values of the dynamic dims of `v` (the sizes given
+  /// to the reshape/expand/generate that built it).
+  void setDims(Value v, llvm::ArrayRef<SymInt> dims);
 
   /// The opset of `domain` imported by the model (0 when not imported).
   int64_t opsetOf(llvm::StringRef domain) const;

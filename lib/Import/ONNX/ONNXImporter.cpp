@@ -28,6 +28,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
@@ -174,11 +175,13 @@ ElementsAttr NodeImporter::constantAttr(int i) {
   if (info->value)
     if (auto cst = info->value.getDefiningOp<transformer::ConstantOp>())
       return cst.getValue();
-  if (info->pendingTensor) {
-    FailureOr<Value> v = graph.materialize(*info, loc);
-    if (succeeded(v))
-      if (auto cst = v->getDefiningOp<transformer::ConstantOp>())
-        return cst.getValue();
+  // A small pending tensor is read without materializing it.
+  if (info->pendingTensor && info->type.getNumElements() <= 16) {
+    FailureOr<ElementsAttr> attr = convertTensorData(
+        *info->pendingTensor, info->type, /*inlineLimit=*/16, info->name,
+        /*mayMove=*/false, [&]() { return emitError(); });
+    if (succeeded(attr))
+      return *attr;
   }
   return {};
 }
@@ -301,10 +304,81 @@ SymInt NodeImporter::ceilDiv(const SymInt &a, const SymInt &b) {
           .getResult());
 }
 
+bool mlir::llm::onnx_import::isNonNegative(const SymInt &s) {
+  if (s.isConstant())
+    return s.constant >= 0;
+  Operation *def = s.dynamic.getDefiningOp();
+  if (!def)
+    return false;
+  if (isa<tensor::DimOp>(def))
+    return true;
+  if (auto cst = dyn_cast<arith::ConstantIndexOp>(def))
+    return cst.value() >= 0;
+  if (isa<arith::AddIOp, arith::MulIOp, arith::DivSIOp, arith::CeilDivSIOp,
+          arith::MinSIOp>(def))
+    return llvm::all_of(def->getOperands(), [](Value v) {
+      return isNonNegative(SymInt::of(v));
+    });
+  if (isa<arith::MaxSIOp>(def))
+    return llvm::any_of(def->getOperands(), [](Value v) {
+      return isNonNegative(SymInt::of(v));
+    });
+  return false;
+}
+
+/// Splits a product into its constant factor and its dynamic factors (the
+/// operands of the arith.muli chains this importer builds).
+static void factorize(const SymInt &s, int64_t &constant,
+                      SmallVectorImpl<Value> &factors) {
+  if (s.isConstant()) {
+    constant *= s.constant;
+    return;
+  }
+  if (auto cst = s.dynamic.getDefiningOp<arith::ConstantIndexOp>()) {
+    constant *= cst.value();
+    return;
+  }
+  if (auto mul = s.dynamic.getDefiningOp<arith::MulIOp>()) {
+    factorize(SymInt::of(mul.getLhs()), constant, factors);
+    factorize(SymInt::of(mul.getRhs()), constant, factors);
+    return;
+  }
+  factors.push_back(s.dynamic);
+}
+
+SymInt NodeImporter::exactDiv(const SymInt &a, const SymInt &b) {
+  int64_t ca = 1, cb = 1;
+  SmallVector<Value> fa, fb;
+  factorize(a, ca, fa);
+  factorize(b, cb, fb);
+  // Cancel the dynamic factors both products share.
+  SmallVector<Value> rest;
+  for (Value v : fb) {
+    auto it = llvm::find(fa, v);
+    if (it == fa.end()) {
+      rest.push_back(v);
+      continue;
+    }
+    fa.erase(it);
+  }
+  if (rest.empty() && cb != 0 && ca % cb == 0) {
+    SymInt result = SymInt::of(ca / cb);
+    for (Value v : fa)
+      result = mul(result, SymInt::of(v));
+    return result;
+  }
+  return div(a, b);
+}
+
 SymInt NodeImporter::max(const SymInt &a, const SymInt &b) {
   if (a.isConstant() && b.isConstant())
     return SymInt::of(std::max(a.constant, b.constant));
   if (a.dynamic && a.dynamic == b.dynamic)
+    return a;
+  // max(c, x) with c <= 0 and x known to be non-negative is x.
+  if (a.isConstant() && a.constant <= 0 && isNonNegative(b))
+    return b;
+  if (b.isConstant() && b.constant <= 0 && isNonNegative(a))
     return a;
   return SymInt::of(
       arith::MaxSIOp::create(builder, loc, indexValue(a), indexValue(b))
@@ -391,6 +465,12 @@ Value GraphImporter::indexConstant(int64_t value) {
     v = arith::ConstantIndexOp::create(builder,
                                        UnknownLoc::get(ctx), value);
   return v;
+}
+
+void GraphImporter::setDims(Value v, ArrayRef<SymInt> dims) {
+  for (auto [d, s] : llvm::enumerate(dims))
+    if (s.dynamic)
+      dimValues[{v, static_cast<int64_t>(d)}] = s.dynamic;
 }
 
 Value GraphImporter::dimValue(Value v, int64_t d, Location loc) {
@@ -605,7 +685,7 @@ LogicalResult GraphImporter::checkGraph() {
       ops += (ops.empty() ? "" : ", ") + op;
     mlir::emitError(model.graphLoc(ctx))
         << "cannot import the ONNX model: " << numUnsupported
-        << " node(s) are unsupported (" << ops << ")";
+        << " unsupported or invalid node(s) (" << ops << ")";
   }
   return success(ok);
 }
@@ -826,7 +906,7 @@ LogicalResult GraphImporter::importOutputs() {
     results.push_back(v);
     resultTypes.push_back(v.getType());
   }
-  func::ReturnOp::create(builder, UnknownLoc::get(ctx), results);
+  func::ReturnOp::create(builder, model.graphLoc(ctx), results);
   funcOp.setFunctionType(FunctionType::get(
       ctx, funcOp.getFunctionType().getInputs(), resultTypes));
   for (int i = 0; i < graph.output_size(); ++i)
@@ -835,22 +915,49 @@ LogicalResult GraphImporter::importOutputs() {
   return success();
 }
 
+/// The ONNX node (name, op type) a location built by nodeLoc refers to.
+static std::optional<std::pair<StringRef, StringRef>>
+findNode(Location loc) {
+  std::optional<std::pair<StringRef, StringRef>> result;
+  loc->walk([&](Location l) {
+    if (auto name = dyn_cast<NameLoc>(l))
+      if (auto fused = dyn_cast<FusedLoc>(name.getChildLoc()))
+        if (auto op = dyn_cast_or_null<StringAttr>(fused.getMetadata())) {
+          result = {name.getName().getValue(), op.getValue()};
+          return WalkResult::interrupt();
+        }
+    return WalkResult::advance();
+  });
+  return result;
+}
+
 OwningOpRef<ModuleOp> GraphImporter::run() {
   ctx->loadDialect<transformer::TransformerDialect, func::FuncDialect,
                    arith::ArithDialect, tensor::TensorDialect>();
+  // Errors from the dialects (type inference, verifiers) name the ONNX node
+  // they come from, which a binary model's location cannot show.
+  ScopedDiagnosticHandler nodeContext(ctx, [](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error &&
+        !StringRef(diag.str()).contains("ONNX"))
+      if (auto node = findNode(diag.getLocation()))
+        diag << " (ONNX node '" << node->first << "', " << node->second
+             << ")";
+    return failure(); // let the next handler report it
+  });
   const pb::ModelProto &proto = model.proto;
   Location fileLoc = model.fileLoc(ctx);
 
   // Opsets.
   if (proto.opset_import_size() == 0)
-    return mlir::emitError(fileLoc)
+    return mlir::emitError(model.graphLoc(ctx))
                << "the ONNX model imports no opset (opset_import is empty)",
            nullptr;
   for (const pb::OperatorSetIdProto &os : proto.opset_import()) {
     StringRef domain = canonicalDomain(os.domain());
     if (!opsets.try_emplace(domain, os.version()).second)
-      return mlir::emitError(fileLoc) << "the ONNX model imports domain '"
-                                      << os.domain() << "' twice",
+      return mlir::emitError(model.graphLoc(ctx))
+                 << "the ONNX model imports domain '" << os.domain()
+                 << "' twice",
              nullptr;
   }
   if (failed(checkGraph()) || failed(orderNodes()))
@@ -885,6 +992,12 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     return nullptr;
   if (failed(importNodes()) || failed(importOutputs()))
     return nullptr;
+  // Index arithmetic evaluated for shapes that ended up unused.
+  for (Operation &op :
+       llvm::make_early_inc_range(llvm::reverse(entry->getOperations())))
+    if (isa<arith::ArithDialect, tensor::TensorDialect>(op.getDialect()) &&
+        isOpTriviallyDead(&op))
+      op.erase();
   if (failed(mlir::verify(module)))
     return nullptr;
   return owned;

@@ -24,7 +24,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::llm;
@@ -104,7 +106,9 @@ static Value emitReshape(NodeImporter &n, Value x, ArrayRef<SymInt> dims) {
       dynamicSizes);
   if (type == x.getType() && dynamicSizes.empty())
     return x;
-  return tf::ReshapeOp::create(n.builder, n.loc, type, x, dynamicSizes);
+  Value r = tf::ReshapeOp::create(n.builder, n.loc, type, x, dynamicSizes);
+  n.graph.setDims(r, dims);
+  return r;
 }
 
 static LogicalResult convertReshape(NodeImporter &n) {
@@ -167,13 +171,14 @@ static LogicalResult convertReshape(NodeImporter &n) {
                              << total.constant << " elements";
       dims[inferred] = SymInt::of(total.constant / known.constant);
     } else {
-      dims[inferred] = n.div(total, known);
+      dims[inferred] = n.exactDiv(total, known);
     }
   }
   if (inType.hasStaticShape() && allConstant(dims)) {
     int64_t count = 1;
     for (const SymInt &d : dims)
-      count *= d.constant;
+      if (llvm::MulOverflow(count, d.constant, count))
+        return n.emitError() << "the shape's element count overflows";
     if (count != inType.getNumElements())
       return n.emitError() << "cannot reshape " << inType << " ("
                            << inType.getNumElements() << " elements) to "
@@ -319,6 +324,8 @@ static LogicalResult convertSplit(NodeImporter &n) {
 /// use arith (cmpi/select/minsi/maxsi) on `index`.
 static SymInt clampSliceBound(NodeImporter &n, const SymInt &v,
                               const SymInt &dim) {
+  if (!v.isConstant() && isNonNegative(v))
+    return n.min(v, dim);
   if (v.isConstant()) {
     if (v.constant >= 0) {
       if (dim.isConstant())
@@ -381,9 +388,16 @@ static LogicalResult emitDynamicSlice(NodeImporter &n, const SymInts &starts,
     sizes[*axis] = fold(size);
     strides[*axis] = n.builder.getIndexAttr(steps[i]);
   }
-  n.setOutput(0, tensor::ExtractSliceOp::create(n.builder, n.loc, *x, offsets,
-                                                sizes, strides)
-                     .getResult());
+  Value r = tensor::ExtractSliceOp::create(n.builder, n.loc, *x, offsets,
+                                           sizes, strides);
+  // The result's dims are the sizes (the unit dims of the slice are kept).
+  SymInts resultDims;
+  for (OpFoldResult size : sizes)
+    resultDims.push_back(isa<Value>(size)
+                             ? SymInt::of(cast<Value>(size))
+                             : SymInt::of(*getConstantIntValue(size)));
+  n.graph.setDims(r, resultDims);
+  n.setOutput(0, r);
   return success();
 }
 
@@ -609,8 +623,9 @@ static FailureOr<Value> emitExpand(NodeImporter &n, Value x,
       n.typeFromDims(dims, type.getElementType(), dynamicSizes);
   if (resultType == type && dynamicSizes.empty())
     return x;
-  return tf::ExpandOp::create(n.builder, n.loc, resultType, x, dynamicSizes)
-      .getResult();
+  Value r = tf::ExpandOp::create(n.builder, n.loc, resultType, x, dynamicSizes);
+  n.graph.setDims(r, dims);
+  return r;
 }
 
 static LogicalResult convertExpand(NodeImporter &n) {
@@ -674,8 +689,9 @@ static LogicalResult convertConstantOfShape(NodeImporter &n) {
   auto scalarType = RankedTensorType::get({}, elementType);
   Value scalar = tf::ConstantOp::create(
       n.builder, n.loc, scalarType, DenseElementsAttr::get(scalarType, fill));
-  n.setOutput(0, tf::ExpandOp::create(n.builder, n.loc, type, scalar,
-                                      dynamicSizes));
+  Value r = tf::ExpandOp::create(n.builder, n.loc, type, scalar, dynamicSizes);
+  n.graph.setDims(r, *shape);
+  n.setOutput(0, r);
   return success();
 }
 
@@ -728,6 +744,7 @@ static LogicalResult convertRange(NodeImporter &n) {
           Value e = arith::IndexCastOp::create(b, loc, elementType, v);
           tensor::YieldOp::create(b, loc, e);
         });
+    n.graph.setDims(gen.getResult(), {count});
     n.setOutput(0, gen.getResult());
     return success();
   }
