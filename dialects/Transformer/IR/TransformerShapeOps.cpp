@@ -291,12 +291,11 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
                              "' expects at least one input");
   auto firstType = cast<RankedTensorType>(inputs.front().getType());
   int64_t rank = firstType.getRank();
-  int64_t axisAttr = static_cast<int64_t>(adaptor.getAxis());
-  std::optional<int64_t> axis = normalizeAxis(axisAttr, rank);
-  if (!axis)
-    return emitOptionalError(location, "'", getOperationName(),
-                             "' expects axis in [", -rank, ", ", rank,
-                             "), got ", axisAttr);
+  FailureOr<int64_t> axis =
+      normalizeAxisOrEmit(location, getOperationName(),
+                          static_cast<int64_t>(adaptor.getAxis()), rank);
+  if (failed(axis))
+    return failure();
   SmallVector<int64_t> shape(rank, ShapedType::kDynamic);
   shape[*axis] = 0;
   for (auto [i, input] : llvm::enumerate(inputs)) {
@@ -551,12 +550,11 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *,
                                         SmallVectorImpl<Type> &inferred) {
   auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
   int64_t rank = inputType.getRank();
-  int64_t axisAttr = static_cast<int64_t>(adaptor.getAxis());
-  std::optional<int64_t> axis = normalizeAxis(axisAttr, rank);
-  if (!axis)
-    return emitOptionalError(location, "'", getOperationName(),
-                             "' expects axis in [", -rank, ", ", rank,
-                             "), got ", axisAttr);
+  FailureOr<int64_t> axis =
+      normalizeAxisOrEmit(location, getOperationName(),
+                          static_cast<int64_t>(adaptor.getAxis()), rank);
+  if (failed(axis))
+    return failure();
   ArrayRef<int64_t> sizes = adaptor.getSizes();
   if (sizes.empty())
     return emitOptionalError(location, "'", getOperationName(),
@@ -798,12 +796,11 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   auto dataType = cast<RankedTensorType>(adaptor.getData().getType());
   auto indicesType = cast<RankedTensorType>(adaptor.getIndices().getType());
   int64_t rank = dataType.getRank();
-  int64_t axisAttr = static_cast<int64_t>(adaptor.getAxis());
-  std::optional<int64_t> axis = normalizeAxis(axisAttr, rank);
-  if (!axis)
-    return emitOptionalError(location, "'", getOperationName(),
-                             "' expects axis in [", -rank, ", ", rank,
-                             "), got ", axisAttr);
+  FailureOr<int64_t> axis =
+      normalizeAxisOrEmit(location, getOperationName(),
+                          static_cast<int64_t>(adaptor.getAxis()), rank);
+  if (failed(axis))
+    return failure();
   ArrayRef<int64_t> data = dataType.getShape();
   SmallVector<int64_t> shape(data.take_front(*axis));
   llvm::append_range(shape, indicesType.getShape());

@@ -54,6 +54,15 @@ broadcastTensorShapes(std::optional<Location> loc, StringRef opName,
   return result;
 }
 
+FailureOr<int64_t> normalizeAxisOrEmit(std::optional<Location> loc,
+                                       StringRef opName, int64_t axis,
+                                       int64_t rank) {
+  if (std::optional<int64_t> normalized = normalizeAxis(axis, rank))
+    return *normalized;
+  return emitOptionalError(loc, "'", opName, "' expects axis in [", -rank,
+                           ", ", rank, "), got ", axis);
+}
+
 bool broadcastsTo(ArrayRef<int64_t> operand, ArrayRef<int64_t> target) {
   if (operand.size() > target.size())
     return false;

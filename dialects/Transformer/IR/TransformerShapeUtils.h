@@ -40,6 +40,12 @@ FailureOr<SmallVector<int64_t>> broadcastTensorShapes(std::optional<Location> lo
 /// Maps `axis` in [-rank, rank) to [0, rank); std::nullopt when out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
+/// normalizeAxis, or an error at `loc` ("'<opName>' expects axis in [-r, r),
+/// got <axis>") when out of range.
+FailureOr<int64_t> normalizeAxisOrEmit(std::optional<Location> loc,
+                                       StringRef opName, int64_t axis,
+                                       int64_t rank);
+
 /// Returns true when the two dims may be equal at run time (either is
 /// dynamic, or both are the same static size).
 inline bool dimsCompatible(int64_t a, int64_t b) {
