@@ -30,3 +30,35 @@ tools = [
     ToolSubst("llm-opt", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Execution tests (test/Integration): %cpu-lower takes the output of
+# convert-transformer-to-linalg down to the LLVM dialect with upstream passes;
+# %cpu-run runs its @main with MLIR's runner and printMemref* utilities.
+# Swap %cpu-lower for the compiler's own CPU pipeline once it exists.
+llm_opt = os.path.join(config.llm_tools_dir, "llm-opt")
+cpu_lower_passes = [
+    "one-shot-bufferize{bufferize-function-boundaries}",
+    "buffer-deallocation-pipeline",
+    "convert-bufferization-to-memref",
+    "convert-linalg-to-loops",
+    "convert-scf-to-cf",
+    "expand-strided-metadata",
+    "lower-affine",
+    "convert-math-to-llvm",
+    "convert-math-to-libm",
+    "finalize-memref-to-llvm",
+    "convert-arith-to-llvm",
+    "convert-index-to-llvm",
+    "convert-func-to-llvm",
+    "convert-cf-to-llvm",
+    "reconcile-unrealized-casts",
+]
+config.substitutions.append(
+    ("%cpu-lower", "%s --pass-pipeline='builtin.module(%s)'"
+     % (llm_opt, ",".join(cpu_lower_passes))))
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+config.substitutions.append(
+    ("%cpu-run", "%s -e main -entry-point-result=void -shared-libs=%s,%s"
+     % (os.path.join(config.llvm_tools_dir, "mlir-runner"),
+        os.path.join(llvm_lib_dir, "libmlir_runner_utils.so"),
+        os.path.join(llvm_lib_dir, "libmlir_c_runner_utils.so"))))

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 
 using namespace mlir;
@@ -150,6 +151,48 @@ Value convertScalar(OpBuilder &b, Location loc, Value value, Type from,
   if (isa<IndexType>(from) || isa<IndexType>(to))
     return arith::IndexCastOp::create(b, loc, target, value);
   llvm_unreachable("unsupported scalar conversion");
+}
+
+Value castToSignless(OpBuilder &b, Location loc, Value value) {
+  Type signless = toSignless(value.getType());
+  if (signless == value.getType())
+    return value;
+  return UnrealizedConversionCastOp::create(b, loc, signless, value)
+      .getResult(0);
+}
+
+Value castFromSignless(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return UnrealizedConversionCastOp::create(b, loc, type, value).getResult(0);
+}
+
+bool isUnsignedLike(Type type) {
+  auto intType = dyn_cast<IntegerType>(type);
+  return intType && (intType.isUnsigned() || intType.getWidth() == 1);
+}
+
+SmallVector<ReassociationIndices>
+getUnitDimReassociation(ArrayRef<bool> unitDims) {
+  SmallVector<ReassociationIndices> groups;
+  int64_t leadingUnits = 0;
+  for (auto [d, isUnit] : llvm::enumerate(unitDims)) {
+    int64_t dim = static_cast<int64_t>(d);
+    if (isUnit) {
+      if (groups.empty())
+        ++leadingUnits;
+      else
+        groups.back().push_back(dim);
+      continue;
+    }
+    ReassociationIndices group;
+    if (groups.empty())
+      for (int64_t u = 0; u < leadingUnits; ++u)
+        group.push_back(u);
+    group.push_back(dim);
+    groups.push_back(std::move(group));
+  }
+  return groups;
 }
 
 } // namespace mlir::llm

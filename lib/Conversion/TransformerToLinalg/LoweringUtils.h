@@ -10,6 +10,7 @@
 #ifndef LLM_LIB_CONVERSION_TRANSFORMERTOLINALG_LOWERINGUTILS_H
 #define LLM_LIB_CONVERSION_TRANSFORMERTOLINALG_LOWERINGUTILS_H
 
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -65,6 +66,30 @@ Value convertScalar(OpBuilder &b, Location loc, Value value, Type from,
 
 /// The signless integer type of the same width, or `type` if not an integer.
 Type toSignless(Type type);
+
+/// `value` as a signless integer of the same width when its type is a signed
+/// or unsigned integer (through `builtin.unrealized_conversion_cast`, as the
+/// upstream TOSA lowering does, since arith ops take signless integers only);
+/// any other value is returned as is. Used on the block arguments of
+/// generics over `ui8`/`si32`/... tensors.
+Value castToSignless(OpBuilder &b, Location loc, Value value);
+
+/// The inverse of castToSignless: `value` (signless) as `type` when `type` is
+/// a signed or unsigned integer type; otherwise `value` unchanged.
+Value castFromSignless(OpBuilder &b, Location loc, Value value, Type type);
+
+/// True for integer element types compared and extended as unsigned:
+/// unsigned integers and `i1` (so that `true > false`).
+bool isUnsignedLike(Type type);
+
+/// The reassociation that collapses the dims of a rank-`unitDims.size()`
+/// shape whose `unitDims` entries are true (size-1 dims) into their
+/// neighbours, or the reassociation of the matching expand_shape that
+/// inserts them: every other dim starts a group, a unit dim joins the group
+/// before it (leading unit dims join the first group). Empty when every dim
+/// is a unit dim (a collapse to / expand from rank 0).
+SmallVector<ReassociationIndices>
+getUnitDimReassociation(ArrayRef<bool> unitDims);
 
 } // namespace mlir::llm
 
