@@ -287,6 +287,7 @@ const OpTable &getOpTable();
 void addMathOps(OpTable &table);
 void addShapeOps(OpTable &table);
 void addNNOps(OpTable &table);
+void addQuantOps(OpTable &table);
 
 /// Imports one model graph into a function.
 class GraphImporter {

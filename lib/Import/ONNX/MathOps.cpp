@@ -219,8 +219,34 @@ static LogicalResult convertDropout(NodeImporter &n) {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-template <typename OpTy>
+/// Neg and Abs of known integers stay known (shape arithmetic).
+static std::optional<SymInt> symNeg(NodeImporter &n, const SymInt &a) {
+  return n.sub(SymInt::of(0), a);
+}
+static std::optional<SymInt> symAbs(NodeImporter &n, const SymInt &a) {
+  if (a.isConstant())
+    return SymInt::of(a.constant < 0 ? -a.constant : a.constant);
+  if (isNonNegative(a))
+    return a;
+  return std::nullopt;
+}
+using SymIntUnaryFn = std::optional<SymInt> (*)(NodeImporter &,
+                                                const SymInt &);
+
+template <typename OpTy, SymIntUnaryFn Fold = nullptr>
 static LogicalResult convertUnary(NodeImporter &n) {
+  if constexpr (Fold != nullptr) {
+    if (const SymInts *ints = n.inputInts(0)) {
+      SymInts out;
+      for (const SymInt &s : *ints)
+        if (std::optional<SymInt> r = Fold(n, s))
+          out.push_back(*r);
+      if (out.size() == ints->size()) {
+        n.setOutputInts(0, std::move(out), n.inputType(0));
+        return success();
+      }
+    }
+  }
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
@@ -398,6 +424,68 @@ static LogicalResult convertCastLike(NodeImporter &n) {
   return success();
 }
 
+/// Clip(x, min, max) = min(max(x, min), max); absent bounds are skipped.
+static LogicalResult convertClip(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  Value r = *x;
+  if (n.hasInput(1)) {
+    FailureOr<Value> lo = n.input(1);
+    if (failed(lo))
+      return failure();
+    FailureOr<Value> m = emitBinary<tf::MaxOp>(n, r, *lo);
+    if (failed(m))
+      return failure();
+    r = *m;
+  }
+  if (n.hasInput(2)) {
+    FailureOr<Value> hi = n.input(2);
+    if (failed(hi))
+      return failure();
+    FailureOr<Value> m = emitBinary<tf::MinOp>(n, r, *hi);
+    if (failed(m))
+      return failure();
+    r = *m;
+  }
+  n.setOutput(0, r);
+  return success();
+}
+
+/// Sum and Mean of one or more inputs (broadcasting).
+template <bool IsMean>
+static LogicalResult convertSum(NodeImporter &n) {
+  FailureOr<Value> acc = n.input(0);
+  if (failed(acc))
+    return failure();
+  for (int i = 1; i < n.numInputs(); ++i) {
+    FailureOr<Value> next = n.input(i);
+    if (failed(next))
+      return failure();
+    acc = emitBinary<tf::AddOp>(n, *acc, *next);
+    if (failed(acc))
+      return failure();
+  }
+  if (IsMean && n.numInputs() > 1) {
+    Type element = cast<RankedTensorType>(acc->getType()).getElementType();
+    auto floatType = dyn_cast<FloatType>(element);
+    if (!floatType)
+      return n.emitError() << "Mean of " << element << " is unsupported";
+    auto scalarType = RankedTensorType::get({}, element);
+    APFloat count(static_cast<double>(n.numInputs()));
+    bool lost;
+    count.convert(floatType.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                  &lost);
+    Value divisor = tf::ConstantOp::create(
+        n.builder, n.loc, scalarType, DenseElementsAttr::get(scalarType, count));
+    acc = emitBinary<tf::DivOp>(n, *acc, divisor);
+    if (failed(acc))
+      return failure();
+  }
+  n.setOutput(0, *acc);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Reductions
 //===----------------------------------------------------------------------===//
@@ -445,47 +533,50 @@ static LogicalResult convertReduce(NodeImporter &n) {
 
 void mlir::llm::onnx_import::addMathOps(OpTable &t) {
   constexpr int64_t lo = 13, hi = 21;
-  t.add({"", "Constant", lo, hi, 0, 0, 1,
+  t.add({"", "Constant", 9, hi, 0, 0, 1,
          {"value", "value_float", "value_floats", "value_int", "value_ints",
           "value_string", "value_strings", "sparse_value"},
          convertConstant, checkConstant});
-  t.add({"", "Identity", lo, hi, 1, 1, 1, {}, convertIdentity});
+  t.add({"", "Identity", 1, hi, 1, 1, 1, {}, convertIdentity});
   t.add({"", "Dropout", lo, hi, 1, 3, 2, {"seed"}, convertDropout, checkDropout});
 
-  t.add({"", "Neg", lo, hi, 1, 1, 1, {}, convertUnary<tf::NegOp>});
-  t.add({"", "Abs", lo, hi, 1, 1, 1, {}, convertUnary<tf::AbsOp>});
-  t.add({"", "Exp", lo, hi, 1, 1, 1, {}, convertUnary<tf::ExpOp>});
-  t.add({"", "Log", lo, hi, 1, 1, 1, {}, convertUnary<tf::LogOp>});
-  t.add({"", "Sqrt", lo, hi, 1, 1, 1, {}, convertUnary<tf::SqrtOp>});
-  t.add({"", "Tanh", lo, hi, 1, 1, 1, {}, convertUnary<tf::TanhOp>});
-  t.add({"", "Erf", lo, hi, 1, 1, 1, {}, convertUnary<tf::ErfOp>});
-  t.add({"", "Sigmoid", lo, hi, 1, 1, 1, {}, convertUnary<tf::SigmoidOp>});
-  t.add({"", "Relu", lo, hi, 1, 1, 1, {}, convertUnary<tf::ReluOp>});
-  t.add({"", "Reciprocal", lo, hi, 1, 1, 1, {}, convertUnary<tf::ReciprocalOp>});
-  t.add({"", "Not", lo, hi, 1, 1, 1, {}, convertUnary<tf::NotOp>});
+  t.add({"", "Neg", 6, hi, 1, 1, 1, {}, convertUnary<tf::NegOp, symNeg>});
+  t.add({"", "Abs", 6, hi, 1, 1, 1, {}, convertUnary<tf::AbsOp, symAbs>});
+  t.add({"", "Exp", 6, hi, 1, 1, 1, {}, convertUnary<tf::ExpOp>});
+  t.add({"", "Log", 6, hi, 1, 1, 1, {}, convertUnary<tf::LogOp>});
+  t.add({"", "Sqrt", 6, hi, 1, 1, 1, {}, convertUnary<tf::SqrtOp>});
+  t.add({"", "Tanh", 6, hi, 1, 1, 1, {}, convertUnary<tf::TanhOp>});
+  t.add({"", "Erf", 9, hi, 1, 1, 1, {}, convertUnary<tf::ErfOp>});
+  t.add({"", "Sigmoid", 6, hi, 1, 1, 1, {}, convertUnary<tf::SigmoidOp>});
+  t.add({"", "Relu", 6, hi, 1, 1, 1, {}, convertUnary<tf::ReluOp>});
+  t.add({"", "Reciprocal", 6, hi, 1, 1, 1, {}, convertUnary<tf::ReciprocalOp>});
+  t.add({"", "Not", 1, hi, 1, 1, 1, {}, convertUnary<tf::NotOp>});
 
-  t.add({"", "Add", lo, hi, 2, 2, 1, {}, convertBinary<tf::AddOp, symAdd>});
-  t.add({"", "Sub", lo, hi, 2, 2, 1, {}, convertBinary<tf::SubOp, symSub>});
-  t.add({"", "Mul", lo, hi, 2, 2, 1, {}, convertBinary<tf::MulOp, symMul>});
-  t.add({"", "Div", lo, hi, 2, 2, 1, {}, convertBinary<tf::DivOp, symDiv>});
-  t.add({"", "Pow", lo, hi, 2, 2, 1, {}, convertPow});
-  t.add({"", "And", lo, hi, 2, 2, 1, {}, convertBinary<tf::AndOp>});
-  t.add({"", "Or", lo, hi, 2, 2, 1, {}, convertBinary<tf::OrOp>});
-  t.add({"", "Max", lo, hi, 1, -1, 1, {}, convertVariadic<tf::MaxOp, symMax>});
-  t.add({"", "Min", lo, hi, 1, -1, 1, {}, convertVariadic<tf::MinOp, symMin>});
+  t.add({"", "Add", 7, hi, 2, 2, 1, {}, convertBinary<tf::AddOp, symAdd>});
+  t.add({"", "Sub", 7, hi, 2, 2, 1, {}, convertBinary<tf::SubOp, symSub>});
+  t.add({"", "Mul", 7, hi, 2, 2, 1, {}, convertBinary<tf::MulOp, symMul>});
+  t.add({"", "Div", 7, hi, 2, 2, 1, {}, convertBinary<tf::DivOp, symDiv>});
+  t.add({"", "Pow", 7, hi, 2, 2, 1, {}, convertPow});
+  t.add({"", "And", 7, hi, 2, 2, 1, {}, convertBinary<tf::AndOp>});
+  t.add({"", "Or", 7, hi, 2, 2, 1, {}, convertBinary<tf::OrOp>});
+  t.add({"", "Max", 8, hi, 1, -1, 1, {}, convertVariadic<tf::MaxOp, symMax>});
+  t.add({"", "Min", 8, hi, 1, -1, 1, {}, convertVariadic<tf::MinOp, symMin>});
 
-  t.add({"", "Equal", lo, hi, 2, 2, 1, {},
+  t.add({"", "Equal", 11, hi, 2, 2, 1, {},
          convertCompare<tf::ComparePredicate::EQ, symCompare<0>>});
-  t.add({"", "Less", lo, hi, 2, 2, 1, {},
+  t.add({"", "Less", 9, hi, 2, 2, 1, {},
          convertCompare<tf::ComparePredicate::LT, symCompare<1>>});
-  t.add({"", "Greater", lo, hi, 2, 2, 1, {},
+  t.add({"", "Greater", 9, hi, 2, 2, 1, {},
          convertCompare<tf::ComparePredicate::GT, symCompare<2>>});
-  t.add({"", "LessOrEqual", lo, hi, 2, 2, 1, {},
+  t.add({"", "LessOrEqual", 12, hi, 2, 2, 1, {},
          convertCompare<tf::ComparePredicate::LE, symCompare<3>>});
-  t.add({"", "GreaterOrEqual", lo, hi, 2, 2, 1, {},
+  t.add({"", "GreaterOrEqual", 12, hi, 2, 2, 1, {},
          convertCompare<tf::ComparePredicate::GE, symCompare<4>>});
-  t.add({"", "Where", lo, hi, 3, 3, 1, {}, convertWhere});
-  t.add({"", "Cast", lo, hi, 1, 1, 1, {"to", "saturate"}, convertCast, checkCast});
+  t.add({"", "Clip", 11, hi, 1, 3, 1, {}, convertClip});
+  t.add({"", "Sum", 8, hi, 1, -1, 1, {}, convertSum<false>});
+  t.add({"", "Mean", 8, hi, 1, -1, 1, {}, convertSum<true>});
+  t.add({"", "Where", 9, hi, 3, 3, 1, {}, convertWhere});
+  t.add({"", "Cast", 6, hi, 1, 1, 1, {"to", "saturate"}, convertCast, checkCast});
   t.add({"", "CastLike", 15, hi, 2, 2, 1, {"saturate"}, convertCastLike});
 
   t.add({"", "ReduceSum", lo, hi, 1, 2, 1, {"keepdims", "noop_with_empty_axes"},

@@ -210,8 +210,8 @@ static LogicalResult convertGelu(NodeImporter &n) {
 
 void mlir::llm::onnx_import::addNNOps(OpTable &t) {
   constexpr int64_t lo = 13, hi = 21;
-  t.add({"", "MatMul", lo, hi, 2, 2, 1, {}, convertMatMul});
-  t.add({"", "Gemm", lo, hi, 2, 3, 1, {"alpha", "beta", "transA", "transB"},
+  t.add({"", "MatMul", 9, hi, 2, 2, 1, {}, convertMatMul});
+  t.add({"", "Gemm", 11, hi, 2, 3, 1, {"alpha", "beta", "transA", "transB"},
          convertGemm});
   t.add({"", "Softmax", lo, hi, 1, 1, 1, {"axis"}, convertSoftmax<tf::SoftmaxOp>});
   t.add({"", "LogSoftmax", lo, hi, 1, 1, 1, {"axis"},

@@ -92,6 +92,7 @@ const OpTable &mlir::llm::onnx_import::getOpTable() {
     addMathOps(t);
     addShapeOps(t);
     addNNOps(t);
+    addQuantOps(t);
     return t;
   }();
   return table;

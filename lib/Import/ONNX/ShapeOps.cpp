@@ -781,23 +781,118 @@ static LogicalResult convertRange(NodeImporter &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Tile, Trilu
+//===----------------------------------------------------------------------===//
+
+/// Tile: along each axis with r != 1 repeats, unsqueeze a dim before it,
+/// expand that dim to r and merge the two (r outermost), so
+/// [a, b] tiled by 2 is [a, b, a, b].
+static LogicalResult convertTile(NodeImporter &n) {
+  FailureOr<SmallVector<int64_t>> repeats = n.constantInts(1, "repeats");
+  FailureOr<Value> x = n.input(0);
+  if (failed(repeats) || failed(x))
+    return failure();
+  int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+  if (static_cast<int64_t>(repeats->size()) != rank)
+    return n.emitError() << "expects " << rank << " repeats, got "
+                         << repeats->size();
+  Value r = *x;
+  for (int64_t a = 0; a < rank; ++a) {
+    int64_t reps = (*repeats)[a];
+    if (reps < 0)
+      return n.emitError() << "repeats must be >= 0, got " << reps;
+    if (reps == 1)
+      continue;
+    SymInts dims = n.dimsOf(r);
+    auto unsq = createInferred<tf::UnsqueezeOp>(
+        n.builder, n.loc, 1, r, n.builder.getDenseI64ArrayAttr({a}));
+    if (failed(unsq))
+      return failure();
+    SymInts withUnit(dims.begin(), dims.end());
+    withUnit.insert(withUnit.begin() + a, SymInt::of(1));
+    n.graph.setDims(unsq->getResult(), withUnit);
+    SymInts expanded(dims.begin(), dims.end());
+    expanded.insert(expanded.begin() + a, SymInt::of(reps));
+    FailureOr<Value> e = emitExpand(n, unsq->getResult(), expanded);
+    if (failed(e))
+      return failure();
+    SymInts merged(dims.begin(), dims.end());
+    merged[a] = n.mul(SymInt::of(reps), dims[a]);
+    r = emitReshape(n, *e, merged);
+  }
+  n.setOutput(0, r);
+  return success();
+}
+
+/// Trilu on static matrices: a `where` with a constant mask keeping
+/// j - i >= k (upper) or j - i <= k (lower), zero elsewhere.
+static LogicalResult convertTrilu(NodeImporter &n) {
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  int64_t k = 0;
+  if (n.hasInput(1)) {
+    FailureOr<SmallVector<int64_t>> kv = n.constantInts(1, "k");
+    if (failed(kv))
+      return failure();
+    if (kv->size() != 1)
+      return n.emitError() << "expects a scalar k";
+    k = (*kv)[0];
+  }
+  bool upper = n.intAttr("upper", 1) != 0;
+  auto type = cast<RankedTensorType>(x->getType());
+  int64_t rank = type.getRank();
+  if (rank < 2)
+    return n.emitError() << "expects rank >= 2, got " << type;
+  int64_t rows = type.getDimSize(rank - 2), cols = type.getDimSize(rank - 1);
+  if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(cols))
+    return n.emitError() << "Trilu of dynamic matrix dims is unsupported, got "
+                         << type;
+  if (rows * cols > (int64_t(1) << 24))
+    return n.emitError() << "Trilu matrix of " << rows << "x" << cols
+                         << " is too large";
+  SmallVector<bool> keep;
+  keep.reserve(rows * cols);
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j)
+      keep.push_back(upper ? j - i >= k : j - i <= k);
+  auto maskType = RankedTensorType::get({rows, cols}, n.builder.getI1Type());
+  Value mask = tf::ConstantOp::create(n.builder, n.loc, maskType,
+                                      DenseElementsAttr::get(maskType, keep));
+  Type element = type.getElementType();
+  auto scalarType = RankedTensorType::get({}, element);
+  Attribute zero = isa<FloatType>(element)
+                       ? Attribute(FloatAttr::get(element, 0.0))
+                       : Attribute(IntegerAttr::get(element, 0));
+  Value zeros = tf::ConstantOp::create(n.builder, n.loc, scalarType,
+                                       DenseElementsAttr::get(scalarType, zero));
+  auto op = createInferred<tf::WhereOp>(n.builder, n.loc, 1, mask, *x, zeros);
+  if (failed(op))
+    return failure();
+  n.setOutput(0, op->getResult());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Registration
 //===----------------------------------------------------------------------===//
 
 void mlir::llm::onnx_import::addShapeOps(OpTable &t) {
   constexpr int64_t lo = 13, hi = 21;
-  t.add({"", "Shape", lo, hi, 1, 1, 1, {"start", "end"}, convertShape});
-  t.add({"", "Size", lo, hi, 1, 1, 1, {}, convertSize});
-  t.add({"", "Reshape", lo, hi, 2, 2, 1, {"allowzero"}, convertReshape});
-  t.add({"", "Flatten", lo, hi, 1, 1, 1, {"axis"}, convertFlatten});
-  t.add({"", "Transpose", lo, hi, 1, 1, 1, {"perm"}, convertTranspose});
-  t.add({"", "Concat", lo, hi, 1, -1, 1, {"axis"}, convertConcat});
+  t.add({"", "Shape", 1, hi, 1, 1, 1, {"start", "end"}, convertShape});
+  t.add({"", "Size", 1, hi, 1, 1, 1, {}, convertSize});
+  t.add({"", "Reshape", 5, hi, 2, 2, 1, {"allowzero"}, convertReshape});
+  t.add({"", "Flatten", 11, hi, 1, 1, 1, {"axis"}, convertFlatten});
+  t.add({"", "Transpose", 1, hi, 1, 1, 1, {"perm"}, convertTranspose});
+  t.add({"", "Concat", 4, hi, 1, -1, 1, {"axis"}, convertConcat});
   t.add({"", "Split", lo, hi, 1, 2, -1, {"axis", "num_outputs"}, convertSplit});
   t.add({"", "Slice", lo, hi, 3, 5, 1, {}, convertSlice});
-  t.add({"", "Gather", lo, hi, 2, 2, 1, {"axis"}, convertGather});
+  t.add({"", "Gather", 11, hi, 2, 2, 1, {"axis"}, convertGather});
   t.add({"", "Unsqueeze", lo, hi, 2, 2, 1, {}, convertUnsqueeze});
   t.add({"", "Squeeze", lo, hi, 1, 2, 1, {}, convertSqueeze});
-  t.add({"", "Expand", lo, hi, 2, 2, 1, {}, convertExpand});
-  t.add({"", "ConstantOfShape", lo, hi, 1, 1, 1, {"value"}, convertConstantOfShape});
-  t.add({"", "Range", lo, hi, 3, 3, 1, {}, convertRange});
+  t.add({"", "Expand", 8, hi, 2, 2, 1, {}, convertExpand});
+  t.add({"", "ConstantOfShape", 9, hi, 1, 1, 1, {"value"}, convertConstantOfShape});
+  t.add({"", "Tile", lo, hi, 2, 2, 1, {}, convertTile});
+  t.add({"", "Trilu", 14, hi, 1, 2, 1, {"upper"}, convertTrilu});
+  t.add({"", "Range", 11, hi, 3, 3, 1, {}, convertRange});
 }

@@ -56,8 +56,12 @@ Type mlir::llm::onnx_import::convertDataType(MLIRContext *ctx,
     return unsignedType(64);
   case pb::TensorProto::BFLOAT16:
     return b.getBF16Type();
+  case pb::TensorProto::UINT4:
+    return unsignedType(4);
+  case pb::TensorProto::INT4:
+    return b.getIntegerType(4);
   default:
-    // STRING, COMPLEX*, FLOAT8*, [U]INT4, FLOAT4: not supported yet.
+    // STRING, COMPLEX*, FLOAT8*, FLOAT4: not supported yet.
     return Type();
   }
 }
@@ -77,6 +81,8 @@ bool mlir::llm::onnx_import::isSupportedDataType(int64_t dataType) {
   case pb::TensorProto::UINT32:
   case pb::TensorProto::UINT64:
   case pb::TensorProto::BFLOAT16:
+  case pb::TensorProto::UINT4:
+  case pb::TensorProto::INT4:
     return true;
   default:
     return false;
@@ -160,6 +166,9 @@ FailureOr<ElementsAttr> mlir::llm::onnx_import::convertTensorData(
   int64_t numElements = type.getNumElements();
   int64_t elementBytes = rawElementBytes(elementType);
   int64_t expectedBytes = numElements * elementBytes;
+  bool is4Bit = elementType.getIntOrFloatBitWidth() == 4;
+  if (is4Bit) // two per byte, element 2i in the low nibble of byte i
+    expectedBytes = (numElements + 1) / 2;
 
   // The tensor's bytes: raw_data, or the typed field packed.
   std::string packed;
@@ -189,9 +198,11 @@ FailureOr<ElementsAttr> mlir::llm::onnx_import::convertTensorData(
       break;
     default:
       // INT32, INT16, INT8, UINT16, UINT8, BOOL, FLOAT16 and BFLOAT16 (as
-      // bit patterns) are stored in int32_data.
+      // bit patterns) are stored in int32_data; 4-bit values as packed bytes.
       count = tensor.int32_data_size();
       packField(tensor.int32_data(), elementBytes, packed);
+      if (is4Bit)
+        count = std::min<int64_t>(count * 2, numElements);
       break;
     }
     if (count != numElements)
@@ -204,6 +215,22 @@ FailureOr<ElementsAttr> mlir::llm::onnx_import::convertTensorData(
     return emitError() << "tensor of type " << type << " has "
                        << bytes->size() << " bytes of raw_data, expected "
                        << expectedBytes;
+
+  // 4-bit integers are held one per byte (see TransformerQuantOps.td):
+  // unpack, sign-extending INT4.
+  std::string unpacked;
+  if (is4Bit) {
+    bool isSigned = !elementType.isUnsignedInteger();
+    unpacked.resize(numElements);
+    for (int64_t i = 0; i < numElements; ++i) {
+      uint8_t byte = static_cast<uint8_t>((*bytes)[i / 2]);
+      uint8_t nibble = (i % 2) ? (byte >> 4) : (byte & 0xF);
+      int8_t value = isSigned && (nibble & 0x8) ? int8_t(nibble | 0xF0)
+                                                : int8_t(nibble);
+      unpacked[i] = static_cast<char>(value);
+    }
+    bytes = &unpacked;
+  }
 
   // Booleans and small tensors: dense<...>.
   if (elementType.isInteger(1)) {
