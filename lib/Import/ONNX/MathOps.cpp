@@ -198,12 +198,6 @@ static LogicalResult convertIdentity(NodeImporter &n) {
   return success();
 }
 
-static std::string checkDropout(const pb::NodeProto &node, int64_t) {
-  if (node.output_size() > 1 && !node.output(1).empty())
-    return "Dropout's mask output is unsupported (inference only)";
-  return "";
-}
-
 static LogicalResult convertDropout(NodeImporter &n) {
   // training_mode (input 2) must be absent or false.
   if (const SymInts *mode = n.inputInts(2))
@@ -212,7 +206,23 @@ static LogicalResult convertDropout(NodeImporter &n) {
   if (n.hasInput(2) && !n.inputInts(2))
     return n.emitError()
            << "training_mode must be a constant false (inference only)";
-  return convertIdentity(n);
+  if (failed(convertIdentity(n)))
+    return failure();
+  if (!n.hasOutput(1))
+    return success();
+  // In inference the mask is all true, with the input's shape.
+  FailureOr<Value> x = n.input(0);
+  if (failed(x))
+    return failure();
+  auto boolType = RankedTensorType::get({}, n.builder.getI1Type());
+  Value one = tf::ConstantOp::create(n.builder, n.loc, boolType,
+                                     DenseElementsAttr::get(boolType, true));
+  SmallVector<Value> dynamicSizes;
+  RankedTensorType maskType =
+      n.typeFromDims(n.dimsOf(*x), n.builder.getI1Type(), dynamicSizes);
+  n.setOutput(1, tf::ExpandOp::create(n.builder, n.loc, maskType, one,
+                                          dynamicSizes));
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -316,8 +326,20 @@ static LogicalResult convertPow(NodeImporter &n) {
   if (failed(a) || failed(b))
     return failure();
   Type ea = cast<RankedTensorType>(a->getType()).getElementType();
-  if (!isa<FloatType>(ea))
-    return n.emitError() << "expects a floating-point base, got " << ea;
+  if (!isa<FloatType>(ea)) {
+    // Integer base: computed in f64 (exact for the magnitudes integer
+    // powers reach before overflowing int64 in practice) and truncated back,
+    // as ONNX's reference does.
+    if (!isa<IntegerType>(ea))
+      return n.emitError() << "expects a numeric base, got " << ea;
+    Type f64 = n.builder.getF64Type();
+    FailureOr<Value> r =
+        emitBinary<tf::PowOp>(n, castTo(n, *a, f64), castTo(n, *b, f64));
+    if (failed(r))
+      return failure();
+    n.setOutput(0, castTo(n, *r, ea));
+    return success();
+  }
   // ONNX allows an exponent of another type: convert it to the base's.
   FailureOr<Value> r = emitBinary<tf::PowOp>(n, *a, castTo(n, *b, ea));
   if (failed(r))
@@ -538,7 +560,7 @@ void mlir::llm::onnx_import::addMathOps(OpTable &t) {
           "value_string", "value_strings", "sparse_value"},
          convertConstant, checkConstant});
   t.add({"", "Identity", 1, hi, 1, 1, 1, {}, convertIdentity});
-  t.add({"", "Dropout", lo, hi, 1, 3, 2, {"seed"}, convertDropout, checkDropout});
+  t.add({"", "Dropout", 12, hi, 1, 3, 2, {"seed"}, convertDropout});
 
   t.add({"", "Neg", 6, hi, 1, 1, 1, {}, convertUnary<tf::NegOp, symNeg>});
   t.add({"", "Abs", 6, hi, 1, 1, 1, {}, convertUnary<tf::AbsOp, symAbs>});

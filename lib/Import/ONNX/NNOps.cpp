@@ -156,9 +156,6 @@ static LogicalResult convertSoftmax(NodeImporter &n) {
 }
 
 static std::string checkLayerNorm(const pb::NodeProto &node, int64_t) {
-  for (int i = 1; i < node.output_size(); ++i)
-    if (!node.output(i).empty())
-      return "LayerNormalization's Mean and InvStdDev outputs are unsupported";
   for (const pb::AttributeProto &a : node.attribute())
     if (a.name() == "stash_type" && a.i() != 1)
       return "LayerNormalization stash_type " + std::to_string(a.i()) +
@@ -177,10 +174,58 @@ static LogicalResult convertLayerNorm(NodeImporter &n) {
       return failure();
     bias = *b;
   }
+  int64_t axis = n.intAttr("axis", -1);
+  float epsilon = n.floatAttr("epsilon", 1e-5f);
   n.setOutput(0, tf::LayerNormOp::create(
                      n.builder, n.loc, x->getType(), *x, *scale, bias,
-                     n.builder.getI64IntegerAttr(n.intAttr("axis", -1)),
-                     n.builder.getF32FloatAttr(n.floatAttr("epsilon", 1e-5f))));
+                     n.builder.getI64IntegerAttr(axis),
+                     n.builder.getF32FloatAttr(epsilon)));
+  if (!n.hasOutput(1) && !n.hasOutput(2))
+    return success();
+
+  // The optional Mean and InvStdDev outputs: statistics over [axis, rank)
+  // with the reduced dims kept, InvStdDev = 1 / sqrt(var + epsilon) with
+  // the biased variance.
+  auto type = cast<RankedTensorType>(x->getType());
+  FailureOr<int64_t> first = n.normalizeAxis(axis, type.getRank(), "axis");
+  if (failed(first))
+    return failure();
+  SmallVector<int64_t> axes;
+  for (int64_t d = *first; d < type.getRank(); ++d)
+    axes.push_back(d);
+  auto reduceMean = [&](Value v) -> FailureOr<Value> {
+    auto op = createInferred<tf::ReduceMeanOp>(
+        n.builder, n.loc, 1, v, n.builder.getDenseI64ArrayAttr(axes),
+        n.builder.getBoolAttr(true));
+    if (failed(op))
+      return failure();
+    return op->getResult();
+  };
+  FailureOr<Value> mean = reduceMean(*x);
+  if (failed(mean))
+    return failure();
+  n.setOutput(1, *mean);
+  if (!n.hasOutput(2))
+    return success();
+  auto centered = createInferred<tf::SubOp>(n.builder, n.loc, 1, *x, *mean);
+  if (failed(centered))
+    return failure();
+  auto squared = createInferred<tf::MulOp>(n.builder, n.loc, 1,
+                                           centered->getResult(),
+                                           centered->getResult());
+  if (failed(squared))
+    return failure();
+  FailureOr<Value> var = reduceMean(squared->getResult());
+  if (failed(var))
+    return failure();
+  auto shifted = createInferred<tf::AddOp>(
+      n.builder, n.loc, 1, *var,
+      scalarConstant(n, type.getElementType(), epsilon));
+  if (failed(shifted))
+    return failure();
+  n.setOutput(2, tf::RsqrtOp::create(n.builder, n.loc,
+                                     shifted->getResult().getType(),
+                                     shifted->getResult()));
   return success();
 }
 

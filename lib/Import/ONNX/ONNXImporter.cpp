@@ -553,6 +553,45 @@ Location GraphImporter::nodeLoc(int index) {
   return NameLoc::get(StringAttr::get(ctx, name), fused);
 }
 
+/// The tensor type of a graph input/output declaration; `symbols` receives
+/// the dim_param of each dim ("" when static or unnamed).
+static FailureOr<RankedTensorType>
+valueInfoType(const pb::ValueInfoProto &vi, MLIRContext *ctx, Location loc,
+              SmallVectorImpl<std::string> *symbols) {
+  if (!vi.has_type() || !vi.type().has_tensor_type())
+    return mlir::emitError(loc)
+           << "ONNX value '" << vi.name()
+           << "' is not declared as a tensor (sequence, map, optional and "
+              "untyped values are unsupported)";
+  const pb::TypeProto::Tensor &tt = vi.type().tensor_type();
+  Type elementType = convertDataType(ctx, tt.elem_type());
+  if (!elementType)
+    return mlir::emitError(loc) << "ONNX value '" << vi.name()
+                                << "' has unsupported element type "
+                                << dataTypeName(tt.elem_type());
+  if (!tt.has_shape())
+    return mlir::emitError(loc)
+           << "ONNX value '" << vi.name()
+           << "' has no shape (unranked tensors are unsupported)";
+  SmallVector<int64_t> dims;
+  for (const pb::TensorShapeProto::Dimension &d : tt.shape().dim()) {
+    if (d.has_dim_value()) {
+      if (d.dim_value() < 0 || d.dim_value() >= kMaxDim)
+        return mlir::emitError(loc)
+               << "ONNX value '" << vi.name() << "' has an invalid dim ("
+               << d.dim_value() << ")";
+      dims.push_back(d.dim_value());
+      if (symbols)
+        symbols->push_back("");
+    } else {
+      dims.push_back(ShapedType::kDynamic);
+      if (symbols)
+        symbols->push_back(d.dim_param());
+    }
+  }
+  return RankedTensorType::get(dims, elementType);
+}
+
 /// The reason `node` cannot be imported, or "" when it can.
 static std::string checkNode(const pb::NodeProto &node, int64_t opset,
                              const OpSpec *spec) {
@@ -680,13 +719,50 @@ LogicalResult GraphImporter::checkGraph() {
   if (graph.output_size() == 0)
     fail(model.graphLoc(ctx)) << "the ONNX graph has no outputs";
 
-  if (numUnsupported) {
-    std::string ops;
-    for (const std::string &op : unsupportedOps)
-      ops += (ops.empty() ? "" : ", ") + op;
-    mlir::emitError(model.graphLoc(ctx))
-        << "cannot import the ONNX model: " << numUnsupported
-        << " unsupported or invalid node(s) (" << ops << ")";
+  // Graph inputs and outputs of types the importer cannot represent.
+  unsigned numBadTypes = 0;
+  for (int i = 0; i < graph.input_size(); ++i) {
+    const pb::ValueInfoProto &vi = graph.input(i);
+    if (vi.name().empty() || initializerNames.count(vi.name()))
+      continue;
+    if (failed(valueInfoType(vi, ctx, model.graphFieldLoc(ctx, "input", i),
+                             nullptr)))
+      ++numBadTypes;
+  }
+  for (int i = 0; i < graph.output_size(); ++i) {
+    const pb::ValueInfoProto &vi = graph.output(i);
+    Location loc = model.graphFieldLoc(ctx, "output", i);
+    if (!vi.has_type())
+      continue; // the computed type is used
+    if (!vi.type().has_tensor_type()) {
+      mlir::emitError(loc) << "ONNX graph output '" << vi.name()
+                           << "' is not a tensor (sequence, map and "
+                              "optional values are unsupported)";
+      ++numBadTypes;
+    } else if (vi.type().tensor_type().has_elem_type() &&
+               !isSupportedDataType(vi.type().tensor_type().elem_type())) {
+      mlir::emitError(loc) << "ONNX graph output '" << vi.name()
+                           << "' has unsupported element type "
+                           << dataTypeName(vi.type().tensor_type().elem_type());
+      ++numBadTypes;
+    }
+  }
+  if (numBadTypes)
+    ok = false;
+
+  if (numUnsupported || numBadTypes) {
+    auto diag = mlir::emitError(model.graphLoc(ctx))
+                << "cannot import the ONNX model: ";
+    if (numUnsupported) {
+      std::string ops;
+      for (const std::string &op : unsupportedOps)
+        ops += (ops.empty() ? "" : ", ") + op;
+      diag << numUnsupported << " unsupported or invalid node(s) (" << ops
+           << ")";
+    }
+    if (numBadTypes)
+      diag << (numUnsupported ? "; " : "") << numBadTypes
+           << " graph input(s)/output(s) with unsupported or invalid types";
   }
   return success(ok);
 }
@@ -744,45 +820,6 @@ LogicalResult GraphImporter::orderNodes() {
 //===----------------------------------------------------------------------===//
 // GraphImporter: building
 //===----------------------------------------------------------------------===//
-
-/// The tensor type of a graph input/output declaration; `symbols` receives
-/// the dim_param of each dim ("" when static or unnamed).
-static FailureOr<RankedTensorType>
-valueInfoType(const pb::ValueInfoProto &vi, MLIRContext *ctx, Location loc,
-              SmallVectorImpl<std::string> *symbols) {
-  if (!vi.has_type() || !vi.type().has_tensor_type())
-    return mlir::emitError(loc)
-           << "ONNX value '" << vi.name()
-           << "' is not declared as a tensor (sequence, map, optional and "
-              "untyped values are unsupported)";
-  const pb::TypeProto::Tensor &tt = vi.type().tensor_type();
-  Type elementType = convertDataType(ctx, tt.elem_type());
-  if (!elementType)
-    return mlir::emitError(loc) << "ONNX value '" << vi.name()
-                                << "' has unsupported element type "
-                                << dataTypeName(tt.elem_type());
-  if (!tt.has_shape())
-    return mlir::emitError(loc)
-           << "ONNX value '" << vi.name()
-           << "' has no shape (unranked tensors are unsupported)";
-  SmallVector<int64_t> dims;
-  for (const pb::TensorShapeProto::Dimension &d : tt.shape().dim()) {
-    if (d.has_dim_value()) {
-      if (d.dim_value() < 0 || d.dim_value() >= kMaxDim)
-        return mlir::emitError(loc)
-               << "ONNX value '" << vi.name() << "' has an invalid dim ("
-               << d.dim_value() << ")";
-      dims.push_back(d.dim_value());
-      if (symbols)
-        symbols->push_back("");
-    } else {
-      dims.push_back(ShapedType::kDynamic);
-      if (symbols)
-        symbols->push_back(d.dim_param());
-    }
-  }
-  return RankedTensorType::get(dims, elementType);
-}
 
 LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes) {
   auto funcOp = cast<func::FuncOp>(func);
