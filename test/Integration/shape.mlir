@@ -2,7 +2,7 @@
 // slice, split, expand, squeeze, unsqueeze, gather), static and dynamic,
 // compared with numpy (NUMPY:/EXPECT: lines, Inputs/check_numpy.py).
 // RUN: llm-opt %s --convert-transformer-to-linalg | %cpu-lower | %cpu-run | %python %S/Inputs/check_numpy.py %s | FileCheck %s
-// CHECK: PASS: 19 tensors match numpy
+// CHECK: PASS: 20 tensors match numpy
 
 // NUMPY: x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
 // NUMPY: t = np.arange(12, dtype=np.float32).reshape(4, 3) + np.float32(100)
@@ -67,6 +67,13 @@ func.func @main() {
       : tensor<?x?x4xf32> -> tensor<?x?x2xf32>
   %sl3_p = tensor.cast %sl3 : tensor<?x?x2xf32> to tensor<*xf32>
   call @printMemrefF32(%sl3_p) : (tensor<*xf32>) -> ()
+
+  // A start past the end of a dynamic dim: an empty slice.
+  // EXPECT: x[:, 5:, :]
+  %sl4 = transformer.slice %xd {axes = array<i64: 1>, starts = array<i64: 5>, ends = array<i64: 9223372036854775807>}
+      : tensor<?x?x4xf32> -> tensor<?x?x4xf32>
+  %sl4_p = tensor.cast %sl4 : tensor<?x?x4xf32> to tensor<*xf32>
+  call @printMemrefF32(%sl4_p) : (tensor<*xf32>) -> ()
 
   // concat along a static and along a dynamic axis.
   // EXPECT: np.concatenate([x, x[:, :1, :]], axis=1)

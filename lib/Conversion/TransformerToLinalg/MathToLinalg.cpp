@@ -127,6 +127,7 @@ Value floatUnaryBody(OpTy, OpBuilder &b, Location loc, ValueRange args) {
   return MathOp::create(b, loc, args[0]);
 }
 
+/// -x: negf, or 0 - x for integers (wrapping for unsigned ones).
 Value negBody(transformer::NegOp op, OpBuilder &b, Location loc,
               ValueRange args) {
   Type type = elementTypeOf(op.getInput());
@@ -136,6 +137,7 @@ Value negBody(transformer::NegOp op, OpBuilder &b, Location loc,
                                args[0]);
 }
 
+/// |x|: absf / absi; unsigned values are their own magnitude.
 Value absBody(transformer::AbsOp op, OpBuilder &b, Location loc,
               ValueRange args) {
   Type type = elementTypeOf(op.getInput());
@@ -168,18 +170,22 @@ Value reluBody(transformer::ReluOp op, OpBuilder &b, Location loc,
                                                          args[0], zero);
 }
 
+/// 1 / x.
 Value reciprocalBody(transformer::ReciprocalOp op, OpBuilder &b, Location loc,
                      ValueRange args) {
   Value one = createScalarConstant(b, loc, elementTypeOf(op.getInput()), 1.0);
   return arith::DivFOp::create(b, loc, one, args[0]);
 }
 
+/// Logical not of an i1: x xor true.
 Value notBody(transformer::NotOp, OpBuilder &b, Location loc,
               ValueRange args) {
   Value trueValue = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
   return arith::XOrIOp::create(b, loc, args[0], trueValue);
 }
 
+/// cmpf with ordered predicates (une for ne), or cmpi signed/unsigned by
+/// the operands' element type.
 Value compareBody(transformer::CompareOp op, OpBuilder &b, Location loc,
                   ValueRange args) {
   using transformer::ComparePredicate;
@@ -218,11 +224,13 @@ Value compareBody(transformer::CompareOp op, OpBuilder &b, Location loc,
   return arith::CmpIOp::create(b, loc, ip, args[0], args[1]);
 }
 
+/// condition ? true_value : false_value.
 Value whereBody(transformer::WhereOp, OpBuilder &b, Location loc,
                 ValueRange args) {
   return arith::SelectOp::create(b, loc, args[0], args[1], args[2]);
 }
 
+/// ONNX Cast of one element (convertScalar).
 Value castBody(transformer::CastOp op, OpBuilder &b, Location loc,
                ValueRange args) {
   return convertScalar(b, loc, args[0], elementTypeOf(op.getInput()),
@@ -233,6 +241,7 @@ Value castBody(transformer::CastOp op, OpBuilder &b, Location loc,
 // Reductions
 //===----------------------------------------------------------------------===//
 
+/// Which reduction a ReduceLowering builds.
 enum class ReduceKind { Sum, Mean, Max };
 
 /// The identity of the reduction: 0 for sums, -inf / the smallest integer

@@ -9,8 +9,11 @@
 //   transpose -> linalg.transpose;
 //   concat    -> tensor.concat;
 //   slice     -> tensor.extract_slice (ONNX start clamping, computed with
-//                arith for dynamic dims; steps become strides);
-//   split     -> one tensor.extract_slice per result;
+//                arith for dynamic dims; steps become strides); a result
+//                with a static 0 dim is a tensor.empty (extract_slice
+//                rejects static offsets at the end of a dim);
+//   split     -> one tensor.extract_slice per result (tensor.empty for an
+//                empty piece);
 //   expand    -> linalg.broadcast, after collapsing away the size-1 input
 //                dims that stretch;
 //   squeeze   -> tensor.collapse_shape (a tensor.cast first makes squeezed
@@ -297,9 +300,13 @@ struct ConcatLowering : OpRewritePattern<transformer::ConcatOp> {
 // slice, split
 //===----------------------------------------------------------------------===//
 
-/// ONNX Slice's clamping of `index` (a start) against dim `d` of `input`:
-/// negative counts from the end, then clamp to [0, dim]. Static when the dim
-/// is.
+/// The offset of a slice starting at `index` along dim `d` of `input`: ONNX
+/// Slice's clamping (negative counts from the end, then clamp to [0, dim]),
+/// static when the dim is. For a dynamic dim the offset is further kept
+/// below the dim, which changes nothing when the slice has elements (then
+/// start < end <= dim) and keeps an empty slice's offset in bounds once the
+/// size folds to a constant (extract_slice and subview verify static
+/// offsets against the dim).
 OpFoldResult clampStart(OpBuilder &b, Location loc, Value input, int64_t d,
                         int64_t index) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -309,13 +316,23 @@ OpFoldResult clampStart(OpBuilder &b, Location loc, Value input, int64_t d,
       index += dim;
     return b.getIndexAttr(std::clamp<int64_t>(index, 0, dim));
   }
+  if (index == 0)
+    return b.getIndexAttr(0);
   Value dim = tensor::DimOp::create(b, loc, input, d);
-  Value indexValue = arith::ConstantIndexOp::create(b, loc, index);
-  if (index >= 0)
-    return arith::MinSIOp::create(b, loc, indexValue, dim).getResult();
-  Value shifted = arith::AddIOp::create(b, loc, dim, indexValue);
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  return arith::MaxSIOp::create(b, loc, shifted, zero).getResult();
+  Value bounded;
+  if (index > 0) {
+    // min(index, dim - 1), then max(., 0) for an empty dim.
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value last = arith::SubIOp::create(b, loc, dim, one);
+    Value indexValue = arith::ConstantIndexOp::create(b, loc, index);
+    bounded = arith::MinSIOp::create(b, loc, indexValue, last);
+  } else {
+    // dim + index < dim already.
+    Value indexValue = arith::ConstantIndexOp::create(b, loc, index);
+    bounded = arith::AddIOp::create(b, loc, dim, indexValue);
+  }
+  return arith::MaxSIOp::create(b, loc, bounded, zero).getResult();
 }
 
 /// transformer.slice -> tensor.extract_slice with clamped offsets, the op's
@@ -417,21 +434,28 @@ struct ExpandLowering : OpRewritePattern<transformer::ExpandOp> {
     SmallVector<bool> stretched(inRank, false);
     SmallVector<int64_t> dimensions =
         llvm::to_vector(llvm::seq<int64_t>(0, leading));
-    SmallVector<int64_t> keptShape;
+    SmallVector<int64_t> keptShape, keptResultShape;
     for (int64_t d = 0; d < inRank; ++d) {
       int64_t in = inputType.getDimSize(d);
-      stretched[d] = in == 1 && resultType.getDimSize(d + leading) != 1;
-      if (stretched[d])
+      int64_t out = resultType.getDimSize(d + leading);
+      stretched[d] = in == 1 && out != 1;
+      if (stretched[d]) {
         dimensions.push_back(d + leading);
-      else
-        keptShape.push_back(in);
+        continue;
+      }
+      keptShape.push_back(in);
+      keptResultShape.push_back(out);
     }
     Value input = op.getInput();
+    Type elementType = inputType.getElementType();
     if (llvm::is_contained(stretched, true))
       input = tensor::CollapseShapeOp::create(
-          rewriter, loc,
-          RankedTensorType::get(keptShape, inputType.getElementType()), input,
+          rewriter, loc, RankedTensorType::get(keptShape, elementType), input,
           getUnitDimReassociation(stretched));
+    // linalg.broadcast wants the kept dims exactly as in the result (a
+    // dynamic dim on one side only is equal at run time).
+    input = castTo(rewriter, loc, input,
+                   RankedTensorType::get(keptResultShape, elementType));
     auto broadcast =
         linalg::BroadcastOp::create(rewriter, loc, input, *init, dimensions);
     rewriter.replaceOp(op, broadcast->getResult(0));

@@ -190,6 +190,28 @@ func.func @slice_dynamic(%x: tensor<8x?x64xf32>) -> tensor<4x?x32xf32> {
 
 // -----
 
+// A positive start on a dynamic dim: the offset is min(start, dim - 1),
+// kept >= 0, so that an empty slice (start >= dim) stays in bounds once
+// the dim folds to a constant; the length still uses min(start, dim).
+// CHECK-LABEL: func.func @slice_dynamic_start
+// CHECK-SAME: ([[X:%.+]]: tensor<?xf32>)
+func.func @slice_dynamic_start(%x: tensor<?xf32>) -> tensor<?xf32> {
+  // The length (the op's reified size) comes first.
+  // CHECK: [[LEN:%.+]] = arith.maxsi
+  // CHECK: [[D:%.+]] = tensor.dim [[X]], {{%.+}} : tensor<?xf32>
+  // CHECK: [[C0:%.+]] = arith.constant 0 : index
+  // CHECK: [[C1:%.+]] = arith.constant 1 : index
+  // CHECK: [[LAST:%.+]] = arith.subi [[D]], [[C1]] : index
+  // CHECK: [[C5:%.+]] = arith.constant 5 : index
+  // CHECK: [[B:%.+]] = arith.minsi [[C5]], [[LAST]] : index
+  // CHECK: [[OFF:%.+]] = arith.maxsi [[B]], [[C0]] : index
+  // CHECK: tensor.extract_slice [[X]]{{\[}}[[OFF]]] {{\[}}[[LEN]]] [1] : tensor<?xf32> to tensor<?xf32>
+  %s = transformer.slice %x {starts = array<i64: 5>, ends = array<i64: 9223372036854775807>} : tensor<?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @split
 // CHECK-SAME: ([[X:%.+]]: tensor<?x?x2304xf32>)
 func.func @split(%qkv: tensor<?x?x2304xf32>) -> (tensor<?x?x768xf32>, tensor<?x?x1536xf32>) {
@@ -245,6 +267,25 @@ func.func @expand_static(%x: tensor<3x1xf32>, %v: tensor<3xf32>) -> (tensor<2x3x
   // CHECK: return [[E1]], [[E2]]
   %e2 = transformer.expand %v : tensor<3xf32> -> tensor<2x3xf32>
   return %e1, %e2 : tensor<2x3x4xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// linalg.broadcast wants the kept dims exactly as in the result: a cast
+// refines a dynamic input dim or relaxes a static one.
+// CHECK-LABEL: func.func @expand_casts
+// CHECK-SAME: ([[X:%.+]]: tensor<?xf32>, [[Y:%.+]]: tensor<3xf32>, [[N:%.+]]: index, [[M:%.+]]: index)
+func.func @expand_casts(%x: tensor<?xf32>, %y: tensor<3xf32>, %n: index, %m: index) -> (tensor<2x1xf32>, tensor<?x?xf32>) {
+  // CHECK: [[I1:%.+]] = tensor.empty() : tensor<2x1xf32>
+  // CHECK: [[C1:%.+]] = tensor.cast [[X]] : tensor<?xf32> to tensor<1xf32>
+  // CHECK: [[E1:%.+]] = linalg.broadcast ins([[C1]] : tensor<1xf32>) outs([[I1]] : tensor<2x1xf32>) dimensions = [0]
+  %e1 = transformer.expand %x : tensor<?xf32> -> tensor<2x1xf32>
+  // CHECK: [[I2:%.+]] = tensor.empty([[N]], [[M]]) : tensor<?x?xf32>
+  // CHECK: [[C2:%.+]] = tensor.cast [[Y]] : tensor<3xf32> to tensor<?xf32>
+  // CHECK: [[E2:%.+]] = linalg.broadcast ins([[C2]] : tensor<?xf32>) outs([[I2]] : tensor<?x?xf32>) dimensions = [0]
+  // CHECK: return [[E1]], [[E2]]
+  %e2 = transformer.expand %y [%n, %m] : tensor<3xf32> -> tensor<?x?xf32>
+  return %e1, %e2 : tensor<2x1xf32>, tensor<?x?xf32>
 }
 
 // -----
