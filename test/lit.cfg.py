@@ -28,8 +28,19 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.llm_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("llm-opt", unresolved="fatal"),
+    ToolSubst("llm-run", unresolved="ignore"),
+    ToolSubst("llvm-objdump", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# valgrind (memory checks of llm-run and compiled models) where installed.
+import shutil
+if shutil.which("valgrind"):
+    config.available_features.add("valgrind")
+
+# The C compiler that builds programs against compiled models (C-ABI tests).
+config.substitutions.append(
+    ("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 
 # Execution tests (test/Integration): %cpu-lower takes the output of
 # convert-transformer-to-linalg down to the LLVM dialect with upstream passes;

@@ -9,6 +9,7 @@
 
 #include "Transformer/IR/TransformerDialect.h"
 #include "llm/Conversion/Passes.h"
+#include "llm/Pipelines/Pipelines.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -94,4 +95,7 @@ void mlir::llm::registerAllPasses() {
   mlir::registerConvertFuncToLLVMPass();
   mlir::registerConvertControlFlowToLLVMPass();
   mlir::registerReconcileUnrealizedCastsPass();
+
+  // --llm-cpu-pipeline and its helper passes (lib/Pipelines).
+  registerPipelines();
 }

@@ -16,10 +16,18 @@
 // `--llm-summary` prints a summary of the module (inputs/outputs, op counts,
 // parameters) to stderr after the pass pipeline.
 //
+// `--emit=llvm|asm|obj|shared -o FILE` writes an artifact instead of MLIR:
+// after the pass pipeline (which must have lowered the module to the LLVM
+// dialect, e.g. --llm-cpu-pipeline) the module is translated to LLVM IR,
+// optimized at --opt-level for the CPU the pipeline recorded, and written as
+// LLVM IR, assembly, an object file or a shared library (lib/Target/CPU;
+// the C ABI is in docs/cpu.md). `--emit=mlir` (the default) prints MLIR.
+//
 //===----------------------------------------------------------------------===//
 
 #include "llm/Import/ONNXImporter.h"
 #include "llm/InitAll.h"
+#include "llm/Target/CPU/CPUTarget.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/Diagnostics.h"
@@ -59,6 +67,21 @@ static llvm::cl::opt<int64_t> onnxInlineLimit(
                    "become dense<...>, larger ones dense_resource<...>"),
     llvm::cl::init(16));
 
+static llvm::cl::opt<std::string>
+    emitKind("emit",
+             llvm::cl::desc("What to write to -o: mlir (default), llvm (LLVM "
+                            "IR), asm, obj (ELF object) or shared (shared "
+                            "library); all but mlir need a module lowered to "
+                            "the LLVM dialect (e.g. --llm-cpu-pipeline)"),
+             llvm::cl::value_desc("mlir|llvm|asm|obj|shared"),
+             llvm::cl::init("mlir"));
+
+static llvm::cl::opt<unsigned>
+    emitOptLevel("opt-level",
+                 llvm::cl::desc("LLVM optimization level (0-3) of --emit "
+                                "artifacts"),
+                 llvm::cl::init(3));
+
 namespace {
 /// Prints llm::printModelSummary to stderr; appended to the pipeline by
 /// --llm-summary (a tool option, not a registered pass).
@@ -73,6 +96,28 @@ struct SummaryPass
     llm::printModelSummary(getOperation(), llvm::errs());
     markAllAnalysesPreserved();
   }
+};
+
+/// Writes the module as an --emit artifact (llm::emitArtifact); appended to
+/// the pipeline when --emit is not mlir.
+struct EmitArtifactPass
+    : public PassWrapper<EmitArtifactPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitArtifactPass)
+  EmitArtifactPass(llm::ArtifactKind kind, std::string outputPath)
+      : kind(kind), outputPath(std::move(outputPath)) {}
+  StringRef getArgument() const override { return "llm-emit-artifact"; }
+  StringRef getDescription() const override {
+    return "Write the module as LLVM IR, assembly, object or shared library";
+  }
+  void runOnOperation() override {
+    llm::CPUCodegenOptions options;
+    options.optLevel = emitOptLevel;
+    if (failed(llm::emitArtifact(getOperation(), kind, outputPath, options)))
+      return signalPassFailure();
+    markAllAnalysesPreserved();
+  }
+  llm::ArtifactKind kind;
+  std::string outputPath;
 };
 } // namespace
 
@@ -131,6 +176,7 @@ int main(int argc, char **argv) {
   llm::registerAllDialects(registry);
   llm::registerONNXImporterDialects(registry);
   llm::registerAllPasses();
+  llm::registerCPUTranslations(registry);
 
   auto [inputFilename, outputFilename] = registerAndParseCLIOptions(
       argc, argv, "LLM compiler optimizer driver\n", registry);
@@ -145,13 +191,41 @@ int main(int argc, char **argv) {
     });
   }
 
+  std::optional<llm::ArtifactKind> artifact = llm::parseArtifactKind(emitKind);
+  if (!artifact) {
+    llvm::errs() << "llm-opt: --emit=" << emitKind
+                 << " is not one of mlir, llvm, asm, obj, shared\n";
+    return EXIT_FAILURE;
+  }
+  bool emitsArtifact = *artifact != llm::ArtifactKind::MLIR;
+  if (emitsArtifact) {
+    if (!config.inputSplitMarker().empty()) {
+      llvm::errs() << "llm-opt: --emit=" << emitKind
+                   << " writes one artifact and cannot be combined with "
+                      "-split-input-file\n";
+      return EXIT_FAILURE;
+    }
+    MlirOptMainConfig base = config;
+    std::string path = outputFilename;
+    config.setPassPipelineSetupFn(
+        [base, kind = *artifact, path](PassManager &pm) -> LogicalResult {
+          if (failed(base.setupPassPipeline(pm)))
+            return failure();
+          pm.addPass(std::make_unique<EmitArtifactPass>(kind, path));
+          return success();
+        });
+  }
+
   std::string errorMessage;
   auto input = openInputFile(inputFilename, &errorMessage);
   if (!input) {
     llvm::errs() << errorMessage << "\n";
     return EXIT_FAILURE;
   }
-  auto output = openOutputFile(outputFilename, &errorMessage);
+  // With --emit the artifact pass writes the output file; the MLIR goes
+  // nowhere.
+  auto output = openOutputFile(emitsArtifact ? "-" : outputFilename.c_str(),
+                               &errorMessage);
   if (!output) {
     llvm::errs() << errorMessage << "\n";
     return EXIT_FAILURE;
@@ -161,9 +235,10 @@ int main(int argc, char **argv) {
   auto format = llvm::sys::path::extension(inputFilename) == ".onnxtxt"
                     ? llm::ONNXImportOptions::Format::Text
                     : llm::ONNXImportOptions::Format::Binary;
+  llvm::raw_ostream &mlirOutput = emitsArtifact ? llvm::nulls() : output->os();
   LogicalResult result = failure();
   if (!llm::isONNXFileName(inputFilename)) {
-    result = MlirOptMain(output->os(), std::move(input), registry, config);
+    result = MlirOptMain(mlirOutput, std::move(input), registry, config);
   } else if (!config.inputSplitMarker().empty() &&
              format == llm::ONNXImportOptions::Format::Text) {
     // Text models split at `# -----` (a protobuf text-format comment).
@@ -174,7 +249,7 @@ int main(int argc, char **argv) {
         },
         output->os(), "# -----", std::as_const(config).outputSplitMarker());
   } else {
-    result = processONNX(std::move(input), output->os(), registry, config,
+    result = processONNX(std::move(input), mlirOutput, registry, config,
                          format);
   }
   if (failed(result))

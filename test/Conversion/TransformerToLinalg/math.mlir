@@ -442,3 +442,18 @@ func.func @reduce_max(%f: tensor<2x3xf32>, %i: tensor<2x3xi32>, %u: tensor<2x3xu
   %um = transformer.reduce_max %u {axes = array<i64: 1>} : tensor<2x3xui8> -> tensor<2xui8>
   return %fm, %im, %um : tensor<f32>, tensor<1x1xi32>, tensor<2xui8>
 }
+
+// -----
+
+// Reducing a scalar: a generic without loops; keep_dims has nothing to
+// re-insert.
+// CHECK-DAG: [[SCALAR:#map[0-9]*]] = affine_map<() -> ()>
+// CHECK-LABEL: func.func @reduce_scalar
+// CHECK-SAME: ([[X:%.+]]: tensor<f32>)
+func.func @reduce_scalar(%x: tensor<f32>) -> tensor<f32> {
+  // CHECK: [[R:%.+]] = linalg.generic {indexing_maps = {{\[}}[[SCALAR]], [[SCALAR]]{{\]}}, iterator_types = []} ins([[X]] : tensor<f32>)
+  // CHECK-NOT: tensor.expand_shape
+  // CHECK: return [[R]]
+  %y = transformer.reduce_sum %x {axes = array<i64>, keep_dims = true} : tensor<f32> -> tensor<f32>
+  return %y : tensor<f32>
+}

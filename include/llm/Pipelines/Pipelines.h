@@ -1,0 +1,91 @@
+//===- Pipelines.h - the compiler's target pipelines ------------*- C++ -*-===//
+//
+// The pass pipelines that take a module of `transformer` ops (as the ONNX
+// importer produces it) to a target: `buildCPUPipeline` lowers it to the
+// LLVM dialect for x86-64, ready for translation to LLVM IR (llm-opt
+// --emit=llvm|asm|obj|shared) or for the JIT (llm-run). Each pipeline is
+// also registered as an llm-opt flag with the same options:
+//
+//   llm-opt model.onnx --llm-cpu-pipeline="target-cpu=skylake-avx512"
+//
+// and embeds in another compiler in a few lines:
+//
+//   mlir::PassManager pm(&context);
+//   mlir::llm::CPUPipelineOptions options;
+//   if (failed(mlir::llm::buildCPUPipeline(pm, options)) ||
+//       failed(pm.run(module)))
+//     ...;
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLM_PIPELINES_PIPELINES_H
+#define LLM_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Support/LLVM.h"
+
+#include <optional>
+#include <string>
+
+namespace mlir {
+namespace llm {
+
+/// Options of the CPU pipeline (`--llm-cpu-pipeline="opt=value ..."`).
+struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
+  PassOptions::Option<std::string> targetCPU{
+      *this, "target-cpu",
+      llvm::cl::desc("LLVM CPU the code is tuned for and may use the "
+                     "instructions of (as for llc -mcpu), or 'host'"),
+      llvm::cl::init("host")};
+  PassOptions::Option<std::string> quantize{
+      *this, "quantize",
+      llvm::cl::desc("Weight quantization: 'none' (int8/int4 are reserved "
+                     "for the quantization work and rejected for now)"),
+      llvm::cl::init("none")};
+  PassOptions::Option<bool> fuseAttention{
+      *this, "fuse-attention",
+      llvm::cl::desc("Reserved: fuse attention subgraphs into one kernel "
+                     "(accepted, no effect yet)"),
+      llvm::cl::init(false)};
+  PassOptions::Option<bool> raisePatterns{
+      *this, "raise-patterns",
+      llvm::cl::desc("Reserved: raise primitive-op patterns (GELU, norms, "
+                     "RoPE) to fused ops (accepted, no effect yet)"),
+      llvm::cl::init(false)};
+};
+
+/// Checks option values the option parser cannot: returns a message saying
+/// what is wrong ("quantize=int8 is not supported yet: ...") or nullopt.
+std::optional<std::string>
+checkCPUPipelineOptions(const CPUPipelineOptions &options);
+
+/// The CPU target name `target-cpu` denotes: the host CPU's LLVM name for
+/// "host" (or an empty value), else the value itself.
+std::string resolveTargetCPU(StringRef targetCPU);
+
+/// Appends the CPU pipeline to `pm` (anchored on builtin.module):
+///   canonicalize -> convert-transformer-to-linalg -> canonicalize, cse ->
+///   linalg-fuse-elementwise-ops -> canonicalize, cse ->
+///   llm-readonly-arguments -> one-shot-bufferize{bufferize-function-boundaries,
+///     function-boundary-type-conversion=identity-layout-map} ->
+///   buffer-deallocation-pipeline -> convert-bufferization-to-memref ->
+///   llm-strided-copy-to-linalg -> convert-linalg-to-loops ->
+///   convert-vector-to-scf -> convert-scf-to-cf -> expand-strided-metadata ->
+///   lower-affine -> convert-vector-to-llvm -> finalize-memref-to-llvm ->
+///   convert-math-to-llvm -> convert-math-to-libm -> llm-emit-c-interface ->
+///   convert-{arith,index,func,cf,ub}-to-llvm -> reconcile-unrealized-casts
+///   -> llm-set-target-cpu -> canonicalize.
+/// Fails, adding nothing, if checkCPUPipelineOptions reports a problem.
+LogicalResult buildCPUPipeline(OpPassManager &pm,
+                               const CPUPipelineOptions &options);
+
+/// Registers `--llm-cpu-pipeline` and the pipelines' helper passes
+/// (llm-readonly-arguments, llm-emit-c-interface, llm-set-target-cpu,
+/// llm-strided-copy-to-linalg).
+void registerPipelines();
+
+} // namespace llm
+} // namespace mlir
+
+#endif // LLM_PIPELINES_PIPELINES_H

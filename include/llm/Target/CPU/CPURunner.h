@@ -1,0 +1,115 @@
+//===- CPURunner.h - run compiled models on the host CPU --------*- C++ -*-===//
+//
+// Runs a model the CPU pipeline lowered to the LLVM dialect, in process:
+// JIT-compiles it with mlir::ExecutionEngine (LLVM O3 for the host CPU) and
+// calls its `_mlir_ciface_<name>` wrapper with memref descriptors built over
+// runtime Tensors.
+//
+// The model's interface (ModelSignature) is read from the `func.func` before
+// lowering: input/output names (the importer's `onnx.name` argument and
+// result attributes), element types, shapes with dynamic dims and the names
+// of symbolic dims (`onnx.dim_params`). Inputs are checked against it
+// (element type, rank, static dims, equal sizes for dims with the same
+// symbol) before a call, so a wrong input is an error message, not a crash.
+//
+// Results come back as memref descriptors whose buffers the callee
+// allocated (malloc) and whose ownership passes to the caller: they are
+// copied into Tensors and freed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLM_TARGET_CPU_CPURUNNER_H
+#define LLM_TARGET_CPU_CPURUNNER_H
+
+#include "llm/Runtime/Tensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class TargetMachine;
+} // namespace llvm
+
+namespace mlir {
+class ExecutionEngine;
+namespace func {
+class FuncOp;
+} // namespace func
+namespace llm {
+
+/// One input or output of a model.
+struct TensorSignature {
+  /// The ONNX name (`onnx.name`), else "arg<K>" / "result<K>".
+  std::string name;
+  DType dtype = DType::F32;
+  /// Dims; dynamic dims are negative.
+  std::vector<int64_t> shape;
+  /// Per dim the ONNX symbol (`onnx.dim_params`), "" where there is none.
+  std::vector<std::string> dimNames;
+
+  /// "f32[?x4]", or "f32[n x 4]" with symbolic dims, for messages.
+  std::string describe() const;
+};
+
+/// The interface of a model's entry function.
+struct ModelSignature {
+  std::string functionName;
+  std::vector<TensorSignature> inputs;
+  std::vector<TensorSignature> outputs;
+
+  /// The index of the input named `name`, or -1.
+  int findInput(StringRef name) const;
+};
+
+/// The entry function of a module: `name` if given, else the only public
+/// function definition, else `main`. Emits an error and returns null if
+/// there is none (or several without `name`).
+func::FuncOp findEntryFunction(ModuleOp module, StringRef name = "");
+
+/// Reads the signature of `func` (tensor arguments and results of supported
+/// element types; anything else is an error emitted on the function).
+FailureOr<ModelSignature> getModelSignature(func::FuncOp func);
+
+/// Checks `inputs` (in signature order) against the signature: count,
+/// element types, ranks, static dims, equal sizes of same-named symbolic
+/// dims. The error names the input and says what differs.
+llvm::Error checkInputs(const ModelSignature &signature,
+                        ArrayRef<const Tensor *> inputs);
+
+/// A JIT-compiled model.
+class CPUJITModel {
+public:
+  /// JIT-compiles `loweredModule` (LLVM dialect, with the C-interface
+  /// wrapper of `signature.functionName`) at LLVM `optLevel` for the CPU
+  /// the pipeline recorded on it (the host by default; another CPU's code
+  /// runs if the host supports its instructions).
+  /// The module's context must have the LLVM IR translations registered
+  /// (registerCPUTranslations). The module is not needed afterwards.
+  static llvm::Expected<std::unique_ptr<CPUJITModel>>
+  create(ModuleOp loweredModule, ModelSignature signature,
+         unsigned optLevel = 3);
+  ~CPUJITModel();
+
+  const ModelSignature &getSignature() const { return signature; }
+
+  /// Runs the model on `inputs` (signature order; checked by checkInputs).
+  /// `seconds`, if given, receives the time of the call itself.
+  llvm::Expected<std::vector<Tensor>> run(ArrayRef<const Tensor *> inputs,
+                                          double *seconds = nullptr);
+
+private:
+  CPUJITModel() = default;
+  ModelSignature signature;
+  std::unique_ptr<llvm::TargetMachine> targetMachine;
+  std::unique_ptr<ExecutionEngine> engine;
+};
+
+} // namespace llm
+} // namespace mlir
+
+#endif // LLM_TARGET_CPU_CPURUNNER_H

@@ -1,0 +1,133 @@
+//===- CPUPipeline.cpp - --llm-cpu-pipeline ------------------------------===//
+//
+// The CPU pipeline: transformer ops -> linalg on tensors -> elementwise
+// fusion -> one-shot bufferization (function boundaries included, identity
+// layouts at the boundary) -> ownership-based deallocation -> loops -> the
+// LLVM dialect with C-interface wrappers and the target CPU recorded. The
+// result translates to LLVM IR for the JIT (llm-run) or for object / shared
+// library emission (llm-opt --emit).
+//
+// This is the reference lowering: linalg becomes scalar loops. Tiling and
+// vectorization replace that stage later without changing the rest.
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/Pipelines/Pipelines.h"
+
+#include "llm/Conversion/Passes.h"
+#include "llm/Pipelines/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/X86TargetParser.h"
+
+using namespace mlir;
+using namespace mlir::llm;
+
+std::string llm::resolveTargetCPU(StringRef targetCPU) {
+  if (targetCPU.empty() || targetCPU == "host")
+    return llvm::sys::getHostCPUName().str();
+  return targetCPU.str();
+}
+
+std::optional<std::string>
+llm::checkCPUPipelineOptions(const CPUPipelineOptions &options) {
+  if (options.quantize != "none")
+    return "quantize=" + options.quantize +
+           " is not supported yet: the only accepted value is 'none' "
+           "(int8/int4 weight quantization is future work)";
+  StringRef cpu = options.targetCPU;
+  if (!cpu.empty() && cpu != "host" &&
+      llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) == llvm::X86::CK_None)
+    return "target-cpu=" + cpu.str() +
+           " is not an x86-64 CPU LLVM knows (examples: host, x86-64-v3, "
+           "skylake-avx512, sapphirerapids, znver4)";
+  return std::nullopt;
+}
+
+LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
+                                    const CPUPipelineOptions &options) {
+  if (checkCPUPipelineOptions(options))
+    return failure();
+
+  // transformer -> linalg/tensor/arith/math on tensors.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createConvertTransformerToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Tensors -> buffers. Identity layouts at the function boundary make the
+  // C ABI plain dense row-major descriptors; inputs are read-only; returned
+  // buffers are owned by the caller (the deallocation pipeline clones what
+  // it does not own).
+  pm.addPass(createLLMReadOnlyArgumentsPass());
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createLLMStridedCopyToLinalgPass());
+
+  // Buffers -> loops (tiling and vectorization come later).
+  pm.addPass(createConvertLinalgToLoopsPass());
+
+  // -> LLVM dialect.
+  pm.addPass(createConvertVectorToSCFPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createLLMEmitCInterfacePass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  LLMSetTargetCPUPassOptions targetOptions;
+  targetOptions.cpu = options.targetCPU;
+  pm.addPass(createLLMSetTargetCPUPass(targetOptions));
+  pm.addPass(createCanonicalizerPass());
+  return success();
+}
+
+void llm::registerPipelines() {
+  registerPipelinesPasses();
+  // Upstream passes of the CPU pipeline that InitAll does not register, so
+  // that `--dump-pass-pipeline` output and reproducers parse.
+  registerLinalgElementwiseOpFusionPass();
+  registerConvertVectorToSCF();
+  registerConvertVectorToLLVMPass();
+  registerUBToLLVMConversionPass();
+
+  registerPassPipeline(
+      "llm-cpu-pipeline",
+      "Lower transformer ops to the LLVM dialect for x86-64 CPUs (loops, "
+      "C-interface wrappers); see include/llm/Pipelines/Pipelines.h",
+      [](OpPassManager &pm, StringRef optionsStr,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        CPUPipelineOptions options;
+        if (failed(options.parseFromString(optionsStr)))
+          return failure();
+        if (auto problem = checkCPUPipelineOptions(options))
+          return errorHandler("llm-cpu-pipeline: " + *problem);
+        return buildCPUPipeline(pm, options);
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(CPUPipelineOptions());
+      });
+}

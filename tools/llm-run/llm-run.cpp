@@ -1,0 +1,536 @@
+//===- llm-run.cpp - compile and run a model -----------------------------===//
+//
+// `llm-run MODEL --target=cpu --input NAME=FILE ...` imports a model (.onnx,
+// .onnxtxt or .mlir with transformer/linalg ops), compiles it with the CPU
+// pipeline, JIT-compiles the result (mlir::ExecutionEngine) and runs it on
+// the given tensors (.npy or ONNX TensorProto .pb).
+//
+//   --output-dir DIR    write each output as DIR/<name>.npy (or
+//                       DIR/output_K.pb with --output-format=pb)
+//   --expected DIR      compare the outputs with DIR/output_K.pb (an ONNX
+//                       test-data directory; a model directory holding
+//                       test_data_set_N/ runs every set). Without --input the
+//                       inputs come from DIR/input_K.pb. Reports max abs/rel
+//                       error and the worst element; exits 1 on mismatch.
+//   --rtol/--atol       tolerances (defaults 1e-3 / 1e-7, as the ONNX backend
+//                       tests)
+//   --bench N           time N runs after a warm-up; prints min/median/mean
+//   --threads N         accepted; the generated code is single-threaded for
+//                       now (multi-threading comes with the tiling work)
+//   --print             print the output values
+//
+// Every failure (unknown input name, wrong shape or element type, missing
+// file, compile error, mismatch) prints a message and exits non-zero.
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/Import/ONNXImporter.h"
+#include "llm/InitAll.h"
+#include "llm/Pipelines/Pipelines.h"
+#include "llm/Runtime/Compare.h"
+#include "llm/Runtime/TensorIO.h"
+#include "llm/Target/CPU/CPURunner.h"
+#include "llm/Target/CPU/CPUTarget.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <map>
+
+using namespace mlir;
+using namespace mlir::llm;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory runCategory("llm-run options");
+
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model .onnx|.onnxtxt|.mlir>"),
+                                      cl::cat(runCategory));
+static cl::opt<std::string>
+    target("target", cl::desc("Where to run: cpu (cuda and npu: later)"),
+           cl::init("cpu"), cl::cat(runCategory));
+static cl::list<std::string>
+    inputSpecs("input",
+               cl::desc("An input tensor: NAME=FILE (FILE .npy or ONNX "
+                        "TensorProto .pb), or FILE for the next input in "
+                        "order"),
+               cl::value_desc("NAME=FILE"), cl::cat(runCategory));
+static cl::opt<std::string>
+    outputDir("output-dir", cl::desc("Write the outputs into this directory"),
+              cl::value_desc("DIR"), cl::cat(runCategory));
+static cl::opt<std::string> outputFormat(
+    "output-format",
+    cl::desc("Format of --output-dir files: npy (<name>.npy) or pb "
+             "(output_K.pb, as ONNX test data)"),
+    cl::init("npy"), cl::cat(runCategory));
+static cl::opt<std::string> expectedDir(
+    "expected",
+    cl::desc("Compare the outputs with the ONNX test-data directory DIR "
+             "(output_K.pb; input_K.pb are the inputs when no --input is "
+             "given). A directory with test_data_set_N/ runs every set"),
+    cl::value_desc("DIR"), cl::cat(runCategory));
+static cl::opt<double> relTolerance("rtol",
+                            cl::desc("Relative tolerance for --expected"),
+                            cl::init(1e-3), cl::cat(runCategory));
+static cl::opt<double> absTolerance("atol",
+                            cl::desc("Absolute tolerance for --expected"),
+                            cl::init(1e-7), cl::cat(runCategory));
+static cl::opt<unsigned>
+    benchRuns("bench",
+              cl::desc("Time N runs (after one warm-up run) and print "
+                       "min/median/mean"),
+              cl::init(0), cl::value_desc("N"), cl::cat(runCategory));
+// LLVM itself registers a `threads` option; llm-run's --threads is renamed
+// to --llm-threads before parsing (see main).
+static cl::opt<unsigned> numThreads(
+    "llm-threads",
+    cl::desc("Threads for the compiled code, given as --threads N (accepted; "
+             "the generated code is single-threaded for now)"),
+    cl::init(1), cl::value_desc("N"), cl::cat(runCategory));
+static cl::opt<std::string>
+    pipelineOptions("pipeline-options",
+                    cl::desc("Options of the CPU pipeline, as for "
+                             "--llm-cpu-pipeline=\"...\" in llm-opt"),
+                    cl::init(""), cl::cat(runCategory));
+static cl::opt<std::string>
+    entryName("entry", cl::desc("The function to run (default: the only "
+                                "public function, else main)"),
+              cl::init(""), cl::cat(runCategory));
+static cl::opt<unsigned> optLevel("opt-level",
+                                  cl::desc("LLVM optimization level (0-3)"),
+                                  cl::init(3), cl::cat(runCategory));
+static cl::opt<bool> printValues("print",
+                                 cl::desc("Print the output values"),
+                                 cl::init(false), cl::cat(runCategory));
+
+/// Prints an error and returns the exit status for failures.
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "llm-run: error: " << message << "\n";
+  return EXIT_FAILURE;
+}
+
+/// Formats a list of input names for messages: 'a', 'b'.
+static std::string listNames(const std::vector<TensorSignature> &specs) {
+  std::string names;
+  for (const TensorSignature &spec : specs)
+    names += (names.empty() ? "'" : ", '") + spec.name + "' " +
+             spec.describe();
+  return names.empty() ? "(none)" : names;
+}
+
+/// Prints the values of a tensor as nested lists, numpy style.
+static void printTensorValues(llvm::raw_ostream &os, const Tensor &tensor) {
+  llvm::ArrayRef<int64_t> shape = tensor.getShape();
+  int64_t linear = 0;
+  auto printElement = [&](int64_t i) {
+    double v = tensor.getAsDouble(i);
+    if (tensor.getDType() == DType::Bool)
+      os << (v != 0 ? "true" : "false");
+    else if (isFloatDType(tensor.getDType()))
+      os << llvm::format("%.6g", v);
+    else
+      os << static_cast<long long>(v);
+  };
+  std::function<void(size_t)> print = [&](size_t dim) {
+    if (dim == shape.size()) {
+      printElement(linear++);
+      return;
+    }
+    os << "[";
+    for (int64_t i = 0; i < shape[dim]; ++i) {
+      if (i)
+        os << ", ";
+      print(dim + 1);
+    }
+    os << "]";
+  };
+  print(0);
+}
+
+/// Replaces characters that do not belong in a file name.
+static std::string sanitizeFileName(StringRef name) {
+  std::string result;
+  for (char c : name)
+    result += (llvm::isAlnum(c) || c == '_' || c == '-' || c == '.') ? c : '_';
+  return result.empty() ? "output" : result;
+}
+
+/// Loads the model into a module (ONNX import or MLIR parse).
+static OwningOpRef<ModuleOp> loadModel(MLIRContext &context,
+                                       llvm::SourceMgr &sourceMgr) {
+  if (isONNXFileName(modelPath))
+    return importONNXFile(modelPath, &context);
+  std::string includedFile;
+  unsigned id = sourceMgr.AddIncludeFile(modelPath, llvm::SMLoc(), includedFile);
+  if (!id) {
+    llvm::errs() << "llm-run: error: cannot read model '" << modelPath
+                 << "'\n";
+    return nullptr;
+  }
+  return parseSourceFile<ModuleOp>(sourceMgr, &context);
+}
+
+/// The inputs of one run: tensors in signature order.
+using InputSet = std::vector<Tensor>;
+
+/// Binds tensors to inputs: by name where `name` is an input's name, else
+/// by position (the next unbound input). Errors name the file.
+static llvm::Error bindInput(const ModelSignature &signature,
+                             std::vector<Tensor> &bound,
+                             std::vector<bool> &isBound, StringRef name,
+                             StringRef file, Tensor tensor, bool byName) {
+  int index = -1;
+  if (byName) {
+    index = signature.findInput(name);
+    if (index < 0)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "the model has no input named '" + name + "' (--input " + name +
+              "=" + file + "); its inputs are " + listNames(signature.inputs));
+  } else {
+    for (size_t i = 0; i < isBound.size(); ++i)
+      if (!isBound[i]) {
+        index = static_cast<int>(i);
+        break;
+      }
+    if (index < 0)
+      return llvm::createStringError(
+          llvm::inconvertibleErrorCode(),
+          "'" + file + "' is one input too many: the model takes " +
+              std::to_string(signature.inputs.size()) + " (" +
+              listNames(signature.inputs) + ")");
+  }
+  if (isBound[index])
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "input '" + signature.inputs[index].name +
+                                       "' is given twice (again by '" + file +
+                                       "')");
+  bound[index] = std::move(tensor);
+  isBound[index] = true;
+  return llvm::Error::success();
+}
+
+/// Checks that every input is bound.
+static llvm::Error checkAllBound(const ModelSignature &signature,
+                                 const std::vector<bool> &isBound) {
+  std::string missing;
+  for (size_t i = 0; i < isBound.size(); ++i)
+    if (!isBound[i])
+      missing += (missing.empty() ? "'" : ", '") + signature.inputs[i].name +
+                 "' " + signature.inputs[i].describe();
+  if (missing.empty())
+    return llvm::Error::success();
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "no value for input(s) " + missing +
+                                     ": give --input NAME=FILE");
+}
+
+/// Inputs from --input NAME=FILE / FILE.
+static llvm::Expected<InputSet>
+loadCommandLineInputs(const ModelSignature &signature) {
+  InputSet bound(signature.inputs.size());
+  std::vector<bool> isBound(signature.inputs.size(), false);
+  for (const std::string &spec : inputSpecs) {
+    StringRef name, file;
+    bool byName = StringRef(spec).contains('=');
+    if (byName)
+      std::tie(name, file) = StringRef(spec).split('=');
+    else
+      file = spec;
+    auto tensor = readTensorFile(file);
+    if (!tensor)
+      return tensor.takeError();
+    if (llvm::Error error = bindInput(signature, bound, isBound, name, file,
+                                      std::move(tensor->tensor), byName))
+      return std::move(error);
+  }
+  if (llvm::Error error = checkAllBound(signature, isBound))
+    return std::move(error);
+  return std::move(bound);
+}
+
+/// Files DIR/<prefix>_K.pb for K = 0, 1, ... while they exist.
+static std::vector<std::string> listNumberedFiles(StringRef dir,
+                                                  StringRef prefix) {
+  std::vector<std::string> files;
+  for (int k = 0;; ++k) {
+    llvm::SmallString<256> path(dir);
+    llvm::sys::path::append(path, prefix + "_" + llvm::Twine(k) + ".pb");
+    if (!llvm::sys::fs::exists(path))
+      break;
+    files.push_back(path.str().str());
+  }
+  return files;
+}
+
+/// Inputs from DIR/input_K.pb: bound by the TensorProto name when it names
+/// an input, else by position.
+static llvm::Expected<InputSet> loadDirectoryInputs(
+    const ModelSignature &signature, StringRef dir) {
+  InputSet bound(signature.inputs.size());
+  std::vector<bool> isBound(signature.inputs.size(), false);
+  for (const std::string &file : listNumberedFiles(dir, "input")) {
+    auto tensor = readTensorFile(file);
+    if (!tensor)
+      return tensor.takeError();
+    bool byName = signature.findInput(tensor->name) >= 0;
+    if (llvm::Error error = bindInput(signature, bound, isBound, tensor->name,
+                                      file, std::move(tensor->tensor), byName))
+      return std::move(error);
+  }
+  if (llvm::Error error = checkAllBound(signature, isBound))
+    return std::move(error);
+  return std::move(bound);
+}
+
+/// Writes the outputs into --output-dir.
+static llvm::Error writeOutputs(const ModelSignature &signature,
+                                const std::vector<Tensor> &outputs,
+                                StringRef dir) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return llvm::createStringError(ec, "cannot create --output-dir '" + dir +
+                                           "': " + ec.message());
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    llvm::SmallString<256> path(dir);
+    if (outputFormat == "pb")
+      llvm::sys::path::append(path, "output_" + llvm::Twine(k) + ".pb");
+    else
+      llvm::sys::path::append(path,
+                              sanitizeFileName(signature.outputs[k].name) +
+                                  ".npy");
+    if (llvm::Error error =
+            writeTensorFile(path, outputs[k], signature.outputs[k].name))
+      return error;
+  }
+  return llvm::Error::success();
+}
+
+/// Compares the outputs with DIR/output_K.pb; prints a report line per
+/// output. Returns whether all match, or an error if the files are unusable.
+static llvm::Expected<bool> compareOutputs(const ModelSignature &signature,
+                                           const std::vector<Tensor> &outputs,
+                                           StringRef dir) {
+  std::vector<std::string> files = listNumberedFiles(dir, "output");
+  if (files.empty())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "no expected outputs (output_0.pb) in '" +
+                                       dir + "'");
+  if (files.size() > outputs.size())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "'" + dir + "' has " + std::to_string(files.size()) +
+            " expected outputs, the model has " +
+            std::to_string(outputs.size()));
+  bool allMatch = true;
+  for (size_t k = 0; k < files.size(); ++k) {
+    auto expected = readTensorFile(files[k]);
+    if (!expected)
+      return expected.takeError();
+    // Bind by name where the file names an output, else by position.
+    size_t index = k;
+    for (size_t i = 0; i < signature.outputs.size(); ++i)
+      if (!expected->name.empty() && signature.outputs[i].name == expected->name)
+        index = i;
+    ComparisonResult result =
+        compareTensors(outputs[index], expected->tensor, relTolerance,
+                       absTolerance);
+    printComparison(llvm::outs(), signature.outputs[index].name,
+                    outputs[index], result, relTolerance, absTolerance);
+    allMatch &= result.matches;
+  }
+  return allMatch;
+}
+
+/// Runs the model once per input set; reports, compares and benchmarks.
+static int runModel(CPUJITModel &model, const InputSet &inputs,
+                    StringRef expected) {
+  const ModelSignature &signature = model.getSignature();
+  std::vector<const Tensor *> inputPtrs;
+  for (const Tensor &t : inputs)
+    inputPtrs.push_back(&t);
+  auto outputs = model.run(inputPtrs);
+  if (!outputs)
+    return fail(llvm::toString(outputs.takeError()));
+
+  for (size_t k = 0; k < outputs->size(); ++k) {
+    llvm::outs() << "output '" << signature.outputs[k].name
+                 << "': " << (*outputs)[k].describe();
+    if (printValues) {
+      llvm::outs() << " = ";
+      printTensorValues(llvm::outs(), (*outputs)[k]);
+    }
+    llvm::outs() << "\n";
+  }
+  if (!outputDir.empty())
+    if (llvm::Error error = writeOutputs(signature, *outputs, outputDir))
+      return fail(llvm::toString(std::move(error)));
+
+  if (benchRuns > 0) {
+    std::vector<double> times;
+    for (unsigned i = 0; i < benchRuns; ++i) {
+      double seconds = 0;
+      auto result = model.run(inputPtrs, &seconds);
+      if (!result)
+        return fail(llvm::toString(result.takeError()));
+      times.push_back(seconds * 1e3);
+    }
+    std::sort(times.begin(), times.end());
+    double mean = 0;
+    for (double t : times)
+      mean += t / times.size();
+    double median = times.size() % 2
+                        ? times[times.size() / 2]
+                        : (times[times.size() / 2 - 1] +
+                           times[times.size() / 2]) /
+                              2;
+    llvm::outs() << "bench: " << times.size() << " runs: min "
+                 << llvm::format("%.4g", times.front()) << " ms, median "
+                 << llvm::format("%.4g", median) << " ms, mean "
+                 << llvm::format("%.4g", mean) << " ms\n";
+  }
+
+  if (!expected.empty()) {
+    auto matches = compareOutputs(signature, *outputs, expected);
+    if (!matches)
+      return fail(llvm::toString(matches.takeError()));
+    if (!*matches) {
+      llvm::outs() << "MISMATCH: outputs differ from '" << expected
+                   << "' beyond rtol " << llvm::format("%g", relTolerance.getValue())
+                   << ", atol " << llvm::format("%g", absTolerance.getValue()) << "\n";
+      return EXIT_FAILURE;
+    }
+    llvm::outs() << "all outputs match '" << expected << "'\n";
+  }
+  return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM initLLVM(argc, argv);
+  cl::HideUnrelatedOptions(runCategory);
+  // --threads N / --threads=N is ours, not LLVM's option of that name.
+  std::vector<std::string> argStorage(argv, argv + argc);
+  for (std::string &arg : argStorage)
+    for (const char *prefix : {"--threads", "-threads"})
+      if (StringRef(arg) == prefix ||
+          StringRef(arg).starts_with(std::string(prefix) + "="))
+        arg = "--llm-threads" + arg.substr(strlen(prefix));
+  std::vector<const char *> args;
+  for (const std::string &arg : argStorage)
+    args.push_back(arg.c_str());
+  cl::ParseCommandLineOptions(
+      static_cast<int>(args.size()), args.data(),
+      "llm-run: compile a model for the CPU and run it\n\n"
+      "  llm-run model.onnx --input x=x.npy [--expected DIR] [--bench N]\n");
+
+  if (target != "cpu")
+    return fail("--target=" + target +
+                " is not available yet: only --target=cpu runs models");
+  if (outputFormat != "npy" && outputFormat != "pb")
+    return fail("--output-format=" + outputFormat + " is not npy or pb");
+  if (!expectedDir.empty() && !llvm::sys::fs::is_directory(expectedDir))
+    return fail("--expected '" + expectedDir + "' is not a directory");
+
+  CPUPipelineOptions options;
+  if (failed(options.parseFromString(pipelineOptions)))
+    return fail("cannot parse --pipeline-options='" + pipelineOptions + "'");
+  if (auto problem = checkCPUPipelineOptions(options))
+    return fail(*problem);
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerONNXImporterDialects(registry);
+  registerCPUTranslations(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  auto compileStart = std::chrono::steady_clock::now();
+  OwningOpRef<ModuleOp> module = loadModel(context, sourceMgr);
+  if (!module)
+    return EXIT_FAILURE;
+  func::FuncOp entry = findEntryFunction(*module, entryName);
+  if (!entry)
+    return EXIT_FAILURE;
+  FailureOr<ModelSignature> signature = getModelSignature(entry);
+  if (failed(signature))
+    return EXIT_FAILURE;
+
+  // The input sets: from --input, or from the expected-data directories.
+  std::vector<std::pair<InputSet, std::string>> runs;
+  std::vector<std::string> expectedDirs;
+  if (!expectedDir.empty()) {
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it(expectedDir, ec), end;
+         it != end && !ec; it.increment(ec))
+      if (llvm::sys::path::filename(it->path()).starts_with("test_data_set_") &&
+          llvm::sys::fs::is_directory(it->path()))
+        expectedDirs.push_back(it->path());
+    std::sort(expectedDirs.begin(), expectedDirs.end());
+    if (expectedDirs.empty())
+      expectedDirs.push_back(expectedDir);
+  }
+  if (!inputSpecs.empty() || expectedDirs.empty()) {
+    auto inputs = loadCommandLineInputs(*signature);
+    if (!inputs)
+      return fail(llvm::toString(inputs.takeError()));
+    if (expectedDirs.size() > 1)
+      return fail("--input with --expected needs one test-data directory, "
+                  "'" + expectedDir + "' has " +
+                  std::to_string(expectedDirs.size()));
+    runs.emplace_back(std::move(*inputs),
+                      expectedDirs.empty() ? "" : expectedDirs.front());
+  } else {
+    for (const std::string &dir : expectedDirs) {
+      auto inputs = loadDirectoryInputs(*signature, dir);
+      if (!inputs)
+        return fail(llvm::toString(inputs.takeError()));
+      runs.emplace_back(std::move(*inputs), dir);
+    }
+  }
+  // Wrong inputs fail before the (slower) compilation.
+  for (auto &run : runs) {
+    std::vector<const Tensor *> ptrs;
+    for (const Tensor &t : run.first)
+      ptrs.push_back(&t);
+    if (llvm::Error error = checkInputs(*signature, ptrs))
+      return fail(llvm::toString(std::move(error)));
+  }
+
+  PassManager pm(&context);
+  if (failed(buildCPUPipeline(pm, options)) || failed(pm.run(*module)))
+    return fail("compiling '" + modelPath + "' for the CPU failed");
+  auto model = CPUJITModel::create(*module, *signature, optLevel);
+  if (!model)
+    return fail(llvm::toString(model.takeError()));
+  module = nullptr;
+  double compileSeconds = std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - compileStart)
+                              .count();
+  if (benchRuns > 0)
+    llvm::outs() << "compile: " << llvm::format("%.1f", compileSeconds * 1e3)
+                 << " ms\n";
+
+  int status = EXIT_SUCCESS;
+  for (auto &[inputs, expected] : runs) {
+    if (runs.size() > 1)
+      llvm::outs() << "== " << expected << "\n";
+    if (runModel(**model, inputs, expected) != EXIT_SUCCESS)
+      status = EXIT_FAILURE;
+  }
+  return status;
+}
