@@ -127,10 +127,12 @@ static LogicalResult processONNX(std::unique_ptr<llvm::MemoryBuffer> buffer,
                                  llvm::raw_ostream &os,
                                  DialectRegistry &registry,
                                  const MlirOptMainConfig &config,
-                                 llm::ONNXImportOptions::Format format) {
+                                 llm::ONNXImportOptions::Format format,
+                                 StringRef modelDir) {
   MLIRContext context(registry, MLIRContext::Threading::DISABLED);
   llm::ONNXImportOptions options;
   options.format = format;
+  options.externalDataDir = modelDir.str();
   options.inlineElementsLimit = onnxInlineLimit;
   llvm::MemoryBufferRef ref = buffer->getMemBufferRef();
   llvm::SourceMgr sourceMgr;
@@ -236,6 +238,11 @@ int main(int argc, char **argv) {
                     ? llm::ONNXImportOptions::Format::Text
                     : llm::ONNXImportOptions::Format::Binary;
   llvm::raw_ostream &mlirOutput = emitsArtifact ? llvm::nulls() : output->os();
+  // External tensor data is read from the model's directory (also for the
+  // chunks of a split file, whose buffers have other names).
+  std::string modelDir = llvm::sys::path::parent_path(inputFilename).str();
+  if (modelDir.empty())
+    modelDir = ".";
   LogicalResult result = failure();
   if (!llm::isONNXFileName(inputFilename)) {
     result = MlirOptMain(mlirOutput, std::move(input), registry, config);
@@ -245,12 +252,13 @@ int main(int argc, char **argv) {
     result = splitAndProcessBuffer(
         std::move(input),
         [&](std::unique_ptr<llvm::MemoryBuffer> chunk, llvm::raw_ostream &os) {
-          return processONNX(std::move(chunk), os, registry, config, format);
+          return processONNX(std::move(chunk), os, registry, config, format,
+                             modelDir);
         },
         output->os(), "# -----", std::as_const(config).outputSplitMarker());
   } else {
     result = processONNX(std::move(input), mlirOutput, registry, config,
-                         format);
+                         format, modelDir);
   }
   if (failed(result))
     return EXIT_FAILURE;

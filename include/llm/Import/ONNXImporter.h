@@ -21,7 +21,8 @@
 //  - Initializers and Constant nodes become `transformer.constant`: tensors
 //    with more than `inlineElementsLimit` elements as `dense_resource<...>`
 //    (raw_data is moved into the blob, not copied, where its alignment
-//    allows), smaller ones and booleans as `dense<...>`.
+//    allows; external data is memory-mapped and referenced in place), smaller
+//    ones and booleans as `dense<...>`.
 //  - Shape subgraphs (Shape -> Gather -> Unsqueeze -> Concat -> Reshape and
 //    the like) are evaluated at import time on symbolic integers: static
 //    where the dims are static, `tensor.dim` + `arith` index values where
@@ -68,6 +69,10 @@ struct ONNXImportOptions {
   /// Constants with at most this many elements are imported as `dense<...>`
   /// (readable, foldable); larger ones as `dense_resource<...>`.
   int64_t inlineElementsLimit = 16;
+  /// Directory of the files that tensors with external data name; empty: the
+  /// directory of the model file (the buffer's name). Files outside it are
+  /// never read.
+  std::string externalDataDir;
 };
 
 /// Dialects the importer creates ops of (transformer, func, arith, tensor).

@@ -81,6 +81,28 @@ std::unique_ptr<LoadedModel> loadModel(llvm::MemoryBufferRef buffer,
 // Tensor data (TensorData.cpp)
 //===----------------------------------------------------------------------===//
 
+/// Files holding tensors stored outside the model (`data_location =
+/// EXTERNAL`), memory-mapped once each and shared by the blobs that point
+/// into them. Only files inside the model's directory are read.
+class ExternalData {
+public:
+  explicit ExternalData(std::string baseDir) : baseDir(std::move(baseDir)) {}
+
+  /// The bytes [offset, offset + length) of the file `location` (relative to
+  /// the model's directory); length -1 means to the end of the file.
+  /// `owner` receives the mapping that keeps them alive. Reports an error
+  /// for absolute paths, paths leaving the directory (`..`, symlinks),
+  /// missing files and ranges outside the file.
+  FailureOr<llvm::ArrayRef<char>>
+  read(llvm::StringRef location, int64_t offset, int64_t length,
+       llvm::function_ref<InFlightDiagnostic()> emitError,
+       std::shared_ptr<llvm::MemoryBuffer> &owner);
+
+private:
+  std::string baseDir;
+  llvm::StringMap<std::shared_ptr<llvm::MemoryBuffer>> files;
+};
+
 /// The MLIR element type of an ONNX TensorProto.DataType, or null when the
 /// importer does not support it.
 Type convertDataType(MLIRContext *ctx, int64_t dataType);
@@ -100,10 +122,13 @@ tensorTypeOf(const pb::TensorProto &tensor, MLIRContext *ctx,
 /// `dense_resource` named `blobName`. Checks that the data is complete (e.g.
 /// raw_data of exactly numElements * elementBytes). With `mayMove`, raw_data
 /// is moved out of the proto into the resource blob instead of copied.
+/// External data is read through `external` (null: reported as an error)
+/// and, when aligned, referenced in place in the memory-mapped file.
 FailureOr<ElementsAttr>
 convertTensorData(pb::TensorProto &tensor, RankedTensorType type,
                   int64_t inlineLimit, llvm::StringRef blobName, bool mayMove,
-                  llvm::function_ref<InFlightDiagnostic()> emitError);
+                  llvm::function_ref<InFlightDiagnostic()> emitError,
+                  ExternalData *external = nullptr);
 
 /// The elements of an integer tensor with at most `maxElements` elements, or
 /// nothing (not an integer tensor, too big, incomplete or external data).
@@ -320,6 +345,9 @@ public:
   /// The opset of `domain` imported by the model (0 when not imported).
   int64_t opsetOf(llvm::StringRef domain) const;
 
+  /// Where external tensor data is read from.
+  ExternalData &getExternalData() { return externalData; }
+
   const ONNXImportOptions &options;
 
 private:
@@ -345,6 +373,7 @@ private:
   llvm::StringMap<int64_t> opsets;
   /// Graph node indices in import order.
   std::vector<int> order;
+  ExternalData externalData;
   llvm::DenseMap<int64_t, Value> indexConstants;
   llvm::DenseMap<std::pair<Value, int64_t>, Value> dimValues;
   ModuleOp module;

@@ -180,7 +180,8 @@ ElementsAttr NodeImporter::constantAttr(int i) {
   if (info->pendingTensor && info->type.getNumElements() <= 16) {
     FailureOr<ElementsAttr> attr = convertTensorData(
         *info->pendingTensor, info->type, /*inlineLimit=*/16, info->name,
-        /*mayMove=*/false, [&]() { return emitError(); });
+        /*mayMove=*/false, [&]() { return emitError(); },
+        &graph.getExternalData());
     if (succeeded(attr))
       return *attr;
   }
@@ -438,10 +439,19 @@ FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
 // GraphImporter: values
 //===----------------------------------------------------------------------===//
 
+/// The directory external data is read from.
+static std::string externalDataDirectory(const LoadedModel &model,
+                                         const ONNXImportOptions &options) {
+  if (!options.externalDataDir.empty())
+    return options.externalDataDir;
+  StringRef dir = llvm::sys::path::parent_path(model.fileName);
+  return dir.empty() ? "." : dir.str();
+}
+
 GraphImporter::GraphImporter(LoadedModel &model, MLIRContext *ctx,
                              const ONNXImportOptions &options)
     : options(options), model(model), ctx(ctx), graph(model.proto.graph()),
-      builder(ctx) {}
+      builder(ctx), externalData(externalDataDirectory(model, options)) {}
 
 ValueInfo *GraphImporter::lookup(StringRef name) {
   auto it = values.find(name);
@@ -496,7 +506,7 @@ FailureOr<Value> GraphImporter::materialize(ValueInfo &info, Location useLoc) {
     };
     FailureOr<ElementsAttr> attr = convertTensorData(
         *info.pendingTensor, info.type, options.inlineElementsLimit, info.name,
-        /*mayMove=*/true, emitErr);
+        /*mayMove=*/true, emitErr, &externalData);
     if (failed(attr))
       return failure();
     info.pendingTensor = nullptr;

@@ -7,7 +7,9 @@
 // `dense_resource<...>` blobs for weights. Every size is checked against the
 // dims before a byte is read, so corrupt tensors give a diagnostic rather than
 // an out-of-bounds read or a huge allocation. raw_data is moved into the
-// resource blob (no copy) when its alignment allows.
+// resource blob (no copy) when its alignment allows; external data files
+// (only inside the model's directory) are memory-mapped and the blob points
+// into the mapping, which it keeps alive.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +17,10 @@
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Path.h"
 
 #include <cstring>
 
@@ -152,13 +157,125 @@ void packField(const Field &field, int64_t bytes, std::string &out) {
 
 } // namespace
 
+FailureOr<ArrayRef<char>>
+ExternalData::read(StringRef location, int64_t offset, int64_t length,
+                   llvm::function_ref<InFlightDiagnostic()> emitError,
+                   std::shared_ptr<llvm::MemoryBuffer> &owner) {
+  namespace fs = llvm::sys::fs;
+  namespace path = llvm::sys::path;
+  if (location.empty())
+    return emitError() << "external data has no location";
+  if (path::is_absolute(location) || path::has_root_name(location))
+    return emitError() << "external data location '" << location
+                       << "' is an absolute path; it must be relative to "
+                          "the model's directory";
+  SmallString<256> relative(location);
+  path::remove_dots(relative, /*remove_dot_dot=*/true);
+  if (relative.empty() || relative == ".." || relative.starts_with("../"))
+    return emitError() << "external data location '" << location
+                       << "' is outside the model's directory";
+  SmallString<256> full(baseDir);
+  path::append(full, relative);
+  // Symbolic links must not lead outside either.
+  SmallString<256> realBase, realFile;
+  if (fs::real_path(baseDir, realBase) || fs::real_path(full, realFile))
+    return emitError() << "cannot open external data file '" << full << "'";
+  if (!StringRef(realFile).starts_with(realBase) ||
+      (realFile.size() > realBase.size() &&
+       !path::is_separator(realFile[realBase.size()])))
+    return emitError() << "external data file '" << location
+                       << "' resolves outside the model's directory";
+
+  std::shared_ptr<llvm::MemoryBuffer> &file = files[realFile];
+  if (!file) {
+    auto buffer = llvm::MemoryBuffer::getFile(realFile, /*IsText=*/false,
+                                              /*RequiresNullTerminator=*/false,
+                                              /*IsVolatile=*/false);
+    if (std::error_code ec = buffer.getError())
+      return emitError() << "cannot read external data file '" << full
+                         << "': " << ec.message();
+    file = std::move(*buffer);
+  }
+  int64_t size = file->getBufferSize();
+  if (length < 0)
+    length = size - offset;
+  int64_t end;
+  if (offset < 0 || length < 0 || llvm::AddOverflow(offset, length, end) ||
+      end > size)
+    return emitError() << "external data [" << offset << ", " << offset
+                       << " + " << length << ") is outside '" << location
+                       << "' (" << size << " bytes)";
+  owner = file;
+  return ArrayRef<char>(file->getBufferStart() + offset, length);
+}
+
+/// Reads the external_data key/value pairs of `tensor`.
+static LogicalResult
+externalLocation(const pb::TensorProto &tensor, std::string &location,
+                 int64_t &offset, int64_t &length,
+                 llvm::function_ref<InFlightDiagnostic()> emitError) {
+  offset = 0;
+  length = -1;
+  for (const pb::StringStringEntryProto &kv : tensor.external_data()) {
+    if (kv.key() == "location") {
+      location = kv.value();
+    } else if (kv.key() == "offset" || kv.key() == "length") {
+      int64_t v;
+      if (StringRef(kv.value()).getAsInteger(10, v) || v < 0)
+        return emitError() << "external data " << kv.key() << " '"
+                           << kv.value() << "' is not a non-negative integer";
+      (kv.key() == "offset" ? offset : length) = v;
+    }
+    // "checksum" and unknown keys are ignored.
+  }
+  return success();
+}
+
 FailureOr<ElementsAttr> mlir::llm::onnx_import::convertTensorData(
     pb::TensorProto &tensor, RankedTensorType type, int64_t inlineLimit,
     StringRef blobName, bool mayMove,
-    llvm::function_ref<InFlightDiagnostic()> emitError) {
-  if (tensor.data_location() == pb::TensorProto::EXTERNAL)
-    return emitError() << "tensor data stored outside the model file "
-                          "(external data) is not supported yet";
+    llvm::function_ref<InFlightDiagnostic()> emitError,
+    ExternalData *external) {
+  // External data: memory-mapped, referenced in place when aligned.
+  std::shared_ptr<llvm::MemoryBuffer> externalOwner;
+  std::string externalBytes;
+  if (tensor.data_location() == pb::TensorProto::EXTERNAL) {
+    if (!external)
+      return emitError() << "tensor data stored outside the model file "
+                            "cannot be read here";
+    std::string location;
+    int64_t offset, length;
+    if (failed(externalLocation(tensor, location, offset, length, emitError)))
+      return failure();
+    FailureOr<ArrayRef<char>> data =
+        external->read(location, offset, length, emitError, externalOwner);
+    if (failed(data))
+      return failure();
+    Type elementType = type.getElementType();
+    int64_t expected =
+        elementType.getIntOrFloatBitWidth() == 4
+            ? (type.getNumElements() + 1) / 2
+            : type.getNumElements() * rawElementBytes(elementType);
+    if (static_cast<int64_t>(data->size()) != expected)
+      return emitError() << "tensor of type " << type << " has "
+                         << data->size() << " bytes of external data, "
+                         << "expected " << expected;
+    size_t align = static_cast<size_t>(rawElementBytes(elementType));
+    if (type.getNumElements() > inlineLimit && !elementType.isInteger(1) &&
+        elementType.getIntOrFloatBitWidth() != 4 &&
+        reinterpret_cast<uintptr_t>(data->data()) % align == 0) {
+      AsmResourceBlob blob(
+          *data, align,
+          [owner = externalOwner](void *, size_t, size_t) {},
+          /*dataIsMutable=*/false);
+      return cast<ElementsAttr>(
+          DenseResourceElementsAttr::get(type, blobName, std::move(blob)));
+    }
+    // Small, boolean, 4-bit or misaligned: through the raw_data path.
+    tensor.set_raw_data(data->data(), data->size());
+    tensor.clear_data_location();
+    tensor.clear_external_data();
+  }
   if (tensor.segment().has_begin() || tensor.segment().has_end())
     return emitError() << "segmented tensors are not supported";
 
