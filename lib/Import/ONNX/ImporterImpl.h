@@ -313,6 +313,7 @@ void addMathOps(OpTable &table);
 void addShapeOps(OpTable &table);
 void addNNOps(OpTable &table);
 void addQuantOps(OpTable &table);
+void addMicrosoftOps(OpTable &table);
 
 /// Imports one model graph into a function.
 class GraphImporter {

@@ -93,6 +93,7 @@ const OpTable &mlir::llm::onnx_import::getOpTable() {
     addShapeOps(t);
     addNNOps(t);
     addQuantOps(t);
+    addMicrosoftOps(t);
     return t;
   }();
   return table;
