@@ -21,14 +21,19 @@ Also writes the ONNX test-data layout next to the model, for end-to-end tests
 The reference output is computed by PyTorch (an implementation independent
 of ours).
 
+`--verify` instead runs the committed ONNX graph with a small numpy
+evaluator (independent of PyTorch) and checks it reproduces output_0.pb.
+
 Usage (Debian's interpreter has torch 1.13 and onnx 1.12):
     /usr/bin/python3 test/models/export_tiny_gpt2.py [--opset 17] \
         [--dynamic-seq] [--output models/tiny-gpt2.onnx] [--no-test-data]
+    /usr/bin/python3 test/models/export_tiny_gpt2.py --verify
 """
 
 import argparse
 import math
 import os
+import sys
 
 import numpy as np
 import torch
@@ -152,6 +157,67 @@ class TinyGPT2(nn.Module):
         return torch.matmul(x, self.wte.weight.t())
 
 
+def evaluate_onnx(path, inputs):
+    """Runs the exported graph with numpy, op by op (only the ops this model
+    uses), independently of PyTorch and of our compiler."""
+    import onnx
+    from onnx import numpy_helper
+    model = onnx.load(path)
+    env = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    env.update(inputs)
+
+    def attr(node, name, default=None):
+        for a in node.attribute:
+            if a.name == name:
+                return onnx.helper.get_attribute_value(a)
+        return default
+
+    for node in model.graph.node:
+        x = [env[i] if i else None for i in node.input]
+        op = node.op_type
+        if op == "Constant":
+            y = [numpy_helper.to_array(attr(node, "value"))]
+        elif op in ("Add", "Sub", "Mul", "Div", "Pow", "MatMul"):
+            f = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply,
+                 "Div": np.divide, "Pow": np.power, "MatMul": np.matmul}[op]
+            y = [f(x[0], x[1]).astype(x[0].dtype)]
+        elif op in ("Tanh", "Sqrt"):
+            y = [getattr(np, op.lower())(x[0])]
+        elif op == "Gather":
+            y = [np.take(x[0], x[1], axis=attr(node, "axis", 0))]
+        elif op == "Reshape":
+            y = [x[0].reshape(x[1])]
+        elif op == "Transpose":
+            y = [x[0].transpose(attr(node, "perm"))]
+        elif op == "Split":
+            ends = np.cumsum(x[1])[:-1]
+            y = np.split(x[0], ends, axis=attr(node, "axis", 0))
+        elif op == "Cast":
+            from onnx.mapping import TENSOR_TYPE_TO_NP_TYPE
+            y = [x[0].astype(TENSOR_TYPE_TO_NP_TYPE[attr(node, "to")])]
+        elif op == "Where":
+            y = [np.where(x[0], x[1], x[2])]
+        elif op == "Softmax":
+            e = np.exp(x[0] - x[0].max(axis=attr(node, "axis", -1),
+                                        keepdims=True))
+            y = [e / e.sum(axis=attr(node, "axis", -1), keepdims=True)]
+        elif op == "ReduceMean":
+            y = [x[0].mean(axis=tuple(attr(node, "axes")),
+                           keepdims=bool(attr(node, "keepdims", 1)))]
+        elif op == "LayerNormalization":
+            axis = attr(node, "axis", -1)
+            axes = tuple(range(axis % x[0].ndim, x[0].ndim))
+            mean = x[0].mean(axis=axes, keepdims=True)
+            var = ((x[0] - mean) ** 2).mean(axis=axes, keepdims=True)
+            y = [(x[0] - mean) / np.sqrt(var + attr(node, "epsilon", 1e-5))
+                 * x[1] + (x[2] if len(x) > 2 else 0)]
+        else:
+            raise NotImplementedError(op)
+        for name, value in zip(node.output, y):
+            env[name] = value
+    return [env[o.name] for o in model.graph.output]
+
+
 def write_tensor(path, array, name):
     from onnx import numpy_helper
     tensor = numpy_helper.from_array(array, name)
@@ -169,7 +235,26 @@ def main():
     parser.add_argument("--output",
                         default=os.path.join(root, "models", "tiny-gpt2.onnx"))
     parser.add_argument("--no-test-data", action="store_true")
+    parser.add_argument("--verify", action="store_true",
+                        help="do not export: run the existing model with a "
+                             "numpy evaluation of its ONNX graph and compare "
+                             "with its test_data_set_0")
     args = parser.parse_args()
+
+    if args.verify:
+        from onnx import numpy_helper, TensorProto
+        data_dir = os.path.join(os.path.splitext(args.output)[0],
+                                "test_data_set_0")
+        def read(name):
+            t = TensorProto()
+            with open(os.path.join(data_dir, name), "rb") as f:
+                t.ParseFromString(f.read())
+            return numpy_helper.to_array(t)
+        (logits,) = evaluate_onnx(args.output, {"input_ids": read("input_0.pb")})
+        expected = read("output_0.pb")
+        err = float(np.abs(logits - expected).max())
+        print("max abs difference to the reference: %.3g" % err)
+        return 0 if err < 1e-4 else 1
 
     torch.manual_seed(SEED)
     model = TinyGPT2().eval()
@@ -203,4 +288,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
