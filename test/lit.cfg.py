@@ -33,9 +33,11 @@ tools = [
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
-# valgrind (memory checks of llm-run and compiled models) where installed.
+# valgrind (memory checks of llm-run and compiled models) where installed;
+# not in the ASan build (valgrind cannot run ASan-instrumented binaries, and
+# ASan checks the same things there).
 import shutil
-if shutil.which("valgrind"):
+if shutil.which("valgrind") and not getattr(config, "llm_sanitize", False):
     config.available_features.add("valgrind")
 
 # The C compiler that builds programs against compiled models (C-ABI tests).
