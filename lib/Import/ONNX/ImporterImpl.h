@@ -151,6 +151,10 @@ struct SymInt {
 };
 using SymInts = SmallVector<SymInt, 4>;
 
+/// Largest integer vector whose elements are tracked as SymInts (shape
+/// folding); larger integer tensors are ordinary constants.
+constexpr int64_t kMaxTrackedInts = 64;
+
 /// Whether `s` is known to be >= 0 (constants, `tensor.dim`, and sums,
 /// products, quotients and min/max of such).
 bool isNonNegative(const SymInt &s);

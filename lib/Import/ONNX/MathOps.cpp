@@ -144,7 +144,7 @@ static LogicalResult convertConstant(NodeImporter &n) {
     info.type = *type;
     info.pendingTensor = &t;
     if (type->getRank() <= 1 && type->getElementType().isSignlessInteger())
-      if (auto ints = readIntegers(t, 64)) {
+      if (auto ints = readIntegers(t, kMaxTrackedInts)) {
         SymInts s;
         for (int64_t v : *ints)
           s.push_back(SymInt::of(v));
@@ -176,7 +176,7 @@ static LogicalResult convertConstant(NodeImporter &n) {
     shape.push_back(values.size());
   info.type = RankedTensorType::get(shape, b.getI64Type());
   info.pendingAttr = DenseElementsAttr::get(info.type, ArrayRef(values));
-  if (values.size() <= 64) {
+  if (static_cast<int64_t>(values.size()) <= kMaxTrackedInts) {
     SymInts s;
     for (int64_t v : values)
       s.push_back(SymInt::of(v));

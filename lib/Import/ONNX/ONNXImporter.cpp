@@ -41,8 +41,6 @@ using namespace mlir;
 using namespace mlir::llm;
 using namespace mlir::llm::onnx_import;
 
-/// Largest integer tensor whose contents are tracked for shape folding.
-static constexpr int64_t kMaxTrackedInts = 64;
 /// Dims of declared types must be below this (2^40): anything larger is a
 /// corrupt model, and would overflow element counts.
 static constexpr int64_t kMaxDim = int64_t(1) << 40;

@@ -674,7 +674,7 @@ static LogicalResult convertConstantOfShape(NodeImporter &n) {
   SmallVector<Value> dynamicSizes;
   RankedTensorType type = n.typeFromDims(*shape, elementType, dynamicSizes);
   if (dynamicSizes.empty()) {
-    if (type.getRank() <= 1 && type.getNumElements() <= 64 &&
+    if (type.getRank() <= 1 && type.getNumElements() <= kMaxTrackedInts &&
         elementType.isSignlessInteger()) {
       int64_t v = cast<IntegerAttr>(fill).getValue().getSExtValue();
       n.setOutputInts(0, SymInts(type.getNumElements(), SymInt::of(v)), type);
@@ -717,7 +717,7 @@ static LogicalResult convertRange(NodeImporter &n) {
       for (int64_t i = 0; i < count; ++i)
         values.push_back(SymInt::of(s.constant + i * d.constant));
       auto type = RankedTensorType::get({count}, elementType);
-      if (count <= 64) {
+      if (count <= kMaxTrackedInts) {
         n.setOutputInts(0, std::move(values), type);
         return success();
       }
