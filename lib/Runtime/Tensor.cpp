@@ -247,6 +247,13 @@ double Tensor::getAsDouble(int64_t i) const {
   llvm_unreachable("unknown dtype");
 }
 
+bool Tensor::reinterpretAs(DType newType) {
+  if (getDTypeSize(newType) != getDTypeSize(dtype))
+    return false;
+  dtype = newType;
+  return true;
+}
+
 std::string Tensor::describe() const {
   return getDTypeName(dtype).str() + "[" + formatShape(shape) + "]";
 }

@@ -220,6 +220,11 @@ static llvm::Error bindInput(const ModelSignature &signature,
                                    "input '" + signature.inputs[index].name +
                                        "' is given twice (again by '" + file +
                                        "')");
+  // numpy has no bfloat16: .npy files and the ONNX test data hold bf16 as
+  // uint16 bit patterns.
+  if (signature.inputs[index].dtype == DType::BF16 &&
+      tensor.getDType() == DType::U16)
+    tensor.reinterpretAs(DType::BF16);
   bound[index] = std::move(tensor);
   isBound[index] = true;
   return llvm::Error::success();
@@ -346,6 +351,10 @@ static llvm::Expected<bool> compareOutputs(const ModelSignature &signature,
     for (size_t i = 0; i < signature.outputs.size(); ++i)
       if (!expected->name.empty() && signature.outputs[i].name == expected->name)
         index = i;
+    // bf16 expected data comes as uint16 bit patterns (see bindInput).
+    if (outputs[index].getDType() == DType::BF16 &&
+        expected->tensor.getDType() == DType::U16)
+      expected->tensor.reinterpretAs(DType::BF16);
     ComparisonResult result =
         compareTensors(outputs[index], expected->tensor, relTolerance,
                        absTolerance);

@@ -107,6 +107,11 @@ public:
   /// booleans convert exactly up to 2^53, f16/bf16 are decoded.
   double getAsDouble(int64_t i) const;
 
+  /// Reinterprets the elements as `newType` of the same size (e.g. uint16
+  /// bit patterns as bf16, as numpy and the ONNX test data store bfloat16).
+  /// Returns false, changing nothing, if the sizes differ.
+  bool reinterpretAs(DType newType);
+
   /// "f32[2x3]".
   std::string describe() const;
 
