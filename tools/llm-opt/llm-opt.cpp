@@ -80,7 +80,7 @@ static llvm::cl::opt<unsigned>
     emitOptLevel("opt-level",
                  llvm::cl::desc("LLVM optimization level (0-3) of --emit "
                                 "artifacts"),
-                 llvm::cl::init(3));
+                 llvm::cl::init(2));
 
 namespace {
 /// Prints llm::printModelSummary to stderr; appended to the pipeline by

@@ -113,7 +113,7 @@ static cl::opt<std::string>
               cl::init(""), cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("opt-level",
                                   cl::desc("LLVM optimization level (0-3)"),
-                                  cl::init(3), cl::cat(runCategory));
+                                  cl::init(2), cl::cat(runCategory));
 static cl::opt<bool> printValues("print",
                                  cl::desc("Print the output values"),
                                  cl::init(false), cl::cat(runCategory));

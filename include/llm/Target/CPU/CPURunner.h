@@ -1,7 +1,7 @@
 //===- CPURunner.h - run compiled models on the host CPU --------*- C++ -*-===//
 //
 // Runs a model the CPU pipeline lowered to the LLVM dialect, in process:
-// JIT-compiles it with mlir::ExecutionEngine (LLVM O3 for the host CPU) and
+// JIT-compiles it with mlir::ExecutionEngine (LLVM O2 for the host CPU) and
 // calls its `_mlir_ciface_<name>` wrapper with memref descriptors built over
 // runtime Tensors.
 //
@@ -92,7 +92,7 @@ public:
   /// (registerCPUTranslations). The module is not needed afterwards.
   static llvm::Expected<std::unique_ptr<CPUJITModel>>
   create(ModuleOp loweredModule, ModelSignature signature,
-         unsigned optLevel = 3);
+         unsigned optLevel = 2);
   ~CPUJITModel();
 
   const ModelSignature &getSignature() const { return signature; }
