@@ -1,7 +1,8 @@
 //===- MathToLinalg.cpp - lower the transformer math ops to linalg --------===//
 //
 // Lowers the math op group: `constant` becomes a tensor `arith.constant`
-// (dense_resource blobs are kept as they are); every elementwise op
+// (dense_resource blobs are kept as they are; signed/unsigned integer data
+// becomes a signless constant and a casting generic); every elementwise op
 // (unary, binary, `compare`, `where`, `cast`) becomes one all-parallel
 // `linalg.generic` over the result, reading each operand through its numpy
 // broadcast indexing map and computing the element with arith/math ops; the
@@ -44,6 +45,24 @@ namespace {
 //===----------------------------------------------------------------------===//
 
 /// transformer.constant -> arith.constant with the same ElementsAttr.
+///
+/// A dense constant of signed or unsigned integers (`ui8` zero points, ...)
+/// becomes a signless `arith.constant` of the same bits and an elementwise
+/// `linalg.generic` that casts each element to the declared type:
+/// ```mlir
+/// %c = arith.constant dense<128> : tensor<i8>
+/// %e = tensor.empty() : tensor<ui8>
+/// %zp = linalg.generic ... ins(%c : tensor<i8>) outs(%e : tensor<ui8>) {
+///   ^bb0(%in: i8, %out: ui8):
+///     %u = builtin.unrealized_conversion_cast %in : i8 to ui8
+///     linalg.yield %u : ui8
+/// } -> tensor<ui8>
+/// ```
+/// A `tensor<ui8>` arith.constant would be valid itself, but folders that
+/// take an element out of it (elementwise fusion of splats, tensor.extract)
+/// materialize a scalar `arith.constant 128 : ui8`, which arith rejects
+/// (signless integers only). The generic fuses into its consumers, whose
+/// bodies cast to signless anyway, so the casts cancel.
 struct ConstantLowering : OpRewritePattern<transformer::ConstantOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -52,9 +71,26 @@ struct ConstantLowering : OpRewritePattern<transformer::ConstantOp> {
     auto value = dyn_cast<TypedAttr>(op.getValue());
     if (!value || value.getType() != op.getType())
       return rewriter.notifyMatchFailure(op, "value type differs from result");
-    rewriter.replaceOp(op, arith::ConstantOp::create(rewriter, op.getLoc(),
-                                                     value)
-                               .getResult());
+    Location loc = op.getLoc();
+    Type elementType = getElementTypeOrSelf(op.getType());
+    auto dense = dyn_cast<DenseElementsAttr>(value);
+    Type signless = toSignless(elementType);
+    if (!dense || signless == elementType) {
+      rewriter.replaceOp(
+          op, arith::ConstantOp::create(rewriter, loc, value).getResult());
+      return success();
+    }
+    Value bits =
+        arith::ConstantOp::create(rewriter, loc, dense.bitcast(signless));
+    FailureOr<Value> init = createEmptyForResult(rewriter, op);
+    if (failed(init))
+      return failure();
+    rewriter.replaceOp(
+        op, buildElementwiseGeneric(
+                rewriter, loc, bits, *init,
+                [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
+                  return castFromSignless(b, bodyLoc, args[0], elementType);
+                }));
     return success();
   }
 };
