@@ -9,8 +9,11 @@
 //  3. builds `func.func @main` with one argument per graph input that is not
 //     an initializer (symbolic dims become `?`, the symbols are kept in the
 //     `onnx.dim_params` argument attribute), runs each node's converter, and
-//     returns the graph outputs (refined to their declared types with
-//     `tensor.cast` where the declaration is more static);
+//     returns the graph outputs with the types the graph computes (an
+//     output declared more static than that keeps the computed type, and
+//     the declared one, with the computed static dims, is recorded in the
+//     `onnx.declared_type` result attribute: casting to it would let the
+//     compiler assume sizes that an input can contradict);
 //  4. verifies the module.
 // Also: the value table (pending constants, symbolic integers), the per-node
 // context converters use, the op table, and the public entry points.
@@ -920,6 +923,7 @@ LogicalResult GraphImporter::importOutputs() {
   auto funcOp = cast<func::FuncOp>(func);
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
+  SmallVector<std::pair<int, RankedTensorType>> declaredTypes;
   for (int i = 0; i < graph.output_size(); ++i) {
     const pb::ValueInfoProto &vi = graph.output(i);
     Location fileLoc = model.graphFieldLoc(ctx, "output", i);
@@ -943,12 +947,18 @@ LogicalResult GraphImporter::importOutputs() {
         return mlir::emitError(loc)
                << "ONNX graph output '" << vi.name() << "' is declared as "
                << *declared << " but computes " << type;
+      // A dim the graph computes as dynamic but the output declares static
+      // is not cast to the declared size: the cast would let the compiler
+      // fold the size into the computation, and an input that contradicts
+      // it would then make compiled code write past its buffers. The result
+      // keeps the computed type; the declaration is recorded for runners to
+      // check the result against.
       SmallVector<int64_t> refined;
       for (auto [d, t] : llvm::zip(declared->getShape(), type.getShape()))
         refined.push_back(ShapedType::isDynamic(t) ? d : t);
       auto refinedType = RankedTensorType::get(refined, type.getElementType());
       if (refinedType != type)
-        v = tensor::CastOp::create(builder, loc, refinedType, v);
+        declaredTypes.push_back({i, refinedType});
     }
     results.push_back(v);
     resultTypes.push_back(v.getType());
@@ -959,6 +969,8 @@ LogicalResult GraphImporter::importOutputs() {
   for (int i = 0; i < graph.output_size(); ++i)
     funcOp.setResultAttr(i, "onnx.name",
                          builder.getStringAttr(graph.output(i).name()));
+  for (auto [i, declared] : declaredTypes)
+    funcOp.setResultAttr(i, "onnx.declared_type", TypeAttr::get(declared));
   return success();
 }
 

@@ -22,6 +22,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Target/TargetMachine.h"
@@ -157,8 +158,25 @@ FailureOr<ModelSignature> llm::getModelSignature(func::FuncOp func) {
     signature.inputs.push_back(std::move(*input));
   }
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
+    // The ONNX declaration of an output, where it is more static than the
+    // computed type, is what the result is checked against after a run.
+    Type resultType = type.getResult(i);
+    if (auto declared =
+            func.getResultAttrOfType<TypeAttr>(i, "onnx.declared_type")) {
+      auto declaredType = dyn_cast<RankedTensorType>(declared.getValue());
+      auto computedType = dyn_cast<RankedTensorType>(resultType);
+      if (!declaredType || !computedType ||
+          declaredType.getElementType() != computedType.getElementType() ||
+          failed(verifyCompatibleShape(declaredType, computedType))) {
+        func.emitError() << "result #" << i << " of type " << resultType
+                         << " has an incompatible onnx.declared_type "
+                         << declared.getValue();
+        return failure();
+      }
+      resultType = declaredType;
+    }
     auto output = getTensorSignature(
-        func, type.getResult(i),
+        func, resultType,
         func.getResultAttrOfType<StringAttr>(i, "onnx.name"), ArrayAttr(),
         "result" + Twine(i));
     if (failed(output))
@@ -203,6 +221,25 @@ llvm::Error llm::checkInputs(const ModelSignature &signature,
                          ", but input '" + it->second.second + "' set '" +
                          symbol + "' = " + Twine(it->second.first));
     }
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error llm::checkOutputs(const ModelSignature &signature,
+                              ArrayRef<Tensor> outputs) {
+  for (auto [spec, tensor] : llvm::zip(signature.outputs, outputs)) {
+    if (tensor.getRank() != static_cast<int64_t>(spec.shape.size()))
+      return makeError("output '" + spec.name + "' is declared with rank " +
+                       Twine(spec.shape.size()) + " (" + spec.describe() +
+                       "), but the model computed " + tensor.describe());
+    for (size_t d = 0; d < spec.shape.size(); ++d)
+      if (spec.shape[d] >= 0 && tensor.getShape()[d] != spec.shape[d])
+        return makeError(
+            "output '" + spec.name + "' is declared with dim " + Twine(d) +
+            " = " + Twine(spec.shape[d]) + " (" + spec.describe() +
+            "), but the model computed " + tensor.describe() +
+            " from these inputs: the inputs contradict the model's "
+            "declared output shape");
   }
   return llvm::Error::success();
 }
@@ -349,5 +386,7 @@ CPUJITModel::run(ArrayRef<const Tensor *> inputs, double *seconds) {
   for (void *allocated : allocations)
     if (freed.insert(allocated).second)
       std::free(allocated);
+  if (llvm::Error error = checkOutputs(signature, outputs))
+    return std::move(error);
   return std::move(outputs);
 }

@@ -11,6 +11,9 @@
 // of symbolic dims (`onnx.dim_params`). Inputs are checked against it
 // (element type, rank, static dims, equal sizes for dims with the same
 // symbol) before a call, so a wrong input is an error message, not a crash.
+// Outputs are read with the ONNX declared type where the importer recorded
+// one (`onnx.declared_type`: declared more static than computed), and the
+// results of a call are checked against it.
 //
 // Results come back as memref descriptors whose buffers the callee
 // allocated (malloc) and whose ownership passes to the caller: they are
@@ -81,6 +84,14 @@ FailureOr<ModelSignature> getModelSignature(func::FuncOp func);
 llvm::Error checkInputs(const ModelSignature &signature,
                         ArrayRef<const Tensor *> inputs);
 
+/// Checks the results of a run (in signature order) against the static
+/// dims of the signature's outputs: an ONNX output declared more static than
+/// what the graph computes (`onnx.declared_type`) is only checked here, after
+/// the run, since the compiled code does not assume the declared sizes. The
+/// error names the output and the dim.
+llvm::Error checkOutputs(const ModelSignature &signature,
+                         ArrayRef<Tensor> outputs);
+
 /// A JIT-compiled model.
 class CPUJITModel {
 public:
@@ -97,7 +108,8 @@ public:
 
   const ModelSignature &getSignature() const { return signature; }
 
-  /// Runs the model on `inputs` (signature order; checked by checkInputs).
+  /// Runs the model on `inputs` (signature order; checked by checkInputs),
+  /// then checks the results with checkOutputs.
   /// `seconds`, if given, receives the time of the call itself.
   llvm::Expected<std::vector<Tensor>> run(ArrayRef<const Tensor *> inputs,
                                           double *seconds = nullptr);
