@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""Benchmark one GPT-2-small block (seq 128) on the CPU against PyTorch eager.
+
+One command does everything, in one invocation:
+
+  1. builds a GPT-2-small block in PyTorch (d_model 768, 12 heads, MLP 3072,
+     GPT-2's layout from test/models/export_models.py: pre-LayerNorm, fused
+     QKV, causal mask via Where, tanh GELU), with seeded random weights, and
+     exports it with PyTorch's ONNX exporter (opset 17) into a temp dir
+     together with an input hidden_states f32[1, 128, 768] and PyTorch's
+     output as ONNX test data;
+  2. times PyTorch eager on the same block and input (torch.no_grad, 1 and
+     2 intra-op threads, OpenBLAS told the core type: OPENBLAS_CORETYPE=
+     SKYLAKEX, without which torch's OpenBLAS is ~5x slower on this machine),
+     --warmup calls, then the median of N timed calls;
+  3. times our compiled code with `llm-run --target=cpu --bench N --expected
+     DIR --rtol 0 --atol 1e-4` (JIT compile, one checked call, N timed calls;
+     single threaded), which also checks our output against PyTorch's;
+  4. repeats steps 2-3 --rounds times (baseline and ours alternate, so both
+     see the same machine load) and prints the median over all rounds, the
+     ratio ours / PyTorch (1 thread) and GFLOP/s.
+
+FLOP count (multiply-add = 2 FLOPs, matmuls only; LayerNorm, softmax, GELU
+and the residual adds are O(S*d) and below 1% of it), for sequence S,
+width d, MLP width 4d:
+    QKV projection      2 * S * d * 3d
+    Q K^T (all heads)   2 * S * S * d      (the full S x S scores, as computed)
+    scores @ V          2 * S * S * d
+    output projection   2 * S * d * d
+    MLP (up + down)     2 * 2 * S * d * 4d
+    total               24 * S * d^2 + 4 * S^2 * d
+For S = 128, d = 768: 1.862 GFLOP.
+
+Usage:
+    benchmarks/gpt2_block.py [-n 3] [--warmup 1] [--rounds 1] [--llm-run PATH]
+llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
+"""
+
+import argparse
+import glob
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+# OpenBLAS reads this when torch loads it: set it before importing torch.
+os.environ.setdefault("OPENBLAS_CORETYPE", "SKYLAKEX")
+
+import torch  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "test", "models"))
+import export_models  # noqa: E402
+
+SEQ, D_MODEL, N_HEAD, MAX_POS = 128, 768, 12, 1024
+SEED = 2024
+
+
+def block_flops(s=SEQ, d=D_MODEL):
+    """Matmul FLOPs of one GPT-2 block on s tokens (see the module doc)."""
+    return 24 * s * d * d + 4 * s * s * d
+
+
+class Block(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.block = export_models.GPT2Block(D_MODEL, N_HEAD, MAX_POS)
+        export_models.perturb_norms(self)
+
+    def forward(self, hidden_states):
+        return self.block(hidden_states)[0]
+
+
+def export(out_dir):
+    """Writes out_dir/gpt2_block.onnx and out_dir/data/test_data_set_0."""
+    import onnx
+    torch.manual_seed(SEED)
+    model = Block().eval()
+    x = torch.randn(1, SEQ, D_MODEL,
+                    generator=torch.Generator().manual_seed(SEED + 1))
+    path = os.path.join(out_dir, "gpt2_block.onnx")
+    torch.onnx.export(model, (x,), path, input_names=["hidden_states"],
+                      output_names=["output"], opset_version=17,
+                      do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(path))
+    with torch.no_grad():
+        y = model(x)
+    data = os.path.join(out_dir, "data", "test_data_set_0")
+    os.makedirs(data)
+    export_models.write_tensor(os.path.join(data, "input_0.pb"), x.numpy(),
+                               "hidden_states")
+    export_models.write_tensor(os.path.join(data, "output_0.pb"), y.numpy(),
+                               "output")
+    return model, x, path, os.path.dirname(data)
+
+
+def time_torch(model, x, threads, n, warmup):
+    """Per-call times (ms) of PyTorch eager with `threads` threads."""
+    torch.set_num_threads(threads)
+    times = []
+    with torch.no_grad():
+        for _ in range(warmup):
+            model(x)
+        for _ in range(n):
+            t0 = time.perf_counter()
+            model(x)
+            times.append((time.perf_counter() - t0) * 1e3)
+    return times
+
+
+def time_ours(llm_run, path, data, n):
+    """(median ms, compile ms) from llm-run; exits if the output differs."""
+    cmd = [llm_run, path, "--target=cpu", "--threads", "1", "--bench", str(n),
+           "--expected", data, "--rtol", "0", "--atol", "1e-4"]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True)
+    if proc.returncode != 0:
+        sys.exit("llm-run failed (%d):\n%s" % (proc.returncode, proc.stdout))
+    bench = re.search(r"median ([0-9.e+-]+) ms", proc.stdout)
+    comp = re.search(r"compile: ([0-9.e+-]+) ms", proc.stdout)
+    err = re.search(r"max abs error ([0-9.e+-]+)", proc.stdout)
+    if not bench:
+        sys.exit("no bench line in llm-run's output:\n" + proc.stdout)
+    return (float(bench.group(1)), float(comp.group(1)) if comp else None,
+            err.group(1) if err else "?")
+
+
+def find_llm_run():
+    if os.environ.get("LLM_RUN"):
+        return os.environ["LLM_RUN"]
+    found = glob.glob(os.path.join(REPO, "build*", "bin", "llm-run"))
+    if not found:
+        sys.exit("no build*/bin/llm-run: build it or pass --llm-run")
+    return max(found, key=os.path.getmtime)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("-n", type=int, default=3, help="timed calls per round")
+    p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--rounds", type=int, default=1)
+    p.add_argument("--llm-run", default=None)
+    args = p.parse_args()
+    llm_run = args.llm_run or find_llm_run()
+    warnings.filterwarnings("ignore")
+
+    with tempfile.TemporaryDirectory(prefix="gpt2_block_bench_") as tmp:
+        model, x, path, data = export(tmp)
+        t1, t2, ours, compile_ms, err = [], [], [], [], None
+        for _ in range(args.rounds):
+            t1 += time_torch(model, x, 1, args.n, args.warmup)
+            t2 += time_torch(model, x, 2, args.n, args.warmup)
+            med, comp, err = time_ours(llm_run, path, data, args.n)
+            ours.append(med)
+            compile_ms.append(comp)
+
+    gflop = block_flops() / 1e9
+    rows = [("PyTorch %s eager, 1 thread" % torch.__version__.split("+")[0],
+             statistics.median(t1)),
+            ("PyTorch %s eager, 2 threads" % torch.__version__.split("+")[0],
+             statistics.median(t2)),
+            ("ours (llm-run, scalar loops, 1 thread)",
+             statistics.median(ours))]
+    print("GPT-2-small block: batch 1, seq %d, d %d, %d heads, f32; "
+          "%.3f GFLOP/call" % (SEQ, D_MODEL, N_HEAD, gflop))
+    print("%d round(s) x %d timed calls (+%d warm-up), medians; llm-run: %s"
+          % (args.rounds, args.n, args.warmup, llm_run))
+    print("ours matches PyTorch: max abs error %s (atol 1e-4); compile %s ms"
+          % (err, ", ".join("%.0f" % c for c in compile_ms if c)))
+    print()
+    print("| %-40s | %10s | %8s | %13s |" % ("", "median ms", "GFLOP/s",
+                                             "ours / this"))
+    print("|%s|%s|%s|%s|" % ("-" * 42, "-" * 12, "-" * 10, "-" * 15))
+    ours_ms = rows[2][1]
+    for name, ms in rows:
+        print("| %-40s | %10.2f | %8.2f | %13.1f |"
+              % (name, ms, gflop / (ms / 1e3), ours_ms / ms))
+    print()
+    print("ours / PyTorch (1 thread): %.1fx" % (ours_ms / rows[0][1]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
