@@ -17,6 +17,10 @@ config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py",
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.llm_obj_root, "test")
 
+# RUN lines may start with `not` (LLVM's exit-status inverter); lit substitutes
+# it only after a pipe, so LLVM's tool directory goes first on the tests' PATH.
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", "")])
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%llm_src_root", config.llm_src_root))
