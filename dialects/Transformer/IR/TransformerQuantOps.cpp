@@ -176,14 +176,24 @@ static LogicalResult verifyResultShape(Operation *op, StringRef what,
 // QuantizeOp / DequantizeOp
 //===----------------------------------------------------------------------===//
 
+/// The builder shared by quantize and dequantize: the result has the input's
+/// shape and the given element type.
+template <typename OpTy>
+static void buildSameShape(OpBuilder &builder, OperationState &state,
+                           Value input, Value scale, Type resultElementType,
+                           Value zeroPoint, int64_t axis, int64_t blockSize) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  OpTy::build(builder, state,
+              RankedTensorType::get(inputType.getShape(), resultElementType),
+              input, scale, zeroPoint, static_cast<uint64_t>(axis),
+              static_cast<uint64_t>(blockSize));
+}
+
 void QuantizeOp::build(OpBuilder &builder, OperationState &state, Value input,
                        Value scale, Type resultElementType, Value zeroPoint,
                        int64_t axis, int64_t blockSize) {
-  auto inputType = cast<RankedTensorType>(input.getType());
-  build(builder, state,
-        RankedTensorType::get(inputType.getShape(), resultElementType), input,
-        scale, zeroPoint, static_cast<uint64_t>(axis),
-        static_cast<uint64_t>(blockSize));
+  buildSameShape<QuantizeOp>(builder, state, input, scale, resultElementType,
+                             zeroPoint, axis, blockSize);
 }
 
 LogicalResult QuantizeOp::inferReturnTypeComponents(
@@ -224,11 +234,8 @@ LogicalResult QuantizeOp::canonicalize(QuantizeOp op,
 void DequantizeOp::build(OpBuilder &builder, OperationState &state,
                          Value input, Value scale, Type resultElementType,
                          Value zeroPoint, int64_t axis, int64_t blockSize) {
-  auto inputType = cast<RankedTensorType>(input.getType());
-  build(builder, state,
-        RankedTensorType::get(inputType.getShape(), resultElementType), input,
-        scale, zeroPoint, static_cast<uint64_t>(axis),
-        static_cast<uint64_t>(blockSize));
+  buildSameShape<DequantizeOp>(builder, state, input, scale,
+                               resultElementType, zeroPoint, axis, blockSize);
 }
 
 LogicalResult DequantizeOp::inferReturnTypeComponents(
