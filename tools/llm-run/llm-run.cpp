@@ -18,11 +18,21 @@
 //   --threads N         accepted; the generated code is single-threaded for
 //                       now (multi-threading comes with the tiling work)
 //   --print             print the output values
+//   --generate N        greedy generation of N tokens with a decoder model
+//                       (input_ids, past_key_values.* -> logits, present.*;
+//                       see llm/Runtime/Generation.h) from --prompt TEXT
+//                       (vocab.json next to the model, or --vocab) or
+//                       --prompt-ids; prints the text, time to first token
+//                       and tokens/s; --expected-tokens FILE compares with a
+//                       reference generation (JSON "tokens"); --no-cache
+//                       re-runs the whole sequence every step
 //
 // Every failure (unknown input name, wrong shape or element type, missing
 // file, compile error, mismatch) prints a message and exits non-zero.
 //
 //===----------------------------------------------------------------------===//
+
+#include "Generate.h"
 
 #include "llm/Import/ONNXImporter.h"
 #include "llm/InitAll.h"
@@ -114,6 +124,33 @@ static cl::opt<std::string>
 static cl::opt<unsigned> optLevel("opt-level",
                                   cl::desc("LLVM optimization level (0-3)"),
                                   cl::init(2), cl::cat(runCategory));
+static cl::opt<unsigned> generateTokens(
+    "generate",
+    cl::desc("Generate N tokens greedily with a decoder model (KV cache)"),
+    cl::init(0), cl::value_desc("N"), cl::cat(runCategory));
+static cl::opt<std::string>
+    promptText("prompt", cl::desc("The prompt for --generate, as text"),
+               cl::init(""), cl::value_desc("TEXT"), cl::cat(runCategory));
+static cl::opt<std::string> promptIdList(
+    "prompt-ids",
+    cl::desc("The prompt for --generate, as comma-separated token ids"),
+    cl::init(""), cl::value_desc("IDS"), cl::cat(runCategory));
+static cl::opt<std::string> vocabFile(
+    "vocab",
+    cl::desc("Vocabulary for --generate (JSON array of token strings; "
+             "default: vocab.json next to the model)"),
+    cl::init(""), cl::value_desc("FILE"), cl::cat(runCategory));
+static cl::opt<std::string> expectedTokens(
+    "expected-tokens",
+    cl::desc("Compare --generate's tokens with a reference generation (JSON "
+             "with \"tokens\", and \"prompt\"/\"prompt_ids\" used when no "
+             "prompt is given); exit 1 on a difference"),
+    cl::init(""), cl::value_desc("FILE"), cl::cat(runCategory));
+static cl::opt<bool> noCache(
+    "no-cache",
+    cl::desc("--generate without the KV cache: re-run the whole sequence "
+             "every step"),
+    cl::init(false), cl::cat(runCategory));
 static cl::opt<bool> printValues("print",
                                  cl::desc("Print the output values"),
                                  cl::init(false), cl::cat(runCategory));
@@ -454,6 +491,24 @@ int main(int argc, char **argv) {
   if (!expectedDir.empty() && !llvm::sys::fs::is_directory(expectedDir))
     return fail("--expected '" + expectedDir + "' is not a directory");
 
+  GenerateArgs generateArgs;
+  generateArgs.modelPath = modelPath;
+  generateArgs.newTokens = generateTokens;
+  generateArgs.prompt = promptText;
+  generateArgs.promptIds = promptIdList;
+  generateArgs.vocabPath = vocabFile;
+  generateArgs.expectedPath = expectedTokens;
+  generateArgs.useCache = !noCache;
+  bool generating = generateTokens > 0;
+  if (!generating && (!promptText.empty() || !promptIdList.empty() ||
+                      !expectedTokens.empty() || noCache))
+    return fail("--prompt, --prompt-ids, --expected-tokens and --no-cache "
+                "go with --generate N");
+  if (generating && (!inputSpecs.empty() || !expectedDir.empty() ||
+                     benchRuns > 0 || !outputDir.empty()))
+    return fail("--generate takes no --input, --expected, --bench or "
+                "--output-dir: it feeds the model itself");
+
   CPUPipelineOptions options;
   if (failed(options.parseFromString(pipelineOptions)))
     return fail("cannot parse --pipeline-options='" + pipelineOptions + "'");
@@ -479,6 +534,14 @@ int main(int argc, char **argv) {
   if (failed(signature))
     return EXIT_FAILURE;
 
+  std::optional<GenerateInputs> generateInputs;
+  if (generating) {
+    auto prepared = prepareGenerate(generateArgs, *signature);
+    if (!prepared)
+      return fail(llvm::toString(prepared.takeError()));
+    generateInputs = std::move(*prepared);
+  }
+
   // The input sets: from --input, or from the expected-data directories.
   std::vector<std::pair<InputSet, std::string>> runs;
   std::vector<std::string> expectedDirs;
@@ -493,7 +556,9 @@ int main(int argc, char **argv) {
     if (expectedDirs.empty())
       expectedDirs.push_back(expectedDir);
   }
-  if (!inputSpecs.empty() || expectedDirs.empty()) {
+  if (generating) {
+    // generation builds its own inputs
+  } else if (!inputSpecs.empty() || expectedDirs.empty()) {
     auto inputs = loadCommandLineInputs(*signature);
     if (!inputs)
       return fail(llvm::toString(inputs.takeError()));
@@ -530,9 +595,12 @@ int main(int argc, char **argv) {
   double compileSeconds = std::chrono::duration<double>(
                               std::chrono::steady_clock::now() - compileStart)
                               .count();
-  if (benchRuns > 0)
+  if (benchRuns > 0 || generating)
     llvm::outs() << "compile: " << llvm::format("%.1f", compileSeconds * 1e3)
                  << " ms\n";
+
+  if (generating)
+    return runGenerate(**model, generateArgs, *generateInputs);
 
   int status = EXIT_SUCCESS;
   for (auto &[inputs, expected] : runs) {

@@ -38,32 +38,6 @@ static llvm::Error makeError(const Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-std::string TensorSignature::describe() const {
-  // "f32[?x4]", or with symbolic dims "f32[n x 4]".
-  bool symbolic = llvm::any_of(dimNames, [](const std::string &name) {
-    return !name.empty();
-  });
-  std::string result = getDTypeName(dtype).str() + "[";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i)
-      result += symbolic ? " x " : "x";
-    if (shape[i] >= 0)
-      result += std::to_string(shape[i]);
-    else if (i < dimNames.size() && !dimNames[i].empty())
-      result += dimNames[i];
-    else
-      result += "?";
-  }
-  return result + "]";
-}
-
-int ModelSignature::findInput(StringRef name) const {
-  for (size_t i = 0; i < inputs.size(); ++i)
-    if (inputs[i].name == name)
-      return static_cast<int>(i);
-  return -1;
-}
-
 func::FuncOp llm::findEntryFunction(ModuleOp module, StringRef name) {
   if (!name.empty()) {
     auto func = module.lookupSymbol<func::FuncOp>(name);

@@ -24,6 +24,7 @@
 #ifndef LLM_TARGET_CPU_CPURUNNER_H
 #define LLM_TARGET_CPU_CPURUNNER_H
 
+#include "llm/Runtime/ModelSignature.h"
 #include "llm/Runtime/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -44,30 +45,6 @@ namespace func {
 class FuncOp;
 } // namespace func
 namespace llm {
-
-/// One input or output of a model.
-struct TensorSignature {
-  /// The ONNX name (`onnx.name`), else "arg<K>" / "result<K>".
-  std::string name;
-  DType dtype = DType::F32;
-  /// Dims; dynamic dims are negative.
-  std::vector<int64_t> shape;
-  /// Per dim the ONNX symbol (`onnx.dim_params`), "" where there is none.
-  std::vector<std::string> dimNames;
-
-  /// "f32[?x4]", or "f32[n x 4]" with symbolic dims, for messages.
-  std::string describe() const;
-};
-
-/// The interface of a model's entry function.
-struct ModelSignature {
-  std::string functionName;
-  std::vector<TensorSignature> inputs;
-  std::vector<TensorSignature> outputs;
-
-  /// The index of the input named `name`, or -1.
-  int findInput(StringRef name) const;
-};
 
 /// The entry function of a module: `name` if given, else the only public
 /// function definition, else `main`. Emits an error and returns null if
