@@ -182,7 +182,22 @@ float llm::bfloat16ToFloat(uint16_t bits) {
   return value;
 }
 
-void Tensor::FreeDeleter::operator()(void *p) const { std::free(p); }
+void Tensor::FreeDeleter::operator()(void *p) const {
+  if (owned)
+    std::free(p);
+}
+
+Tensor Tensor::view(DType dtype, llvm::ArrayRef<int64_t> shape, void *data) {
+  // A non-null tensor has non-null storage, even with zero elements.
+  static uint8_t emptyStorage;
+  Tensor tensor;
+  tensor.dtype = dtype;
+  tensor.shape.assign(shape.begin(), shape.end());
+  tensor.storage = std::unique_ptr<uint8_t, FreeDeleter>(
+      data ? static_cast<uint8_t *>(data) : &emptyStorage,
+      FreeDeleter{/*owned=*/false});
+  return tensor;
+}
 
 /// Allocates at least one byte, rounded up to the 64-byte alignment as
 /// aligned_alloc requires.

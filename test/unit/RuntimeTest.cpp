@@ -347,4 +347,26 @@ TEST(RuntimeTensor, CopiesDeeplyAndDescribes) {
   EXPECT_EQ(bfloat16ToFloat(0x3f80), 1.0f);
 }
 
+TEST(RuntimeTensor, ViewBorrowsMemoryAndCopiesOwnTheirs) {
+  float data[6] = {1, 2, 3, 4, 5, 6};
+  {
+    Tensor view = Tensor::view(DType::F32, {2, 3}, data);
+    EXPECT_FALSE(view.isNull());
+    EXPECT_EQ(view.data(), static_cast<void *>(data));
+    EXPECT_EQ(view.getNumElements(), 6);
+    EXPECT_EQ(view.getAsDouble(4), 5.0);
+    Tensor copy = view;
+    EXPECT_NE(copy.data(), static_cast<void *>(data));
+    data[0] = 9;
+    EXPECT_EQ(copy.getAsDouble(0), 1.0);
+    EXPECT_EQ(view.getAsDouble(0), 9.0);
+    Tensor moved = std::move(view);
+    EXPECT_EQ(moved.data(), static_cast<void *>(data));
+  } // Destroying views frees nothing (the sanitizer build checks that).
+  EXPECT_EQ(data[5], 6.0f);
+  Tensor empty = Tensor::view(DType::I64, {0, 3}, nullptr);
+  EXPECT_FALSE(empty.isNull());
+  EXPECT_EQ(empty.getByteSize(), 0u);
+}
+
 } // namespace

@@ -1,7 +1,8 @@
 //===- Tensor.h - host tensors for running compiled models ------*- C++ -*-===//
 //
 // The runtime's tensor: an element type (DType), a shape and a contiguous,
-// row-major (C order), 64-byte aligned buffer that the tensor owns. It is
+// row-major (C order), 64-byte aligned buffer that the tensor owns (or, for
+// a view, memory it borrows). It is
 // what llm-run reads inputs into (.npy, ONNX TensorProto .pb), hands to
 // compiled code as a memref descriptor, gets results back as and compares.
 //
@@ -74,6 +75,11 @@ public:
   Tensor() = default;
   /// A zero-filled tensor of the given type and static shape.
   Tensor(DType dtype, llvm::ArrayRef<int64_t> shape);
+  /// A tensor over dense row-major elements at `data` that it neither owns
+  /// nor frees: the memory must outlive the tensor. Hands existing memory
+  /// (e.g. a numpy array's) to compiled code without a copy. `data` needs
+  /// only the element type's alignment. Copies of a view own their storage.
+  static Tensor view(DType dtype, llvm::ArrayRef<int64_t> shape, void *data);
 
   Tensor(const Tensor &other);
   Tensor &operator=(const Tensor &other);
@@ -117,7 +123,11 @@ public:
 
 private:
   struct FreeDeleter {
+    FreeDeleter() : owned(true) {}
+    /// `owned` is false for views (Tensor::view).
+    explicit FreeDeleter(bool owned) : owned(owned) {}
     void operator()(void *p) const;
+    bool owned;
   };
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
