@@ -33,6 +33,7 @@ tool_dirs = [config.llm_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("llm-opt", unresolved="fatal"),
     ToolSubst("llm-run", unresolved="ignore"),
+    ToolSubst("npu-sim", unresolved="fatal"),
     ToolSubst("llvm-objdump", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -1,0 +1,476 @@
+//===- Simulator.cpp - functional, cycle-approximate NPU simulator -------===//
+//
+// A discrete-event simulation of the three queues (docs/npu.md, "Timing
+// model"). Each step issues, among the queues whose head instruction can
+// start (its wait tokens present, room in the channels it signals), the one
+// that can start earliest; issue times therefore never decrease, and
+// executing each instruction's effect when it issues gives the result the
+// timed hardware would produce for any race-free program. Races are what
+// the shadow state below detects: per local byte and queue, when the last
+// write and read by that queue end; an access that overlaps another
+// queue's in-flight access to the same byte, with at least one of them a
+// write, is an error naming both instructions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/Target/NPU/Simulator.h"
+
+#include "LocalAccess.h"
+#include "Semantics.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+
+using namespace mlir::llm::npu;
+
+namespace {
+constexpr uint32_t kNoInstruction = UINT32_MAX;
+
+std::string hex(uint64_t v) {
+  std::string s;
+  llvm::raw_string_ostream(s) << llvm::format_hex(v, 2);
+  return s;
+}
+
+/// Tokens from one queue to another: the cycles at which the pushed tokens
+/// arrive, and when each pop happened (a push needs the pop that frees its
+/// slot).
+struct Channel {
+  std::deque<uint64_t> tokens;
+  std::vector<uint64_t> popTimes;
+  uint64_t pushes = 0;
+};
+
+struct QueueState {
+  std::vector<uint32_t> program; ///< instruction indices, in order
+  size_t pc = 0;
+  /// When the queue may issue its next instruction, and when everything it
+  /// issued has completed.
+  uint64_t issueFree = 0, drained = 0;
+  bool lastWasMatmul = false;
+  uint64_t lastMatmulRows = 0;
+  bool done = false;
+};
+
+/// Per local byte and queue: end of the last write/read and its instruction.
+struct Shadow {
+  std::vector<uint64_t> writeEnd[kNumQueues], readEnd[kNumQueues];
+  std::vector<uint32_t> writer[kNumQueues], reader[kNumQueues];
+  void init() {
+    for (unsigned q = 0; q < kNumQueues; ++q) {
+      writeEnd[q].assign(kLocalEnd, 0);
+      readEnd[q].assign(kLocalEnd, 0);
+      writer[q].assign(kLocalEnd, kNoInstruction);
+      reader[q].assign(kLocalEnd, kNoInstruction);
+    }
+  }
+};
+} // namespace
+
+class Simulator::Impl {
+public:
+  Impl(const Program &program, const SimConfig &config)
+      : program(program), config(config) {}
+
+  llvm::Error layout();
+  llvm::Error run();
+
+  Program program;
+  SimConfig config;
+  std::vector<uint8_t> dram;
+  std::vector<uint8_t> local = std::vector<uint8_t>(kLocalEnd, 0);
+  uint64_t regBase[kNumRegisters] = {}, regSize[kNumRegisters] = {};
+  bool regBound[kNumRegisters] = {};
+  std::string regName[kNumRegisters];
+  SimStats stats;
+  bool ran = false;
+
+private:
+  llvm::Error fail(size_t index, const llvm::Twine &msg) {
+    return llvm::createStringError(
+        (program.describeInstruction(index) + ": " + msg).str());
+  }
+  llvm::Error dma(size_t index, const Instruction &inst, uint64_t &dataCycles);
+  llvm::Error checkRaces(size_t index, Queue queue, const Instruction &inst,
+                         uint64_t start, uint64_t end);
+  llvm::Error deadlock();
+
+  QueueState queues[kNumQueues];
+  Channel channels[kNumQueues][kNumQueues];
+  uint64_t dramPortFree = 0;
+  Shadow shadow;
+};
+
+llvm::Error Simulator::Impl::layout() {
+  uint64_t size = program.dataSize;
+  regBound[0] = true;
+  regSize[0] = program.dataSize;
+  regName[0] = "data segment";
+  for (const Argument &arg : program.arguments) {
+    size = llvm::alignTo(size, 64);
+    regBase[arg.reg] = size;
+    regSize[arg.reg] = arg.getByteSize();
+    regBound[arg.reg] = true;
+    regName[arg.reg] = "'" + arg.name + "'";
+    size += arg.getByteSize();
+    if (size > config.maxDramBytes)
+      break;
+  }
+  if (size > config.maxDramBytes)
+    return llvm::createStringError(
+        "the program needs %llu bytes of DRAM (data segment and arguments); "
+        "the simulator allows %llu",
+        static_cast<unsigned long long>(size),
+        static_cast<unsigned long long>(config.maxDramBytes));
+  dram.assign(size, 0);
+  std::copy(program.data.begin(), program.data.end(), dram.begin());
+  return llvm::Error::success();
+}
+
+llvm::Error Simulator::Impl::dma(size_t index, const Instruction &inst,
+                                 uint64_t &dataCycles) {
+  unsigned reg = inst.get(Field::Reg);
+  if (!regBound[reg])
+    return fail(index, "r" + llvm::Twine(reg) +
+                           " is not bound (no argument uses it)");
+  uint64_t rows = inst.get(Field::Rows), bytes = inst.get(Field::RowBytes);
+  uint64_t off = inst.get(Field::DramOffset),
+           dstride = inst.get(Field::DramStride);
+  uint64_t end = off + (rows - 1) * dstride + bytes;
+  if (end > regSize[reg])
+    return fail(index, "DRAM access [r" + llvm::Twine(reg) + "+" + hex(off) +
+                           ", r" + llvm::Twine(reg) + "+" + hex(end) +
+                           ") is outside r" + llvm::Twine(reg) + " (" +
+                           regName[reg] + ", " + llvm::Twine(regSize[reg]) +
+                           " bytes)");
+  uint64_t localAddr = inst.get(Field::LocalAddr),
+           lstride = inst.get(Field::LocalStride);
+  bool load = inst.getOpcode() == Opcode::DmaLoad;
+  uint64_t bursts = 0;
+  for (uint64_t r = 0; r < rows; ++r) {
+    uint64_t d = regBase[reg] + off + r * dstride;
+    uint8_t *l = local.data() + localAddr + r * lstride;
+    if (load)
+      std::memmove(l, dram.data() + d, bytes);
+    else
+      std::memmove(dram.data() + d, l, bytes);
+    uint64_t first = d / config.dramBurstBytes;
+    uint64_t last = (d + bytes - 1) / config.dramBurstBytes;
+    bursts += last - first + 1;
+  }
+  uint64_t burstBytes = bursts * config.dramBurstBytes;
+  dataCycles = llvm::divideCeil(burstBytes, config.dramBytesPerCycle);
+  stats.dramBurstBytes += burstBytes;
+  if (load)
+    ++stats.dmaLoads, stats.dmaLoadBytes += rows * bytes;
+  else
+    ++stats.dmaStores, stats.dmaStoreBytes += rows * bytes;
+  return llvm::Error::success();
+}
+
+llvm::Error Simulator::Impl::checkRaces(size_t index, Queue queue,
+                                        const Instruction &inst,
+                                        uint64_t start, uint64_t end) {
+  unsigned q = static_cast<unsigned>(queue);
+  for (const LocalAccess &a : getLocalAccesses(inst)) {
+    for (uint64_t r = 0; r < a.rows; ++r) {
+      uint64_t lo = a.addr + r * a.stride;
+      for (uint64_t byte = lo; byte < lo + a.rowBytes; ++byte) {
+        for (unsigned p = 0; p < kNumQueues; ++p) {
+          if (p == q)
+            continue;
+          uint32_t other = kNoInstruction;
+          const char *otherDoes = "";
+          if (shadow.writeEnd[p][byte] > start)
+            other = shadow.writer[p][byte], otherDoes = "writes";
+          else if (a.isWrite && shadow.readEnd[p][byte] > start)
+            other = shadow.reader[p][byte], otherDoes = "reads";
+          if (other == kNoInstruction)
+            continue;
+          bool acc = byte >= kAccumulatorBase;
+          return fail(index,
+                      "data race: its " + llvm::Twine(a.what) + " " +
+                          (a.isWrite ? "writes " : "reads ") +
+                          (acc ? "acc+" : "sp+") +
+                          hex(acc ? byte - kAccumulatorBase : byte) +
+                          " at cycle " + llvm::Twine(start) + ", which " +
+                          program.describeInstruction(other) + " in the " +
+                          getQueueName(static_cast<Queue>(p)) + " queue " +
+                          otherDoes + " until cycle " +
+                          llvm::Twine(otherDoes[0] == 'w'
+                                          ? shadow.writeEnd[p][byte]
+                                          : shadow.readEnd[p][byte]) +
+                          "; order them with a dependency token");
+        }
+        auto &endTimes = a.isWrite ? shadow.writeEnd[q] : shadow.readEnd[q];
+        auto &who = a.isWrite ? shadow.writer[q] : shadow.reader[q];
+        if (end >= endTimes[byte])
+          endTimes[byte] = end, who[byte] = static_cast<uint32_t>(index);
+      }
+    }
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Simulator::Impl::deadlock() {
+  std::string msg = "deadlock: no queue can issue its next instruction";
+  for (unsigned q = 0; q < kNumQueues; ++q) {
+    const QueueState &state = queues[q];
+    msg += "\n  ";
+    msg += getQueueName(static_cast<Queue>(q)).str() + " queue: ";
+    if (state.done) {
+      msg += "halted";
+      continue;
+    }
+    uint32_t index = state.program[state.pc];
+    const Instruction &inst = program.instructions[index];
+    msg += program.describeInstruction(index);
+    for (unsigned p = 0; p < kNumQueues; ++p) {
+      if ((inst.get(Field::Wait) >> p & 1) && channels[p][q].tokens.empty())
+        msg += ", waits for a token from " +
+               getQueueName(static_cast<Queue>(p)).str() +
+               (queues[p].done ? " (which has halted)" : "");
+      const Channel &out = channels[q][p];
+      if ((inst.get(Field::Signal) >> p & 1) &&
+          out.pushes >= config.tokenDepth &&
+          out.popTimes.size() < out.pushes - config.tokenDepth + 1)
+        msg += ", cannot signal " + getQueueName(static_cast<Queue>(p)).str() +
+               ": its channel holds " + std::to_string(config.tokenDepth) +
+               " tokens";
+    }
+  }
+  return llvm::createStringError(msg);
+}
+
+llvm::Error Simulator::Impl::run() {
+  if (ran)
+    return llvm::createStringError("the simulator has already run");
+  ran = true;
+  if (config.checkRaces)
+    shadow.init();
+  // Dispatch: every instruction to its queue; halt ends every queue.
+  for (uint32_t i = 0; i < program.instructions.size(); ++i) {
+    const Instruction &inst = program.instructions[i];
+    if (inst.getOpcode() == Opcode::Halt) {
+      for (QueueState &q : queues)
+        q.program.push_back(i);
+      break;
+    }
+    queues[static_cast<unsigned>(getQueue(inst))].program.push_back(i);
+  }
+  while (true) {
+    // Find the queue whose head instruction can start first.
+    int best = -1;
+    uint64_t bestStart = 0, bestReady = 0;
+    bool bestSlotBound = false;
+    bool allDone = true;
+    for (unsigned q = 0; q < kNumQueues; ++q) {
+      QueueState &state = queues[q];
+      if (state.done)
+        continue;
+      const Instruction &inst = program.instructions[state.program[state.pc]];
+      if (inst.getOpcode() == Opcode::Halt) {
+        state.done = true;
+        stats.cycles = std::max(stats.cycles, state.drained);
+        continue;
+      }
+      allDone = false;
+      bool isMatmul = inst.getOpcode() == Opcode::Matmul;
+      // DMA requests pipeline (the next one issues when the previous one's
+      // data has crossed the port), back-to-back matmuls stream; anything
+      // else waits for its queue to drain (sync is a fence).
+      bool pipelined = inst.getOpcode() == Opcode::DmaLoad ||
+                       inst.getOpcode() == Opcode::DmaStore ||
+                       (isMatmul && state.lastWasMatmul);
+      uint64_t ready = pipelined ? state.issueFree : state.drained;
+      uint64_t tokenTime = 0, slotTime = 0;
+      bool blocked = false;
+      for (unsigned p = 0; p < kNumQueues && !blocked; ++p) {
+        if (inst.get(Field::Wait) >> p & 1) {
+          if (channels[p][q].tokens.empty())
+            blocked = true;
+          else
+            tokenTime = std::max(tokenTime, channels[p][q].tokens.front());
+        }
+        if (inst.get(Field::Signal) >> p & 1) {
+          const Channel &out = channels[q][p];
+          if (out.pushes >= config.tokenDepth) {
+            size_t pop = out.pushes - config.tokenDepth;
+            if (pop >= out.popTimes.size())
+              blocked = true;
+            else
+              slotTime = std::max(slotTime, out.popTimes[pop]);
+          }
+        }
+      }
+      if (blocked)
+        continue;
+      uint64_t start = std::max({ready, tokenTime, slotTime});
+      if (best < 0 || start < bestStart) {
+        best = static_cast<int>(q);
+        bestStart = start;
+        bestReady = ready;
+        bestSlotBound = slotTime > tokenTime;
+      }
+    }
+    if (best < 0) {
+      if (allDone)
+        break;
+      return deadlock();
+    }
+    unsigned q = static_cast<unsigned>(best);
+    QueueState &state = queues[q];
+    uint32_t index = state.program[state.pc];
+    const Instruction &inst = program.instructions[index];
+    uint64_t start = bestStart;
+    QueueStats &qs = stats.queues[q];
+    if (start > bestReady)
+      (bestSlotBound ? qs.fullStallCycles : qs.waitStallCycles) +=
+          start - bestReady;
+    for (unsigned p = 0; p < kNumQueues; ++p)
+      if (inst.get(Field::Wait) >> p & 1) {
+        channels[p][q].tokens.pop_front();
+        channels[p][q].popTimes.push_back(start);
+      }
+
+    // Execute and time it.
+    uint64_t issueEnd = start + 1, complete = start + 1;
+    switch (inst.getOpcode()) {
+    case Opcode::DmaLoad:
+    case Opcode::DmaStore: {
+      uint64_t dataCycles;
+      if (llvm::Error err = dma(index, inst, dataCycles))
+        return err;
+      uint64_t dataStart = std::max(start, dramPortFree);
+      issueEnd = dataStart + dataCycles;
+      dramPortFree = issueEnd;
+      complete = issueEnd + config.dramLatency;
+      break;
+    }
+    case Opcode::Matmul: {
+      executeCompute(inst, local.data());
+      uint64_t m = inst.get(Field::M), k = inst.get(Field::K);
+      uint64_t hidden = state.lastWasMatmul ? std::min(k, state.lastMatmulRows) : 0;
+      uint64_t busy = (k - hidden) + m;
+      issueEnd = start + busy;
+      complete = issueEnd + config.matmulLatency;
+      ++stats.matmuls;
+      stats.macs += m * k * inst.get(Field::N);
+      stats.arrayBusyCycles += busy;
+      state.lastMatmulRows = m;
+      break;
+    }
+    case Opcode::VUnary:
+    case Opcode::VBinary:
+    case Opcode::VReduce:
+    case Opcode::VConvert:
+    case Opcode::VFill:
+      executeCompute(inst, local.data());
+      issueEnd = complete =
+          start + getVectorCycles(inst, config.vectorLatency,
+                                  config.transcendentalLatency);
+      ++stats.vectorOps;
+      stats.vectorElements += inst.get(Field::Rows) * inst.get(Field::Cols);
+      break;
+    default:
+      break;
+    }
+    if (config.checkRaces)
+      if (llvm::Error err = checkRaces(index, static_cast<Queue>(q), inst,
+                                       start, complete))
+        return err;
+    for (unsigned p = 0; p < kNumQueues; ++p)
+      if (inst.get(Field::Signal) >> p & 1) {
+        channels[q][p].tokens.push_back(complete);
+        ++channels[q][p].pushes;
+      }
+    if (config.trace)
+      *config.trace << "[" << start << ", " << complete << ") "
+                    << getQueueName(static_cast<Queue>(q)) << " #" << index
+                    << " " << getMnemonic(inst) << "\n";
+    qs.instructions += 1;
+    qs.busyCycles += issueEnd - start;
+    state.lastWasMatmul = inst.getOpcode() == Opcode::Matmul;
+    state.issueFree = issueEnd;
+    state.drained = std::max(state.drained, complete);
+    ++state.pc;
+  }
+  return llvm::Error::success();
+}
+
+Simulator::Simulator(std::unique_ptr<Impl> impl) : impl(std::move(impl)) {}
+Simulator::~Simulator() = default;
+
+llvm::Expected<std::unique_ptr<Simulator>>
+Simulator::create(const Program &program, const SimConfig &config) {
+  if (llvm::Error err = verifyProgram(program))
+    return std::move(err);
+  if (config.tokenDepth == 0 || config.dramBytesPerCycle == 0 ||
+      config.dramBurstBytes == 0)
+    return llvm::createStringError(
+        "token depth, DRAM bandwidth and burst size must be positive");
+  auto impl = std::make_unique<Impl>(program, config);
+  if (llvm::Error err = impl->layout())
+    return std::move(err);
+  return std::unique_ptr<Simulator>(new Simulator(std::move(impl)));
+}
+
+llvm::MutableArrayRef<uint8_t> Simulator::getArgumentMemory(size_t index) {
+  const Argument &arg = impl->program.arguments[index];
+  return llvm::MutableArrayRef<uint8_t>(impl->dram.data() + impl->regBase[arg.reg],
+                                        arg.getByteSize());
+}
+
+llvm::MutableArrayRef<uint8_t> Simulator::getDataSegment() {
+  return llvm::MutableArrayRef<uint8_t>(impl->dram.data(), impl->program.dataSize);
+}
+
+llvm::MutableArrayRef<uint8_t> Simulator::getLocalMemory() { return impl->local; }
+
+uint64_t Simulator::getRegister(unsigned r) const {
+  return r < kNumRegisters ? impl->regBase[r] : 0;
+}
+
+llvm::Error Simulator::run() { return impl->run(); }
+
+const SimStats &Simulator::getStats() const { return impl->stats; }
+
+double SimStats::getArrayUtilization() const {
+  return cycles ? double(macs) / (double(kArrayDim * kArrayDim) * cycles) : 0;
+}
+
+double SimStats::getArrayBusyUtilization() const {
+  return arrayBusyCycles
+             ? double(macs) / (double(kArrayDim * kArrayDim) * arrayBusyCycles)
+             : 0;
+}
+
+void mlir::llm::npu::printStats(llvm::raw_ostream &os, const SimStats &s) {
+  os << "cycles: " << s.cycles << "\n";
+  os << llvm::format("array: %llu matmuls, %llu MACs, utilization %.1f%% "
+                     "(%.1f%% while busy, busy %llu cycles)\n",
+                     (unsigned long long)s.matmuls, (unsigned long long)s.macs,
+                     100 * s.getArrayUtilization(),
+                     100 * s.getArrayBusyUtilization(),
+                     (unsigned long long)s.arrayBusyCycles);
+  os << "vector: " << s.vectorOps << " ops, " << s.vectorElements
+     << " elements\n";
+  os << "dma: loaded " << s.dmaLoadBytes << " bytes in " << s.dmaLoads
+     << " transfers, stored " << s.dmaStoreBytes << " bytes in " << s.dmaStores
+     << " transfers, " << s.dramBurstBytes << " bytes of DRAM bursts\n";
+  os << "queue  instructions  busy  wait-stall  full-stall\n";
+  for (unsigned q = 0; q < kNumQueues; ++q) {
+    const QueueStats &qs = s.queues[q];
+    os << llvm::format("%-5s  %12llu  %4llu  %10llu  %10llu\n",
+                       getQueueName(static_cast<Queue>(q)).str().c_str(),
+                       (unsigned long long)qs.instructions,
+                       (unsigned long long)qs.busyCycles,
+                       (unsigned long long)qs.waitStallCycles,
+                       (unsigned long long)qs.fullStallCycles);
+  }
+}
