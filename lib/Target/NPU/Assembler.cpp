@@ -153,7 +153,7 @@ bool Assembler::parseInt(StringRef s, int64_t &value) {
   return true;
 }
 
-/// NUMBER | SYMBOL, joined with + and -.
+/// Terms joined with + and -; a term is NUMBER | SYMBOL, or a product of them.
 bool Assembler::evalExpr(StringRef s, int64_t &value) {
   value = 0;
   s = s.trim();
@@ -168,17 +168,30 @@ bool Assembler::evalExpr(StringRef s, int64_t &value) {
       ++end;
     StringRef term = s.take_front(end).trim();
     s = s.drop_front(end);
-    int64_t v;
-    if (!term.empty() && isIdentStart(term[0])) {
-      auto it = symbols.find(term);
-      if (it == symbols.end()) {
-        error(term.data(), "unknown symbol '" + term + "'");
+    // A term is a product of factors.
+    int64_t v = 1;
+    llvm::SmallVector<StringRef> factors;
+    term.split(factors, '*');
+    for (StringRef factor : factors) {
+      factor = factor.trim();
+      int64_t f;
+      if (!factor.empty() && isIdentStart(factor[0])) {
+        auto it = symbols.find(factor);
+        if (it == symbols.end()) {
+          error(factor.data(), "unknown symbol '" + factor + "'");
+          return false;
+        }
+        f = it->second;
+      } else if (!parseInt(factor, f)) {
+        error(factor.data(),
+              "expected a number or a symbol, found '" + factor + "'");
         return false;
       }
-      v = it->second;
-    } else if (!parseInt(term, v)) {
-      error(term.data(), "expected a number or a symbol, found '" + term + "'");
-      return false;
+      if (f != 0 && (v > (int64_t(1) << 62) / std::abs(f))) {
+        error(factor.data(), "value too large");
+        return false;
+      }
+      v *= f;
     }
     value += sign * v;
     if (!s.empty()) {
@@ -732,11 +745,10 @@ llvm::Expected<Program> Assembler::run() {
   // Pass 2: instructions (labels are all known now).
   for (auto [word, operands] : textLines)
     instruction(word, operands);
-  if (numErrors == 0 && options.verify &&
-      (program.instructions.empty() ||
-       program.instructions.back().getOpcode() != Opcode::Halt))
-    error(buffer.data() + buffer.size(),
-          "the program must end with halt (the NPU stops there)");
+  if (numErrors == 0 && options.verify) {
+    if (llvm::Error err = verifyProgram(program))
+      error(buffer.data() + buffer.size(), llvm::toString(std::move(err)));
+  }
   if (numErrors) {
     if (numErrors > kMaxErrors)
       diagStream << (numErrors - kMaxErrors) << " more errors not shown\n";

@@ -136,19 +136,26 @@ llvm::Error mlir::llm::npu::verifyProgram(const Program &program) {
     return llvm::createStringError(
         "data segment of %llu bytes with %zu initialized bytes is invalid",
         static_cast<unsigned long long>(program.dataSize), program.data.size());
-  for (size_t i = 0; i < program.instructions.size(); ++i) {
+  size_t numInsts = program.instructions.size();
+  for (size_t i = 0; i < numInsts; ++i) {
     std::string error = validate(program.instructions[i]);
     if (!error.empty())
       return llvm::createStringError("%s: %s",
                                      program.describeInstruction(i).c_str(),
                                      error.c_str());
+    if (program.instructions[i].getOpcode() == Opcode::Halt && i + 1 < numInsts)
+      return llvm::createStringError(
+          "%s is not the last instruction: the instructions after it would "
+          "never run",
+          program.describeInstruction(i).c_str());
   }
-  if (program.instructions.empty() ||
-      program.instructions.back().getOpcode() != Opcode::Halt)
+  if (numInsts == 0)
     return llvm::createStringError(
-        "the program is not terminated: its last instruction (byte offset "
-        "%s) must be halt",
-        hex(program.getInstructionOffset(program.instructions.size())).c_str());
+        "the program is empty: it must end with halt");
+  if (program.instructions.back().getOpcode() != Opcode::Halt)
+    return llvm::createStringError(
+        "the program is not terminated: its last instruction, %s, is not halt",
+        program.describeInstruction(numInsts - 1).c_str());
   return llvm::Error::success();
 }
 

@@ -57,17 +57,24 @@ struct QueueState {
   bool done = false;
 };
 
-/// Per local byte and queue: end of the last write/read and its instruction.
+/// Per local byte and queue: when the last write and read by that queue end
+/// and which instruction did them. Kept per 4 KiB page, allocated when a
+/// page is first touched (most programs use a small part of local memory).
 struct Shadow {
-  std::vector<uint64_t> writeEnd[kNumQueues], readEnd[kNumQueues];
-  std::vector<uint32_t> writer[kNumQueues], reader[kNumQueues];
-  void init() {
-    for (unsigned q = 0; q < kNumQueues; ++q) {
-      writeEnd[q].assign(kLocalEnd, 0);
-      readEnd[q].assign(kLocalEnd, 0);
-      writer[q].assign(kLocalEnd, kNoInstruction);
-      reader[q].assign(kLocalEnd, kNoInstruction);
-    }
+  static constexpr uint64_t kPageBytes = 4096;
+  struct Page {
+    uint64_t writeEnd[kNumQueues][kPageBytes] = {};
+    uint64_t readEnd[kNumQueues][kPageBytes] = {};
+    uint32_t writer[kNumQueues][kPageBytes];
+    uint32_t reader[kNumQueues][kPageBytes];
+  };
+  std::vector<std::unique_ptr<Page>> pages =
+      std::vector<std::unique_ptr<Page>>(kLocalEnd / kPageBytes);
+  Page &page(uint64_t byte) {
+    std::unique_ptr<Page> &p = pages[byte / kPageBytes];
+    if (!p)
+      p = std::make_unique<Page>();
+    return *p;
   }
 };
 } // namespace
@@ -181,15 +188,20 @@ llvm::Error Simulator::Impl::checkRaces(size_t index, Queue queue,
     for (uint64_t r = 0; r < a.rows; ++r) {
       uint64_t lo = a.addr + r * a.stride;
       for (uint64_t byte = lo; byte < lo + a.rowBytes; ++byte) {
+        Shadow::Page &page = shadow.page(byte);
+        uint64_t i = byte % Shadow::kPageBytes;
         for (unsigned p = 0; p < kNumQueues; ++p) {
           if (p == q)
             continue;
           uint32_t other = kNoInstruction;
+          uint64_t until = 0;
           const char *otherDoes = "";
-          if (shadow.writeEnd[p][byte] > start)
-            other = shadow.writer[p][byte], otherDoes = "writes";
-          else if (a.isWrite && shadow.readEnd[p][byte] > start)
-            other = shadow.reader[p][byte], otherDoes = "reads";
+          if (page.writeEnd[p][i] > start)
+            other = page.writer[p][i], until = page.writeEnd[p][i],
+            otherDoes = "writes";
+          else if (a.isWrite && page.readEnd[p][i] > start)
+            other = page.reader[p][i], until = page.readEnd[p][i],
+            otherDoes = "reads";
           if (other == kNoInstruction)
             continue;
           bool acc = byte >= kAccumulatorBase;
@@ -201,16 +213,13 @@ llvm::Error Simulator::Impl::checkRaces(size_t index, Queue queue,
                           " at cycle " + llvm::Twine(start) + ", which " +
                           program.describeInstruction(other) + " in the " +
                           getQueueName(static_cast<Queue>(p)) + " queue " +
-                          otherDoes + " until cycle " +
-                          llvm::Twine(otherDoes[0] == 'w'
-                                          ? shadow.writeEnd[p][byte]
-                                          : shadow.readEnd[p][byte]) +
+                          otherDoes + " until cycle " + llvm::Twine(until) +
                           "; order them with a dependency token");
         }
-        auto &endTimes = a.isWrite ? shadow.writeEnd[q] : shadow.readEnd[q];
-        auto &who = a.isWrite ? shadow.writer[q] : shadow.reader[q];
-        if (end >= endTimes[byte])
-          endTimes[byte] = end, who[byte] = static_cast<uint32_t>(index);
+        uint64_t &endTime = a.isWrite ? page.writeEnd[q][i] : page.readEnd[q][i];
+        uint32_t &who = a.isWrite ? page.writer[q][i] : page.reader[q][i];
+        if (end >= endTime)
+          endTime = end, who = static_cast<uint32_t>(index);
       }
     }
   }
@@ -251,8 +260,6 @@ llvm::Error Simulator::Impl::run() {
   if (ran)
     return llvm::createStringError("the simulator has already run");
   ran = true;
-  if (config.checkRaces)
-    shadow.init();
   // Dispatch: every instruction to its queue; halt ends every queue.
   for (uint32_t i = 0; i < program.instructions.size(); ++i) {
     const Instruction &inst = program.instructions[i];
