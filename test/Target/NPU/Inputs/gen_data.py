@@ -1,6 +1,6 @@
 """Inputs and numpy references for the hand-written NPU programs.
 
-usage: gen_data.py gemm|softmax|linear DIR
+usage: gen_data.py gemm|softmax|linear-layernorm DIR
 Writes DIR/<input>.npy and DIR/<output>_ref.npy; the references are
 computed by numpy (float64 where it matters), independently of the NPU.
 """
@@ -28,10 +28,36 @@ def softmax(out):
     np.save(os.path.join(out, "y_ref.npy"), (e / e.sum(axis=1, keepdims=True)).astype(np.float32))
 
 
+def to_bf16(x):
+    """float32 -> bfloat16 bit patterns (uint16), round to nearest even."""
+    bits = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
+    return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def from_bf16(bits):
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def linear_layernorm(out):
+    rng = np.random.default_rng(3)
+    x = to_bf16(rng.standard_normal((16, 32)))
+    w = to_bf16(rng.standard_normal((16, 32)) * 0.3)
+    b = (rng.standard_normal(16) * 0.1).astype(np.float32)
+    gamma = (1 + rng.standard_normal(16) * 0.1).astype(np.float32)
+    beta = (rng.standard_normal(16) * 0.1).astype(np.float32)
+    for name, value in [("x", x), ("w", w), ("b", b), ("gamma", gamma), ("beta", beta)]:
+        np.save(os.path.join(out, name + ".npy"), value)
+    h = from_bf16(x).astype(np.float64) @ from_bf16(w).astype(np.float64).T + b
+    mean = h.mean(axis=1, keepdims=True)
+    var = ((h - mean) ** 2).mean(axis=1, keepdims=True)
+    y = (h - mean) / np.sqrt(var + 1e-5) * gamma + beta
+    np.save(os.path.join(out, "y_ref.npy"), y.astype(np.float32))
+
+
 def main():
     kind, out = sys.argv[1], sys.argv[2]
     os.makedirs(out, exist_ok=True)
-    {"gemm": gemm, "softmax": softmax}[kind](out)
+    {"gemm": gemm, "softmax": softmax, "linear-layernorm": linear_layernorm}[kind](out)
 
 
 if __name__ == "__main__":
