@@ -8,6 +8,7 @@
 #include "llm/InitAll.h"
 
 #include "Transformer/IR/TransformerDialect.h"
+#include "Transformer/Transforms/Passes.h"
 #include "llm/Conversion/Passes.h"
 #include "llm/Pipelines/Pipelines.h"
 
@@ -70,6 +71,8 @@ void mlir::llm::registerAllPasses() {
   // Replaces tensor.dim of op results by the ops' reified result shapes
   // (ReifyRankedShapedTypeOpInterface), e.g. of the transformer shape ops.
   mlir::memref::registerResolveRankedShapeTypeResultDimsPass();
+  // Graph transforms: transformer-quantize.
+  transformer::registerTransformerPasses();
   // Our conversions: convert-transformer-to-linalg, ...
   registerConversionPasses();
 

@@ -17,6 +17,8 @@
 #include "llm/Conversion/Passes.h"
 #include "llm/Pipelines/Passes.h"
 
+#include "Transformer/Transforms/Passes.h"
+
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -24,6 +26,7 @@
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/X86TargetParser.h"
 
@@ -38,10 +41,24 @@ std::string llm::resolveTargetCPU(StringRef targetCPU) {
 
 std::optional<std::string>
 llm::checkCPUPipelineOptions(const CPUPipelineOptions &options) {
-  if (options.quantize != "none")
+  StringRef mode = options.quantize;
+  if (mode != "none" && mode != "int8-weight" && mode != "int8-dynamic" &&
+      mode != "int4-weight")
     return "quantize=" + options.quantize +
-           " is not supported yet: the only accepted value is 'none' "
-           "(int8/int4 weight quantization is future work)";
+           " is not a quantization mode (none, int8-weight, int8-dynamic, "
+           "int4-weight)";
+  if (options.quantizeGroupSize <= 0)
+    return "quantize-group-size=" + std::to_string(options.quantizeGroupSize) +
+           " must be positive";
+  if (options.quantizeScaleType != "f32" && options.quantizeScaleType != "f16")
+    return "quantize-scale-type=" + options.quantizeScaleType +
+           " is not f32 or f16";
+  for (const std::string &pattern : options.quantizeExclude) {
+    std::string error;
+    if (!llvm::Regex(pattern).isValid(error))
+      return "quantize-exclude pattern '" + pattern +
+             "' is not a valid regular expression: " + error;
+  }
   StringRef cpu = options.targetCPU;
   if (!cpu.empty() && cpu != "host" &&
       llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) == llvm::X86::CK_None)
@@ -55,6 +72,17 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
                                     const CPUPipelineOptions &options) {
   if (checkCPUPipelineOptions(options))
     return failure();
+
+  // Weight quantization (constant linear/matmul weights to int8/int4).
+  if (options.quantize != "none") {
+    transformer::TransformerQuantizePassOptions quantizeOptions;
+    quantizeOptions.mode = options.quantize;
+    quantizeOptions.groupSize = options.quantizeGroupSize;
+    quantizeOptions.scaleType = options.quantizeScaleType;
+    quantizeOptions.zeroPoint = options.quantizeZeroPoint;
+    quantizeOptions.exclude = llvm::to_vector(options.quantizeExclude);
+    pm.addPass(transformer::createTransformerQuantizePass(quantizeOptions));
+  }
 
   // transformer -> linalg/tensor/arith/math on tensors.
   pm.addPass(createCanonicalizerPass());

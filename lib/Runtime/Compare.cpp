@@ -48,8 +48,12 @@ ComparisonResult llm::compareTensors(const Tensor &actual,
   result.numElements = n;
   double worstRatio = -1;
   int64_t worst = 0;
+  double dot = 0, actualNorm2 = 0, expectedNorm2 = 0;
   for (int64_t i = 0; i < n; ++i) {
     double a = actual.getAsDouble(i), e = expected.getAsDouble(i);
+    dot += a * e;
+    actualNorm2 += a * a;
+    expectedNorm2 += e * e;
     double diff, ratio;
     if (a == e || (std::isnan(a) && std::isnan(e))) {
       diff = 0;
@@ -78,12 +82,42 @@ ComparisonResult llm::compareTensors(const Tensor &actual,
     }
   }
   result.matches = result.numMismatches == 0;
+  if (actualNorm2 == 0 && expectedNorm2 == 0)
+    result.cosineSimilarity = 1;
+  else if (actualNorm2 == 0 || expectedNorm2 == 0)
+    result.cosineSimilarity = 0;
+  else
+    result.cosineSimilarity = dot / std::sqrt(actualNorm2 * expectedNorm2);
   if (n > 0) {
     result.worstIndex = delinearize(worst, actual.getShape());
     result.worstActual = actual.getAsDouble(worst);
     result.worstExpected = expected.getAsDouble(worst);
   }
   return result;
+}
+
+bool llm::judgeByCosine(ComparisonResult &result, double minCosine) {
+  if (!result.structuralError.empty())
+    return false;
+  // NaN similarity (NaN or infinite values) fails.
+  result.matches = result.cosineSimilarity >= minCosine;
+  return result.matches;
+}
+
+void llm::printCosineComparison(llvm::raw_ostream &os, llvm::StringRef name,
+                                const Tensor &actual,
+                                const ComparisonResult &result,
+                                double minCosine) {
+  os << "'" << name << "': ";
+  if (!result.structuralError.empty()) {
+    os << "MISMATCH " << result.structuralError << "\n";
+    return;
+  }
+  os << (result.matches ? "OK" : "MISMATCH") << " " << actual.describe()
+     << " (cosine similarity " << llvm::format("%.6f", result.cosineSimilarity)
+     << ", min " << llvm::format("%g", minCosine) << "; max abs error "
+     << llvm::format("%.3g", result.maxAbsError) << ", max rel error "
+     << llvm::format("%.3g", result.maxRelError) << ")\n";
 }
 
 void llm::printComparison(llvm::raw_ostream &os, llvm::StringRef name,

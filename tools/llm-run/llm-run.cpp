@@ -151,6 +151,18 @@ static cl::opt<bool> noCache(
     cl::desc("--generate without the KV cache: re-run the whole sequence "
              "every step"),
     cl::init(false), cl::cat(runCategory));
+static cl::opt<std::string> quantizeMode(
+    "quantize",
+    cl::desc("Quantize the weights before compiling (int8-weight, "
+             "int8-dynamic, int4-weight; see transformer-quantize); with "
+             "--expected, outputs are judged by cosine similarity"),
+    cl::init("none"), cl::value_desc("MODE"), cl::cat(runCategory));
+static cl::opt<double> minCosine(
+    "min-cosine",
+    cl::desc("With --expected: judge outputs by cosine similarity >= X "
+             "instead of rtol/atol (default with --quantize: 0.999 for int8 "
+             "modes, 0.99 for int4-weight)"),
+    cl::init(-1), cl::value_desc("X"), cl::cat(runCategory));
 static cl::opt<bool> printValues("print",
                                  cl::desc("Print the output values"),
                                  cl::init(false), cl::cat(runCategory));
@@ -395,8 +407,14 @@ static llvm::Expected<bool> compareOutputs(const ModelSignature &signature,
     ComparisonResult result =
         compareTensors(outputs[index], expected->tensor, relTolerance,
                        absTolerance);
-    printComparison(llvm::outs(), signature.outputs[index].name,
-                    outputs[index], result, relTolerance, absTolerance);
+    if (minCosine >= 0) {
+      judgeByCosine(result, minCosine);
+      printCosineComparison(llvm::outs(), signature.outputs[index].name,
+                            outputs[index], result, minCosine);
+    } else {
+      printComparison(llvm::outs(), signature.outputs[index].name,
+                      outputs[index], result, relTolerance, absTolerance);
+    }
     allMatch &= result.matches;
   }
   return allMatch;
@@ -455,9 +473,15 @@ static int runModel(CPUJITModel &model, const InputSet &inputs,
     if (!matches)
       return fail(llvm::toString(matches.takeError()));
     if (!*matches) {
-      llvm::outs() << "MISMATCH: outputs differ from '" << expected
-                   << "' beyond rtol " << llvm::format("%g", relTolerance.getValue())
-                   << ", atol " << llvm::format("%g", absTolerance.getValue()) << "\n";
+      if (minCosine >= 0)
+        llvm::outs() << "MISMATCH: outputs differ from '" << expected
+                     << "': cosine similarity below "
+                     << llvm::format("%g", minCosine.getValue()) << "\n";
+      else
+        llvm::outs() << "MISMATCH: outputs differ from '" << expected
+                     << "' beyond rtol "
+                     << llvm::format("%g", relTolerance.getValue()) << ", atol "
+                     << llvm::format("%g", absTolerance.getValue()) << "\n";
       return EXIT_FAILURE;
     }
     llvm::outs() << "all outputs match '" << expected << "'\n";
@@ -512,6 +536,17 @@ int main(int argc, char **argv) {
   CPUPipelineOptions options;
   if (failed(options.parseFromString(pipelineOptions)))
     return fail("cannot parse --pipeline-options='" + pipelineOptions + "'");
+  if (quantizeMode != "none") {
+    if (options.quantize != "none")
+      return fail("give the quantization mode once: --quantize=" +
+                  quantizeMode + " or --pipeline-options=quantize=" +
+                  options.quantize);
+    options.quantize = quantizeMode;
+    if (minCosine < 0)
+      minCosine = StringRef(quantizeMode).starts_with("int4") ? 0.99 : 0.999;
+  }
+  if (minCosine.getNumOccurrences() && (minCosine < -1 || minCosine > 1))
+    return fail("--min-cosine must be between -1 and 1");
   if (auto problem = checkCPUPipelineOptions(options))
     return fail(*problem);
 

@@ -40,9 +40,25 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init("host")};
   PassOptions::Option<std::string> quantize{
       *this, "quantize",
-      llvm::cl::desc("Weight quantization: 'none' (int8/int4 are reserved "
-                     "for the quantization work and rejected for now)"),
+      llvm::cl::desc("Weight quantization (transformer-quantize): none, "
+                     "int8-weight, int8-dynamic or int4-weight"),
       llvm::cl::init("none")};
+  PassOptions::Option<int64_t> quantizeGroupSize{
+      *this, "quantize-group-size",
+      llvm::cl::desc("int4-weight: weights per scale along k (32, 64, 128)"),
+      llvm::cl::init(32)};
+  PassOptions::Option<std::string> quantizeScaleType{
+      *this, "quantize-scale-type",
+      llvm::cl::desc("int4-weight: scale element type, f32 or f16"),
+      llvm::cl::init("f32")};
+  PassOptions::Option<bool> quantizeZeroPoint{
+      *this, "quantize-zero-point",
+      llvm::cl::desc("int4-weight: asymmetric weights with zero points"),
+      llvm::cl::init(false)};
+  PassOptions::ListOption<std::string> quantizeExclude{
+      *this, "quantize-exclude",
+      llvm::cl::desc("Regular expressions on ONNX node or weight names kept "
+                     "in float (e.g. lm_head)")};
   PassOptions::Option<bool> fuseAttention{
       *this, "fuse-attention",
       llvm::cl::desc("Reserved: fuse attention subgraphs into one kernel "

@@ -45,11 +45,26 @@ struct ComparisonResult {
   std::vector<int64_t> worstIndex;
   double worstActual = 0;
   double worstExpected = 0;
+  /// sum(a * e) / sqrt(sum(a^2) * sum(e^2)) over all elements: 1 when both
+  /// are all zeros, 0 when only one is, NaN with NaN or infinite values.
+  /// How quantized outputs are judged against the float reference.
+  double cosineSimilarity = 0;
 };
 
 /// Compares `actual` with `expected` (see the file comment).
 ComparisonResult compareTensors(const Tensor &actual, const Tensor &expected,
                                 double rtol, double atol);
+
+/// Judges `result` by cosine similarity instead of the tolerances: sets and
+/// returns `matches` = cosineSimilarity >= minCosine (shape and type must
+/// still agree).
+bool judgeByCosine(ComparisonResult &result, double minCosine);
+
+/// Prints a one-line report for judgeByCosine: "'name': OK f32[2x3] (cosine
+/// similarity 0.999912, min 0.999; max abs error 0.012, ...)".
+void printCosineComparison(llvm::raw_ostream &os, llvm::StringRef name,
+                           const Tensor &actual,
+                           const ComparisonResult &result, double minCosine);
 
 /// Prints a one-line report: "'name': OK f32[2x3] max abs 1e-7 max rel 2e-7"
 /// or "'name': MISMATCH 3 of 6 elements ... worst at [1, 2]: got 0.5,

@@ -33,6 +33,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -63,6 +65,13 @@ namespace {
 /// materialize a scalar `arith.constant 128 : ui8`, which arith rejects
 /// (signless integers only). The generic fuses into its consumers, whose
 /// bodies cast to signless anyway, so the casts cancel.
+///
+/// A resource constant of 4-bit integers (quantized weights; the blob holds
+/// one value per byte, see TransformerQuantOps.td) becomes an `i8` resource
+/// constant over the same blob and a generic truncating each element to 4
+/// bits: LLVM cannot translate a 4-bit resource global, and the truncation
+/// fuses into the consuming matmul, so the weights are read as bytes inside
+/// its loop rather than copied.
 struct ConstantLowering : OpRewritePattern<transformer::ConstantOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -73,6 +82,29 @@ struct ConstantLowering : OpRewritePattern<transformer::ConstantOp> {
       return rewriter.notifyMatchFailure(op, "value type differs from result");
     Location loc = op.getLoc();
     Type elementType = getElementTypeOrSelf(op.getType());
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+        resource && elementType.isInteger() &&
+        elementType.getIntOrFloatBitWidth() < 8) {
+      auto bytesType = cast<ShapedType>(resource.getType())
+                           .clone(rewriter.getIntegerType(8));
+      Value bytes = arith::ConstantOp::create(
+          rewriter, loc,
+          cast<TypedAttr>(DenseResourceElementsAttr::get(
+              bytesType, resource.getRawHandle())));
+      FailureOr<Value> init = createEmptyForResult(rewriter, op);
+      if (failed(init))
+        return failure();
+      Type narrow = toSignless(elementType);
+      rewriter.replaceOp(
+          op, buildElementwiseGeneric(
+                  rewriter, loc, bytes, *init,
+                  [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
+                    Value v =
+                        arith::TruncIOp::create(b, bodyLoc, narrow, args[0]);
+                    return castFromSignless(b, bodyLoc, v, elementType);
+                  }));
+      return success();
+    }
     auto dense = dyn_cast<DenseElementsAttr>(value);
     Type signless = toSignless(elementType);
     if (!dense || signless == elementType) {

@@ -1,0 +1,395 @@
+//===- Quantize.cpp - transformer-quantize --------------------------------===//
+//
+// Quantizes the constant weights of `transformer.linear` and of
+// `transformer.matmul` with a constant rank-2 right operand (how exporters
+// write nn.Linear), at compile time:
+//
+//   int8-weight   per-output-channel symmetric int8 weights, f32 activations:
+//                 -> transformer.quantized_linear (i8 [N, K], scales [N]);
+//                 the lowering dequantizes inside the matmul loop.
+//   int8-dynamic  int8 weights as above and activations quantized per token
+//                 at run time (asymmetric ui8, as onnxruntime's dynamic
+//                 quantization; u8 x s8 is VNNI's vpdpbusd form), exact i32
+//                 accumulation, then rescaled:
+//                 dynamic_quantize -> quantized_matmul -> cast -> mul scales.
+//   int4-weight   group-wise 4-bit weights (group-size 32/64/128, f32 or f16
+//                 scales, optional zero points) -> transformer.quantized_linear
+//                 with group_size.
+//
+// Ops whose ONNX node name or weight name matches an `exclude` regex stay in
+// float (e.g. exclude=lm_head). Weights that are not f32/f16/bf16 constants
+// with their data present (e.g. elided resources) are left alone with a
+// remark.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Transformer/Transforms/Passes.h"
+#include "Transformer/Transforms/WeightQuantization.h"
+
+#include "Transformer/IR/TransformerDialect.h"
+#include "Transformer/IR/TransformerOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "llvm/ADT/APFloat.h"
+#include "llvm/Support/Regex.h"
+
+#include <memory>
+
+namespace mlir::llm::transformer {
+#define GEN_PASS_DEF_TRANSFORMERQUANTIZEPASS
+#include "Transformer/Transforms/Passes.h.inc"
+} // namespace mlir::llm::transformer
+
+using namespace mlir;
+using namespace mlir::llm;
+using namespace mlir::llm::transformer;
+
+namespace {
+
+/// The float values of a constant weight, row-major, if readable.
+std::optional<std::vector<float>> readFloats(ElementsAttr attr) {
+  auto type = cast<ShapedType>(attr.getType());
+  Type elementType = type.getElementType();
+  if (!isa<FloatType>(elementType))
+    return std::nullopt;
+  int64_t count = type.getNumElements();
+  std::vector<float> out;
+  out.reserve(count);
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    for (APFloat v : dense.getValues<APFloat>()) {
+      bool losesInfo;
+      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+      out.push_back(v.convertToFloat());
+    }
+    return out;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return std::nullopt;
+  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+  if (!blob)
+    return std::nullopt;
+  ArrayRef<char> data = blob->getData();
+  unsigned bits = elementType.getIntOrFloatBitWidth();
+  if (static_cast<int64_t>(data.size()) != count * (bits / 8))
+    return std::nullopt;
+  if (elementType.isF32()) {
+    const float *p = reinterpret_cast<const float *>(data.data());
+    out.assign(p, p + count);
+    return out;
+  }
+  if (!elementType.isF16() && !elementType.isBF16())
+    return std::nullopt;
+  const llvm::fltSemantics &sem = cast<FloatType>(elementType).getFloatSemantics();
+  const uint16_t *p = reinterpret_cast<const uint16_t *>(data.data());
+  for (int64_t i = 0; i < count; ++i) {
+    APFloat v(sem, APInt(16, p[i]));
+    bool losesInfo;
+    v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &losesInfo);
+    out.push_back(v.convertToFloat());
+  }
+  return out;
+}
+
+/// The ONNX node name of an op (the importer's NameLoc), or "".
+StringRef nodeName(Operation *op) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().getValue();
+  return "";
+}
+
+/// A constant holding `bytes` (row-major elements; one byte per element for
+/// 4-bit types, as the dialect holds them): inline `dense<...>` when small
+/// (readable IR), else a resource blob named after `name`.
+Value makeConstant(OpBuilder &b, Location loc, RankedTensorType type,
+                   ArrayRef<char> bytes, size_t align, StringRef name) {
+  constexpr int64_t kInlineLimit = 16;
+  Type elementType = type.getElementType();
+  if (type.getNumElements() <= kInlineLimit) {
+    Attribute attr;
+    if (elementType.isInteger() && elementType.getIntOrFloatBitWidth() <= 8) {
+      SmallVector<APInt> values;
+      unsigned width = elementType.getIntOrFloatBitWidth();
+      for (char c : bytes)
+        values.push_back(APInt(width, static_cast<uint8_t>(c) &
+                                          ((1u << width) - 1)));
+      attr = DenseElementsAttr::get(type, values);
+    } else {
+      attr = DenseElementsAttr::getFromRawBuffer(type, bytes);
+    }
+    return ConstantOp::create(b, loc, cast<ElementsAttr>(attr));
+  }
+  AsmResourceBlob blob =
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align);
+  auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
+  return ConstantOp::create(b, loc, cast<ElementsAttr>(attr));
+}
+
+template <typename T>
+ArrayRef<char> asBytes(const std::vector<T> &v) {
+  return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
+                        v.size() * sizeof(T));
+}
+
+/// Scales as a constant of `scaleType` (f32 or f16).
+Value makeScales(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                 const std::vector<float> &scales, Type scaleType,
+                 StringRef name) {
+  auto type = RankedTensorType::get(shape, scaleType);
+  if (scaleType.isF32())
+    return makeConstant(b, loc, type, asBytes(scales), alignof(float), name);
+  std::vector<uint16_t> half;
+  half.reserve(scales.size());
+  for (float s : scales) {
+    APFloat v(s);
+    bool losesInfo;
+    v.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven, &losesInfo);
+    half.push_back(
+        static_cast<uint16_t>(v.bitcastToAPInt().getZExtValue()));
+  }
+  return makeConstant(b, loc, type, asBytes(half), alignof(uint16_t), name);
+}
+
+struct QuantizePass
+    : public transformer::impl::TransformerQuantizePassBase<QuantizePass> {
+  using Base::Base;
+
+  /// One candidate: the op, the weight as [N, K] floats, and a name for the
+  /// new constants. Its operands are read when it is rewritten (an earlier
+  /// rewrite may have replaced them).
+  struct Candidate {
+    Operation *op;
+    Operation *weightOp;
+    bool transposed;
+    std::vector<float> weightNK;
+    int64_t n, k;
+    std::string name;
+    Value input() const { return op->getOperand(0); }
+    Value bias() const {
+      if (auto linear = dyn_cast<LinearOp>(op))
+        return linear.getBias();
+      return Value();
+    }
+  };
+
+  std::optional<Candidate> match(Operation *op) {
+    Value input, weight;
+    bool transposed; // weight stored [K, N] (matmul) rather than [N, K]
+    if (auto matmul = dyn_cast<MatmulOp>(op)) {
+      input = matmul.getLhs();
+      weight = matmul.getRhs();
+      transposed = true;
+    } else if (auto linear = dyn_cast<LinearOp>(op)) {
+      input = linear.getInput();
+      weight = linear.getWeight();
+      transposed = false;
+    } else {
+      return std::nullopt;
+    }
+    auto inputType = dyn_cast<RankedTensorType>(input.getType());
+    auto weightType = dyn_cast<RankedTensorType>(weight.getType());
+    if (!inputType || !weightType || weightType.getRank() != 2 ||
+        !weightType.hasStaticShape() ||
+        !isa<FloatType>(inputType.getElementType()) ||
+        !inputType.getElementType().isF32())
+      return std::nullopt;
+    auto constant = weight.getDefiningOp<ConstantOp>();
+    if (!constant)
+      return std::nullopt;
+    std::string weightName;
+    if (auto resource = dyn_cast<DenseResourceElementsAttr>(
+            constant.getValue()))
+      weightName = resource.getRawHandle().getKey().str();
+    for (const std::shared_ptr<llvm::Regex> &re : excludes)
+      if (re->match(nodeName(op)) ||
+          (!weightName.empty() && re->match(weightName)))
+        return std::nullopt;
+    std::optional<std::vector<float>> values = readFloats(constant.getValue());
+    if (!values) {
+      op->emitRemark() << "transformer-quantize: weight left in float (its "
+                          "values are not readable f32/f16/bf16 data)";
+      return std::nullopt;
+    }
+    Candidate c;
+    c.op = op;
+    c.weightOp = constant;
+    c.transposed = transposed;
+    int64_t rows = weightType.getDimSize(0), cols = weightType.getDimSize(1);
+    if (transposed) {
+      c.k = rows;
+      c.n = cols;
+      c.weightNK.resize(values->size());
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j)
+          c.weightNK[j * rows + i] = (*values)[i * cols + j];
+    } else {
+      c.n = rows;
+      c.k = cols;
+      c.weightNK = std::move(*values);
+    }
+    std::string base = !weightName.empty()   ? weightName
+                       : !nodeName(op).empty() ? nodeName(op).str()
+                                               : "weight";
+    c.name = base;
+    return c;
+  }
+
+  /// The quantized weight, scales and zero points of a candidate, built once
+  /// per weight constant and layout (tied weights share them) right after
+  /// the float constant, so they dominate every user.
+  struct QuantizedConstants {
+    Value weight, scales, zeroPoint;
+  };
+
+  QuantizedConstants getQuantizedConstants(Candidate &c, bool dynamic) {
+    auto key = std::make_pair(c.weightOp, unsigned(c.transposed));
+    auto it = cache.find(key);
+    if (it != cache.end())
+      return it->second;
+    OpBuilder b(c.weightOp);
+    b.setInsertionPointAfter(c.weightOp);
+    Location loc = c.weightOp->getLoc();
+    MLIRContext *ctx = &getContext();
+    bool int4 = mode == "int4-weight";
+    QuantizedWeights q =
+        int4 ? quantizeInt4Grouped(c.weightNK, c.n, c.k, groupSize, zeroPoint,
+                                   scaleType == "f16")
+             : quantizeInt8PerChannel(c.weightNK, c.n, c.k);
+    Type valueType =
+        int4 ? (zeroPoint ? IntegerType::get(ctx, 4, IntegerType::Unsigned)
+                          : IntegerType::get(ctx, 4))
+             : IntegerType::get(ctx, 8);
+    QuantizedConstants out;
+    if (dynamic) {
+      // quantized_matmul takes b as [K, N].
+      std::vector<int8_t> kn(q.values.size());
+      for (int64_t i = 0; i < c.n; ++i)
+        for (int64_t j = 0; j < c.k; ++j)
+          kn[j * c.n + i] = q.values[i * c.k + j];
+      out.weight =
+          makeConstant(b, loc, RankedTensorType::get({c.k, c.n}, valueType),
+                       asBytes(kn), 1, c.name + ".quantized");
+    } else {
+      out.weight =
+          makeConstant(b, loc, RankedTensorType::get({c.n, c.k}, valueType),
+                       asBytes(q.values), 1, c.name + ".quantized");
+    }
+    int64_t groups = int4 ? (c.k + groupSize - 1) / groupSize : 0;
+    SmallVector<int64_t> scaleShape =
+        int4 ? SmallVector<int64_t>{c.n, groups} : SmallVector<int64_t>{c.n};
+    Type scaleElementType =
+        int4 && scaleType == "f16" ? Type(Float16Type::get(ctx))
+                                   : Type(Float32Type::get(ctx));
+    out.scales = makeScales(b, loc, scaleShape, q.scales, scaleElementType,
+                            c.name + ".scale");
+    if (!q.zeroPoints.empty())
+      out.zeroPoint =
+          makeConstant(b, loc, RankedTensorType::get(scaleShape, valueType),
+                       asBytes(q.zeroPoints), 1, c.name + ".zero_point");
+    cache[key] = out;
+    return out;
+  }
+
+  void rewriteWeightOnly(Candidate &c) {
+    QuantizedConstants q = getQuantizedConstants(c, /*dynamic=*/false);
+    OpBuilder b(c.op);
+    std::optional<int64_t> group;
+    if (mode == "int4-weight")
+      group = groupSize;
+    Value result = QuantizedLinearOp::create(
+        b, c.op->getLoc(), c.input(), q.weight, q.scales, q.zeroPoint,
+        c.bias(), group);
+    c.op->getResult(0).replaceAllUsesWith(result);
+    c.op->erase();
+  }
+
+  void rewriteDynamic(Candidate &c) {
+    QuantizedConstants q = getQuantizedConstants(c, /*dynamic=*/true);
+    OpBuilder b(c.op);
+    Location loc = c.op->getLoc();
+    MLIRContext *ctx = &getContext();
+    auto dq = DynamicQuantizeOp::create(
+        b, loc, c.input(), IntegerType::get(ctx, 8, IntegerType::Unsigned),
+        /*axis=*/int64_t(-1), Float32Type::get(ctx));
+    Value acc = QuantizedMatmulOp::create(b, loc, dq.getOutput(), q.weight,
+                                          dq.getZeroPoint(), Value());
+    auto accType = cast<RankedTensorType>(acc.getType());
+    Value accFloat = CastOp::create(
+        b, loc, accType.clone(Float32Type::get(ctx)), acc);
+    Value y = MulOp::create(b, loc, accFloat, dq.getScale());
+    y = MulOp::create(b, loc, y, q.scales);
+    if (Value bias = c.bias())
+      y = AddOp::create(b, loc, y, bias);
+    if (y.getType() != c.op->getResult(0).getType()) {
+      c.op->emitRemark() << "transformer-quantize: int8-dynamic rewrite "
+                            "changes the result type; left in float";
+      // Nothing uses the new ops: they fold away in the canonicalizer.
+      return;
+    }
+    c.op->getResult(0).replaceAllUsesWith(y);
+    c.op->erase();
+  }
+
+  /// Checks the options; the error says which one is wrong.
+  LogicalResult checkOptions() {
+    auto fail = [&](const Twine &message) {
+      getOperation()->emitError() << "transformer-quantize: " << message;
+      return failure();
+    };
+    if (mode != "none" && mode != "int8-weight" && mode != "int8-dynamic" &&
+        mode != "int4-weight")
+      return fail("mode=" + mode +
+                  " is not one of none, int8-weight, int8-dynamic, "
+                  "int4-weight");
+    if (groupSize <= 0)
+      return fail("group-size=" + Twine(groupSize) + " must be positive");
+    if (scaleType != "f32" && scaleType != "f16")
+      return fail("scale-type=" + scaleType + " is not f32 or f16");
+    excludes.clear();
+    for (const std::string &pattern : exclude) {
+      auto re = std::make_shared<llvm::Regex>(pattern);
+      std::string error;
+      if (!re->isValid(error))
+        return fail("exclude pattern '" + pattern + "' is not a valid "
+                    "regular expression: " + error);
+      excludes.push_back(std::move(re));
+    }
+    return success();
+  }
+
+  void runOnOperation() override {
+    if (failed(checkOptions()))
+      return signalPassFailure();
+    if (mode == "none")
+      return;
+    SmallVector<Candidate> candidates;
+    getOperation()->walk([&](Operation *op) {
+      if (std::optional<Candidate> c = match(op))
+        candidates.push_back(std::move(*c));
+    });
+    cache.clear();
+    for (Candidate &c : candidates) {
+      // Rank-1 activations have no per-token rows: weight-only for them.
+      if (mode == "int8-dynamic" &&
+          cast<RankedTensorType>(c.input().getType()).getRank() >= 2)
+        rewriteDynamic(c);
+      else
+        rewriteWeightOnly(c);
+    }
+    // The float weights no longer used.
+    for (Candidate &c : candidates)
+      if (c.weightOp->use_empty())
+        c.weightOp->erase();
+    cache.clear();
+  }
+
+  DenseMap<std::pair<Operation *, unsigned>, QuantizedConstants> cache;
+  /// Compiled `exclude` patterns (shared: passes are copied when cloned).
+  SmallVector<std::shared_ptr<llvm::Regex>> excludes;
+};
+
+} // namespace
