@@ -73,6 +73,8 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   if (checkCPUPipelineOptions(options))
     return failure();
 
+  // Quantized ONNX models: QDQ pairs around matmuls -> integer ops.
+  pm.addPass(transformer::createTransformerFoldQDQPass());
   // Weight quantization (constant linear/matmul weights to int8/int4).
   if (options.quantize != "none") {
     transformer::TransformerQuantizePassOptions quantizeOptions;

@@ -61,4 +61,36 @@ def TransformerQuantizePass : Pass<"transformer-quantize"> {
   ];
 }
 
+def TransformerFoldQDQPass : Pass<"transformer-fold-qdq"> {
+  let summary = "Fold QuantizeLinear/DequantizeLinear around matmuls into the integer ops";
+  let description = [{
+    Quantized ONNX models in QDQ form import as `transformer.quantize` /
+    `transformer.dequantize` around float matmuls. This pass folds them so
+    that the model computes on the integers:
+
+    - `matmul(x, dequantize(Wq))` and `linear(x, dequantize(Wq))` with a
+      constant 8- or 4-bit weight and constant scales / zero points,
+      per-tensor, per output channel, or blocked along k (opset 21) ->
+      `transformer.quantized_linear` (weights transposed to [N, K] at compile
+      time, blocked scales to [N, groups] with `group_size`).
+    - When the activation is `dequantize(quantize(x0, sx, zx))` with a
+      per-tensor constant 8-bit scale and the weights are 8-bit per-tensor
+      or per-channel, the product is done exactly in i32:
+      `transformer.quantized_matmul(xq, Wq, zx, zw)`, cast to f32 and scaled
+      by the constant `sx * sw` (plus the bias of a linear).
+
+    Other forms (non-constant scales, per-k scales) are left unchanged.
+
+    Before:
+    ```mlir
+    %w = transformer.dequantize %wq, %s {axis = 1 : i64} : tensor<768x3072xi8>, tensor<3072xf32> -> tensor<768x3072xf32>
+    %y = transformer.matmul %x, %w : tensor<?x768xf32>, tensor<768x3072xf32> -> tensor<?x3072xf32>
+    ```
+    After:
+    ```mlir
+    %y = transformer.quantized_linear %x, %wq_nk, %s : tensor<?x768xf32>, tensor<3072x768xi8>, tensor<3072xf32> -> tensor<?x3072xf32>
+    ```
+  }];
+}
+
 #endif // TRANSFORMER_TRANSFORMS_PASSES_TD

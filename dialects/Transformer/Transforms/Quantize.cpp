@@ -23,6 +23,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Transformer/Transforms/ConstantData.h"
 #include "Transformer/Transforms/Passes.h"
 #include "Transformer/Transforms/WeightQuantization.h"
 
@@ -31,9 +32,6 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/BuiltinDialect.h"
-#include "llvm/ADT/APFloat.h"
 #include "llvm/Support/Regex.h"
 
 #include <memory>
@@ -49,50 +47,10 @@ using namespace mlir::llm::transformer;
 
 namespace {
 
-/// The float values of a constant weight, row-major, if readable.
-std::optional<std::vector<float>> readFloats(ElementsAttr attr) {
-  auto type = cast<ShapedType>(attr.getType());
-  Type elementType = type.getElementType();
-  if (!isa<FloatType>(elementType))
-    return std::nullopt;
-  int64_t count = type.getNumElements();
-  std::vector<float> out;
-  out.reserve(count);
-  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
-    for (APFloat v : dense.getValues<APFloat>()) {
-      bool losesInfo;
-      v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven,
-                &losesInfo);
-      out.push_back(v.convertToFloat());
-    }
-    return out;
-  }
-  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
-  if (!resource)
-    return std::nullopt;
-  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-  if (!blob)
-    return std::nullopt;
-  ArrayRef<char> data = blob->getData();
-  unsigned bits = elementType.getIntOrFloatBitWidth();
-  if (static_cast<int64_t>(data.size()) != count * (bits / 8))
-    return std::nullopt;
-  if (elementType.isF32()) {
-    const float *p = reinterpret_cast<const float *>(data.data());
-    out.assign(p, p + count);
-    return out;
-  }
-  if (!elementType.isF16() && !elementType.isBF16())
-    return std::nullopt;
-  const llvm::fltSemantics &sem = cast<FloatType>(elementType).getFloatSemantics();
-  const uint16_t *p = reinterpret_cast<const uint16_t *>(data.data());
-  for (int64_t i = 0; i < count; ++i) {
-    APFloat v(sem, APInt(16, p[i]));
-    bool losesInfo;
-    v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &losesInfo);
-    out.push_back(v.convertToFloat());
-  }
-  return out;
+template <typename T>
+ArrayRef<char> asBytes(const std::vector<T> &v) {
+  return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
+                        v.size() * sizeof(T));
 }
 
 /// The ONNX node name of an op (the importer's NameLoc), or "".
@@ -100,58 +58,6 @@ StringRef nodeName(Operation *op) {
   if (auto name = dyn_cast<NameLoc>(op->getLoc()))
     return name.getName().getValue();
   return "";
-}
-
-/// A constant holding `bytes` (row-major elements; one byte per element for
-/// 4-bit types, as the dialect holds them): inline `dense<...>` when small
-/// (readable IR), else a resource blob named after `name`.
-Value makeConstant(OpBuilder &b, Location loc, RankedTensorType type,
-                   ArrayRef<char> bytes, size_t align, StringRef name) {
-  constexpr int64_t kInlineLimit = 16;
-  Type elementType = type.getElementType();
-  if (type.getNumElements() <= kInlineLimit) {
-    Attribute attr;
-    if (elementType.isInteger() && elementType.getIntOrFloatBitWidth() <= 8) {
-      SmallVector<APInt> values;
-      unsigned width = elementType.getIntOrFloatBitWidth();
-      for (char c : bytes)
-        values.push_back(APInt(width, static_cast<uint8_t>(c) &
-                                          ((1u << width) - 1)));
-      attr = DenseElementsAttr::get(type, values);
-    } else {
-      attr = DenseElementsAttr::getFromRawBuffer(type, bytes);
-    }
-    return ConstantOp::create(b, loc, cast<ElementsAttr>(attr));
-  }
-  AsmResourceBlob blob =
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align);
-  auto attr = DenseResourceElementsAttr::get(type, name, std::move(blob));
-  return ConstantOp::create(b, loc, cast<ElementsAttr>(attr));
-}
-
-template <typename T>
-ArrayRef<char> asBytes(const std::vector<T> &v) {
-  return ArrayRef<char>(reinterpret_cast<const char *>(v.data()),
-                        v.size() * sizeof(T));
-}
-
-/// Scales as a constant of `scaleType` (f32 or f16).
-Value makeScales(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                 const std::vector<float> &scales, Type scaleType,
-                 StringRef name) {
-  auto type = RankedTensorType::get(shape, scaleType);
-  if (scaleType.isF32())
-    return makeConstant(b, loc, type, asBytes(scales), alignof(float), name);
-  std::vector<uint16_t> half;
-  half.reserve(scales.size());
-  for (float s : scales) {
-    APFloat v(s);
-    bool losesInfo;
-    v.convert(APFloat::IEEEhalf(), APFloat::rmNearestTiesToEven, &losesInfo);
-    half.push_back(
-        static_cast<uint16_t>(v.bitcastToAPInt().getZExtValue()));
-  }
-  return makeConstant(b, loc, type, asBytes(half), alignof(uint16_t), name);
 }
 
 struct QuantizePass
@@ -183,6 +89,11 @@ struct QuantizePass
       input = matmul.getLhs();
       weight = matmul.getRhs();
       transposed = true;
+      // Gemm with transB: matmul(x, transpose(W[N, K])).
+      if (Value inner = lookThroughTranspose2D(weight)) {
+        weight = inner;
+        transposed = false;
+      }
     } else if (auto linear = dyn_cast<LinearOp>(op)) {
       input = linear.getInput();
       weight = linear.getWeight();
@@ -200,15 +111,13 @@ struct QuantizePass
     auto constant = weight.getDefiningOp<ConstantOp>();
     if (!constant)
       return std::nullopt;
-    std::string weightName;
-    if (auto resource = dyn_cast<DenseResourceElementsAttr>(
-            constant.getValue()))
-      weightName = resource.getRawHandle().getKey().str();
+    std::string weightName = getResourceName(constant.getValue());
     for (const std::shared_ptr<llvm::Regex> &re : excludes)
       if (re->match(nodeName(op)) ||
           (!weightName.empty() && re->match(weightName)))
         return std::nullopt;
-    std::optional<std::vector<float>> values = readFloats(constant.getValue());
+    std::optional<std::vector<float>> values =
+        readFloatConstant(constant.getValue());
     if (!values) {
       op->emitRemark() << "transformer-quantize: weight left in float (its "
                           "values are not readable f32/f16/bf16 data)";
@@ -270,13 +179,13 @@ struct QuantizePass
       for (int64_t i = 0; i < c.n; ++i)
         for (int64_t j = 0; j < c.k; ++j)
           kn[j * c.n + i] = q.values[i * c.k + j];
-      out.weight =
-          makeConstant(b, loc, RankedTensorType::get({c.k, c.n}, valueType),
-                       asBytes(kn), 1, c.name + ".quantized");
+      out.weight = createConstant(
+          b, loc, RankedTensorType::get({c.k, c.n}, valueType), asBytes(kn), 1,
+          c.name + ".quantized");
     } else {
-      out.weight =
-          makeConstant(b, loc, RankedTensorType::get({c.n, c.k}, valueType),
-                       asBytes(q.values), 1, c.name + ".quantized");
+      out.weight = createConstant(
+          b, loc, RankedTensorType::get({c.n, c.k}, valueType),
+          asBytes(q.values), 1, c.name + ".quantized");
     }
     int64_t groups = int4 ? (c.k + groupSize - 1) / groupSize : 0;
     SmallVector<int64_t> scaleShape =
@@ -284,12 +193,12 @@ struct QuantizePass
     Type scaleElementType =
         int4 && scaleType == "f16" ? Type(Float16Type::get(ctx))
                                    : Type(Float32Type::get(ctx));
-    out.scales = makeScales(b, loc, scaleShape, q.scales, scaleElementType,
-                            c.name + ".scale");
+    out.scales = createFloatConstant(b, loc, scaleShape, q.scales,
+                                     scaleElementType, c.name + ".scale");
     if (!q.zeroPoints.empty())
-      out.zeroPoint =
-          makeConstant(b, loc, RankedTensorType::get(scaleShape, valueType),
-                       asBytes(q.zeroPoints), 1, c.name + ".zero_point");
+      out.zeroPoint = createConstant(
+          b, loc, RankedTensorType::get(scaleShape, valueType),
+          asBytes(q.zeroPoints), 1, c.name + ".zero_point");
     cache[key] = out;
     return out;
   }
