@@ -1,7 +1,7 @@
 //===- QuantOps.cpp - ONNX quantization ops --------------------------------===//
 //
 // Converters for ONNX's QuantizeLinear, DequantizeLinear,
-// DynamicQuantizeLinear and MatMulInteger into the transformer dialect's
+// DynamicQuantizeLinear, MatMulInteger and QLinearMatMul into the transformer dialect's
 // quantization op group. Per-tensor, per-axis and blocked (opset 21)
 // granularity carry over as the ops' `axis` / `block_size` attributes; the
 // quantized element type comes from the zero point, else `output_dtype`
@@ -101,6 +101,58 @@ static LogicalResult convertMatMulInteger(NodeImporter &n) {
   return success();
 }
 
+/// QLinearMatMul: y = quantize(((a - a_zp) @ (b - b_zp)) * a_scale *
+/// b_scale, y_scale, y_zp): an exact integer matmul (i32), then one float
+/// rescale and the requantization. Scales and zero points are per tensor,
+/// or per row of `a` ([M]) / per column of `b` ([N]).
+static LogicalResult convertQLinearMatMul(NodeImporter &n) {
+  FailureOr<Value> a = n.input(0), aScale = n.input(1), aZp = n.input(2);
+  FailureOr<Value> b = n.input(3), bScale = n.input(4), bZp = n.input(5);
+  FailureOr<Value> yScale = n.input(6), yZp = optionalInput(n, 7);
+  for (FailureOr<Value> v : {a, aScale, aZp, b, bScale, bZp, yScale, yZp})
+    if (failed(v))
+      return failure();
+  for (Value v : {*a, *b})
+    if (cast<RankedTensorType>(v.getType()).getRank() < 2)
+      return n.emitError() << "1-D operands are unsupported, got "
+                           << v.getType();
+  auto acc = createInferred<tf::QuantizedMatmulOp>(n.builder, n.loc, 1, *a,
+                                                   *b, *aZp, *bZp);
+  if (failed(acc))
+    return failure();
+  auto accType = cast<RankedTensorType>(acc->getResult().getType());
+  Type f32 = n.builder.getF32Type();
+  Value y = tf::CastOp::create(n.builder, n.loc, accType.clone(f32),
+                               acc->getResult());
+  // a's per-row scale [M] multiplies rows: as [M, 1].
+  Value rowScale = *aScale;
+  auto aScaleType = cast<RankedTensorType>(rowScale.getType());
+  if (aScaleType.getRank() == 1 && aScaleType.getDimSize(0) != 1) {
+    auto op = createInferred<tf::UnsqueezeOp>(
+        n.builder, n.loc, 1, rowScale, n.builder.getDenseI64ArrayAttr({1}));
+    if (failed(op))
+      return failure();
+    rowScale = op->getResult();
+  }
+  for (Value scale : {rowScale, *bScale}) {
+    if (cast<RankedTensorType>(scale.getType()).getElementType() != f32)
+      return n.emitError() << "expects f32 scales, got " << scale.getType();
+    auto mul = createInferred<tf::MulOp>(n.builder, n.loc, 1, y, scale);
+    if (failed(mul))
+      return failure();
+    y = mul->getResult();
+  }
+  Type element = *yZp ? cast<RankedTensorType>(yZp->getType()).getElementType()
+                      : IntegerType::get(n.getContext(), 8,
+                                         IntegerType::Unsigned);
+  n.setOutput(0, tf::QuantizeOp::create(
+                     n.builder, n.loc,
+                     cast<RankedTensorType>(y.getType()).clone(element), y,
+                     *yScale, *yZp, n.builder.getI64IntegerAttr(1),
+                     n.builder.getI64IntegerAttr(0)));
+  return success();
+}
+
 void mlir::llm::onnx_import::addQuantOps(OpTable &t) {
   constexpr int64_t hi = 21;
   t.add({"", "QuantizeLinear", 13, hi, 2, 3, 1,
@@ -111,4 +163,5 @@ void mlir::llm::onnx_import::addQuantOps(OpTable &t) {
   t.add({"", "DynamicQuantizeLinear", 11, hi, 1, 1, 3, {},
          convertDynamicQuantize});
   t.add({"", "MatMulInteger", 10, hi, 2, 4, 1, {}, convertMatMulInteger});
+  t.add({"", "QLinearMatMul", 10, hi, 7, 8, 1, {}, convertQLinearMatMul});
 }

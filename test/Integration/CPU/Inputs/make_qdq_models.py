@@ -15,6 +15,9 @@ DequantizeLinear: (q - zp) * s), independently of the compiler.
   blocked_int4        MatMul with DequantizeLinear-21(int4 weight [K, N],
                       blocked along K with block_size 4, scales [K/4, N]):
                       folds to quantized_linear with group_size 4
+  qlinear_matmul_per_row  QLinearMatMul (u8 x s8 -> u8) with per-row a scales
+                      and zero points and per-column b scales: imports as
+                      quantized_matmul + rescale + quantize
 
 Usage: make_qdq_models.py OUT
 """
@@ -123,6 +126,33 @@ def blocked_int4(out, rng):
           [("y", y.astype(np.float32))], 21)
 
 
+def qlinear_matmul_per_row(out, rng):
+    """QLinearMatMul with a per-row a scale/zero point and per-column b scale:
+    y = saturate(round((a - za) @ (b - zb) * sa[m] * sb[n] / sy) + zy)."""
+    M, K, N = 3, 8, 4
+    a = rng.integers(0, 256, size=(M, K)).astype(np.uint8)
+    sa = (rng.random(M) * 0.02 + 0.01).astype(np.float32)
+    za = rng.integers(100, 150, size=M).astype(np.uint8)
+    b = rng.integers(-128, 128, size=(K, N)).astype(np.int8)
+    sb = (rng.random(N) * 0.02 + 0.01).astype(np.float32)
+    zb = np.zeros(N, dtype=np.int8)
+    sy, zy = np.float32(0.2), np.uint8(128)
+    acc = (a.astype(np.int64) - za[:, None]) @ (b.astype(np.int64) - zb[None, :])
+    # float32 math in the order the model computes it (cast, * sa, * sb,
+    # / sy, round half to even), so that the rounding agrees exactly.
+    y = (acc.astype(np.float32) * sa[:, None]) * sb[None, :]
+    y = np.clip(np.round(y / sy) + zy, 0, 255).astype(np.uint8)
+    names = ["a", "sa", "za", "b", "sb", "zb", "sy", "zy"]
+    node = helper.make_node("QLinearMatMul", names, ["y"], name="qlmm")
+    inits = [numpy_helper.from_array(v, n) for n, v in
+             zip(names[1:], [sa, za, b, sb, zb, np.array(sy), np.array(zy)])]
+    graph = helper.make_graph(
+        [node], "qlinear_matmul_per_row",
+        [helper.make_tensor_value_info("a", TensorProto.UINT8, a.shape)],
+        [helper.make_tensor_value_info("y", TensorProto.UINT8, y.shape)], inits)
+    write(out, "qlinear_matmul_per_row", graph, [("a", a)], [("y", y)], 13)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -130,6 +160,7 @@ def main():
     static_per_channel(out, rng)
     gemm_u8_per_tensor(out, rng)
     blocked_int4(out, rng)
+    qlinear_matmul_per_row(out, rng)
     return 0
 
 
