@@ -492,6 +492,42 @@ TEST(NPUSimulatorTest, UnsynchronisedAccessesAreDataRaces) {
   EXPECT_EQ(runError(*ok), "");
 }
 
+TEST(NPUSimulatorTest, UnsynchronisedDramAccessesAreDataRaces) {
+  // A spill to the data segment and a reload of the same bytes, without a
+  // token from the store queue to the load queue: the load is in flight
+  // when the store writes.
+  auto sim = makeSim(".data\n.reserve 128\n.text\n"
+                     "vfill sp+0x0, value=1, rows=1, cols=16, signal=st\n"
+                     "dma.store r0+0x10, sp+0x0, rows=1, bytes=64, wait=cp\n"
+                     "dma.load sp+0x100, r0+0x40, rows=2, bytes=16, dstride=32\n"
+                     "halt\n");
+  ASSERT_TRUE(sim);
+  EXPECT_EQ(runError(*sim),
+            "instruction #1 (dma.store) at byte offset 0x50: data race: it "
+            "writes DRAM r0+0x40 at cycle 5, which instruction #2 (dma.load) "
+            "at byte offset 0x60 reads until cycle 108; order them with a "
+            "dependency token");
+  // (108: its two rows move a 64-byte burst each, 8 cycles, + 100 latency.)
+  // Rows that do not overlap (the load's rows are 32 bytes apart, 16 bytes
+  // long; the store ends at 0x50) are no race; neither is the ordered pair.
+  auto disjoint = makeSim(".data\n.reserve 128\n.text\n"
+                          "vfill sp+0x0, value=1, rows=1, cols=4, signal=st\n"
+                          "dma.store r0+0x50, sp+0x0, rows=1, bytes=16, wait=cp\n"
+                          "dma.load sp+0x100, r0+0x40, rows=2, bytes=16, dstride=32\n"
+                          "halt\n");
+  ASSERT_TRUE(disjoint);
+  EXPECT_EQ(runError(*disjoint), "");
+  auto ordered = makeSim(".data\n.reserve 128\n.text\n"
+                         "vfill sp+0x0, value=1, rows=1, cols=16, signal=st\n"
+                         "dma.store r0+0x10, sp+0x0, rows=1, bytes=64, wait=cp, signal=ld\n"
+                         "dma.load sp+0x100, r0+0x40, rows=2, bytes=16, dstride=32, wait=st\n"
+                         "halt\n");
+  ASSERT_TRUE(ordered);
+  EXPECT_EQ(runError(*ordered), "");
+  // The reload sees the stored ones (1.0f) in its first row.
+  EXPECT_EQ(peek<float>(ordered->getLocalMemory(), 0x100), 1.0f);
+}
+
 TEST(NPUSimulatorTest, ProgramsMustBeValidAndTerminated) {
   Program program;
   Instruction load(Opcode::DmaLoad);

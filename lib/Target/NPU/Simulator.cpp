@@ -25,6 +25,7 @@
 #include <algorithm>
 #include <cstring>
 #include <deque>
+#include <optional>
 
 using namespace mlir::llm::npu;
 
@@ -77,6 +78,39 @@ struct Shadow {
     return *p;
   }
 };
+/// A DMA's DRAM rows (absolute addresses) while it is in flight.
+struct DramAccess {
+  uint32_t index;
+  bool isStore;
+  uint64_t base, rows, stride, bytes, end;
+};
+
+/// The first DRAM byte that row sets `a` and `b` both touch, if any.
+std::optional<uint64_t> overlap(const DramAccess &a, const DramAccess &b) {
+  auto last = [](const DramAccess &x) {
+    return x.base + (x.rows - 1) * x.stride + x.bytes;
+  };
+  if (last(a) <= b.base || last(b) <= a.base)
+    return std::nullopt;
+  for (uint64_t r = 0; r < a.rows; ++r) {
+    int64_t lo = static_cast<int64_t>(a.base + r * a.stride);
+    int64_t hi = lo + static_cast<int64_t>(a.bytes);
+    int64_t base = static_cast<int64_t>(b.base);
+    int64_t stride = static_cast<int64_t>(b.stride);
+    int64_t bytes = static_cast<int64_t>(b.bytes);
+    // Rows k of b with base + k*stride < hi and base + k*stride + bytes > lo.
+    int64_t kmin = 0, kmax = static_cast<int64_t>(b.rows) - 1;
+    if (stride > 0) {
+      kmin = std::max<int64_t>(kmin, llvm::divideFloorSigned(lo - bytes - base, stride) + 1);
+      kmax = std::min<int64_t>(kmax, llvm::divideCeilSigned(hi - base, stride) - 1);
+    } else if (!(base < hi && base + bytes > lo)) {
+      continue;
+    }
+    if (kmin <= kmax)
+      return static_cast<uint64_t>(std::max(lo, base + kmin * stride));
+  }
+  return std::nullopt;
+}
 } // namespace
 
 class Simulator::Impl {
@@ -105,12 +139,15 @@ private:
   llvm::Error dma(size_t index, const Instruction &inst, uint64_t &dataCycles);
   llvm::Error checkRaces(size_t index, Queue queue, const Instruction &inst,
                          uint64_t start, uint64_t end);
+  llvm::Error checkDramRaces(size_t index, const Instruction &inst,
+                             uint64_t start, uint64_t end);
   llvm::Error deadlock();
 
   QueueState queues[kNumQueues];
   Channel channels[kNumQueues][kNumQueues];
   uint64_t dramPortFree = 0;
   Shadow shadow;
+  std::vector<DramAccess> dramInFlight;
 };
 
 llvm::Error Simulator::Impl::layout() {
@@ -223,6 +260,41 @@ llvm::Error Simulator::Impl::checkRaces(size_t index, Queue queue,
       }
     }
   }
+  return llvm::Error::success();
+}
+
+llvm::Error Simulator::Impl::checkDramRaces(size_t index,
+                                            const Instruction &inst,
+                                            uint64_t start, uint64_t end) {
+  unsigned reg = inst.get(Field::Reg);
+  DramAccess access{static_cast<uint32_t>(index),
+                    inst.getOpcode() == Opcode::DmaStore,
+                    regBase[reg] + inst.get(Field::DramOffset),
+                    inst.get(Field::Rows),
+                    inst.get(Field::DramStride),
+                    inst.get(Field::RowBytes),
+                    end};
+  llvm::erase_if(dramInFlight,
+                 [&](const DramAccess &a) { return a.end <= start; });
+  for (const DramAccess &other : dramInFlight) {
+    // The load queue only reads DRAM and the store queue only writes it.
+    if (other.isStore == access.isStore)
+      continue;
+    std::optional<uint64_t> byte = overlap(access, other);
+    if (!byte)
+      continue;
+    return fail(index,
+                "data race: it " +
+                    llvm::Twine(access.isStore ? "writes" : "reads") +
+                    " DRAM r" + llvm::Twine(reg) + "+" +
+                    hex(*byte - regBase[reg]) + " at cycle " +
+                    llvm::Twine(start) + ", which " +
+                    program.describeInstruction(other.index) + " " +
+                    (other.isStore ? "writes" : "reads") + " until cycle " +
+                    llvm::Twine(other.end) +
+                    "; order them with a dependency token");
+  }
+  dramInFlight.push_back(access);
   return llvm::Error::success();
 }
 
@@ -357,6 +429,9 @@ llvm::Error Simulator::Impl::run() {
       issueEnd = dataStart + dataCycles;
       dramPortFree = issueEnd;
       complete = issueEnd + config.dramLatency;
+      if (config.checkRaces)
+        if (llvm::Error err = checkDramRaces(index, inst, start, complete))
+          return err;
       break;
     }
     case Opcode::Matmul: {
