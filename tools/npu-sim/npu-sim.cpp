@@ -1,7 +1,7 @@
 //===- npu-sim.cpp - run, assemble and disassemble NPU programs ----------===//
 //
 //   npu-sim PROGRAM --input NAME=FILE ... [--output NAME=FILE] [--output-dir DIR]
-//           [--expected NAME=FILE --rtol R --atol A] [--trace]
+//           [--expected NAME=FILE --rtol R --atol A] [--trace] [--report-json FILE]
 //     runs PROGRAM (an NPU binary, or assembly text, assembled first) on the
 //     given tensors (.npy, ONNX TensorProto .pb, or raw little-endian bytes
 //     with any other suffix), writes the outputs, compares them with
@@ -74,6 +74,10 @@ static cl::opt<double> absTol("atol", cl::desc("Absolute tolerance"),
 static cl::opt<bool> trace("trace",
                            cl::desc("Print every instruction as it issues"),
                            cl::cat(simCategory));
+static cl::opt<std::string>
+    statsJSON("report-json",
+              cl::desc("Also write the statistics as JSON to this file"),
+              cl::value_desc("file"), cl::cat(simCategory));
 static cl::opt<bool> noRaceCheck("no-race-check",
                                  cl::desc("Do not report data races"),
                                  cl::cat(simCategory));
@@ -285,6 +289,13 @@ int main(int argc, char **argv) {
   llvm::outs() << "npu-sim: " << programPath << ": "
                << program->instructions.size() << " instructions\n";
   printStats(llvm::outs(), stats);
+  if (!statsJSON.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(statsJSON, ec);
+    if (ec)
+      return fail("cannot write '" + statsJSON + "': " + ec.message());
+    printStatsJSON(os, stats);
+  }
 
   bool mismatch = false;
   for (size_t i = 0; i < program->arguments.size(); ++i) {

@@ -19,6 +19,8 @@
 #include "Semantics.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -555,4 +557,31 @@ void mlir::llm::npu::printStats(llvm::raw_ostream &os, const SimStats &s) {
                        (unsigned long long)qs.waitStallCycles,
                        (unsigned long long)qs.fullStallCycles);
   }
+}
+
+void mlir::llm::npu::printStatsJSON(llvm::raw_ostream &os, const SimStats &s) {
+  llvm::json::Object queues;
+  for (unsigned q = 0; q < kNumQueues; ++q) {
+    const QueueStats &qs = s.queues[q];
+    queues[getQueueName(static_cast<Queue>(q))] = llvm::json::Object{
+        {"instructions", qs.instructions},
+        {"busy_cycles", qs.busyCycles},
+        {"wait_stall_cycles", qs.waitStallCycles},
+        {"full_stall_cycles", qs.fullStallCycles}};
+  }
+  llvm::json::Object root{
+      {"cycles", s.cycles},
+      {"matmuls", s.matmuls},
+      {"macs", s.macs},
+      {"array_busy_cycles", s.arrayBusyCycles},
+      {"array_utilization", s.getArrayUtilization()},
+      {"vector_ops", s.vectorOps},
+      {"vector_elements", s.vectorElements},
+      {"dma_loads", s.dmaLoads},
+      {"dma_stores", s.dmaStores},
+      {"dma_load_bytes", s.dmaLoadBytes},
+      {"dma_store_bytes", s.dmaStoreBytes},
+      {"dram_burst_bytes", s.dramBurstBytes},
+      {"queues", std::move(queues)}};
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
 }

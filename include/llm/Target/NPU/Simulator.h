@@ -121,6 +121,13 @@ private:
 
 /// Prints the statistics as npu-sim reports them.
 void printStats(llvm::raw_ostream &os, const SimStats &stats);
+/// The statistics as a JSON object (npu-sim --report-json), for scripts
+/// such as benchmarks: cycles, matmuls, macs, array_busy_cycles,
+/// array_utilization, vector_ops, vector_elements, dma_loads, dma_stores,
+/// dma_load_bytes, dma_store_bytes, dram_burst_bytes, and per queue
+/// ("ld", "cp", "st") instructions, busy_cycles, wait_stall_cycles,
+/// full_stall_cycles.
+void printStatsJSON(llvm::raw_ostream &os, const SimStats &stats);
 
 } // namespace npu
 } // namespace llm
