@@ -4,9 +4,16 @@
 // shifted lower triangle and the cache by concatenation): causal MHA,
 // float mask, boolean padding mask, GQA, MQA, a KV-cache decode step that
 // also returns the present key/value, and a dynamic-shape prefill with a
-// cache.
+// cache. Three lowerings: the flash-style one with its default tiles (one
+// tile here), with tiles of 2 queries x 3 keys (several tiles per head,
+// remainders, causal tile skipping, the online softmax across tiles), and the
+// naive one.
 // RUN: llm-opt %s --convert-transformer-to-linalg | %cpu-lower | %cpu-run \
 // RUN:   | %python %S/Inputs/check_numpy.py %s
+// RUN: llm-opt %s --convert-transformer-to-linalg="attention-tile-q=2 attention-tile-kv=3" \
+// RUN:   | %cpu-lower | %cpu-run | %python %S/Inputs/check_numpy.py %s
+// RUN: llm-opt %s --convert-transformer-to-linalg=flash-attention=false | %cpu-lower \
+// RUN:   | %cpu-run | %python %S/Inputs/check_numpy.py %s
 
 // Inputs: data(shape, seed) = sin(arange(n) * 0.731 + seed) in f32 (the
 // literals below were printed from it), times a factor.

@@ -19,7 +19,9 @@ def ConvertTransformerToLinalgPass : Pass<"convert-transformer-to-linalg"> {
     indexing maps), `matmul`/`linear` become `linalg.batch_matmul` /
     `linalg.matmul` (or generics for broadcast batch dims), shape ops become
     `tensor` ops, and the fused LLM ops (norms, softmax, attention, rotary)
-    become sequences of generics. Result tensors with dynamic dims get their
+    become sequences of generics; `attention` is lowered flash-style (tiles of
+    `attention-tile-q` queries by `attention-tile-kv` keys, online softmax,
+    no score matrix) unless `flash-attention=false`. Result tensors with dynamic dims get their
     sizes from `ReifyRankedShapedTypeOpInterface`.
 
     Broadcasting of a dynamic dim is resolved at compile time: a static 1
@@ -46,6 +48,15 @@ def ConvertTransformerToLinalgPass : Pass<"convert-transformer-to-linalg"> {
     } -> tensor<?x768xf32>
     ```
   }];
+  let options = [
+    Option<"flashAttention", "flash-attention", "bool", /*default=*/"true",
+           "Lower transformer.attention flash-style (tiled over keys, online "
+           "softmax, no [Sq, T] score matrix); false: the naive lowering">,
+    Option<"attentionTileQ", "attention-tile-q", "int64_t", /*default=*/"64",
+           "Queries per tile of the flash-style attention lowering">,
+    Option<"attentionTileKV", "attention-tile-kv", "int64_t", /*default=*/"64",
+           "Keys/values per tile of the flash-style attention lowering">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

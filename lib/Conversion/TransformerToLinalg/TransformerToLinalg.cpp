@@ -36,13 +36,25 @@ namespace {
 
 struct ConvertTransformerToLinalgPass
     : impl::ConvertTransformerToLinalgPassBase<ConvertTransformerToLinalgPass> {
+  using Base::Base;
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     ConversionTarget target(*context);
     target.addIllegalDialect<transformer::TransformerDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (attentionTileQ <= 0 || attentionTileKV <= 0) {
+      mlir::emitError(getOperation()->getLoc())
+          << "convert-transformer-to-linalg: attention-tile-q and "
+             "attention-tile-kv must be positive, got "
+          << static_cast<int64_t>(attentionTileQ) << " and "
+          << static_cast<int64_t>(attentionTileKV);
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(context);
     populateTransformerToLinalgPatterns(patterns);
+    if (flashAttention)
+      populateTransformerAttentionToLinalgPatterns(patterns, attentionTileQ,
+                                                   attentionTileKV);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -34,6 +34,15 @@ void populateTransformerQuantToLinalgPatterns(RewritePatternSet &patterns);
 /// All of the above.
 void populateTransformerToLinalgPatterns(RewritePatternSet &patterns);
 
+/// The flash-style lowering of transformer.attention (AttentionToLinalg.cpp):
+/// query tiles of `tileQ` rows, key/value tiles of `tileKV` rows, online
+/// softmax. It has a higher benefit than the naive lowering that
+/// populateTransformerNNToLinalgPatterns adds, so it wins when both are in
+/// the set.
+void populateTransformerAttentionToLinalgPatterns(RewritePatternSet &patterns,
+                                                  int64_t tileQ,
+                                                  int64_t tileKV);
+
 } // namespace llm
 } // namespace mlir
 
