@@ -71,7 +71,8 @@ void mlir::llm::registerAllPasses() {
   // Replaces tensor.dim of op results by the ops' reified result shapes
   // (ReifyRankedShapedTypeOpInterface), e.g. of the transformer shape ops.
   mlir::memref::registerResolveRankedShapeTypeResultDimsPass();
-  // Graph transforms: transformer-quantize.
+  // Graph transforms: transformer-quantize, transformer-fold-qdq,
+  // transformer-raise-patterns, transformer-fuse-attention.
   transformer::registerTransformerPasses();
   // Our conversions: convert-transformer-to-linalg, ...
   registerConversionPasses();

@@ -75,6 +75,15 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
 
   // Quantized ONNX models: QDQ pairs around matmuls -> integer ops.
   pm.addPass(transformer::createTransformerFoldQDQPass());
+  // Raise primitive-op chains (norms, GELU, SiLU, RoPE), then fuse attention
+  // subgraphs (the raised ops no longer sit in the way).
+  pm.addPass(createCanonicalizerPass());
+  if (options.raisePatterns)
+    pm.addPass(transformer::createTransformerRaisePatternsPass());
+  if (options.fuseAttention) {
+    pm.addPass(createCSEPass());
+    pm.addPass(transformer::createTransformerFuseAttentionPass());
+  }
   // Weight quantization (constant linear/matmul weights to int8/int4).
   if (options.quantize != "none") {
     transformer::TransformerQuantizePassOptions quantizeOptions;

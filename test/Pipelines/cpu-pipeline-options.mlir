@@ -4,7 +4,7 @@
 // RUN: not llm-opt %s --llm-cpu-pipeline="no-such-option=1" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not llm-opt %s --llm-cpu-pipeline="quantize=int4-weight quantize-scale-type=bf16" 2>&1 | FileCheck %s --check-prefix=SCALE
 // RUN: not llm-opt %s --transformer-quantize="mode=int2" 2>&1 | FileCheck %s --check-prefix=PASS
-// The other options are accepted.
+// The other options are accepted (fuse-attention/raise-patterns: test/Transforms/cpu-pipeline-fusion.mlir).
 // RUN: llm-opt %s --llm-cpu-pipeline="quantize=none fuse-attention=true raise-patterns=true target-cpu=x86-64-v3" | FileCheck %s --check-prefix=OK
 // RUN: llm-opt %s --llm-cpu-pipeline="quantize=int4-weight quantize-group-size=64 quantize-scale-type=f16 quantize-zero-point=true quantize-exclude=lm_head,embed" | FileCheck %s --check-prefix=OK2
 

@@ -1,6 +1,8 @@
 //===- Passes.h - transformer dialect graph transforms ----------*- C++ -*-===//
 //
-// Declarations of the transformer dialect's graph-level passes.
+// Declarations of the transformer dialect's graph-level passes, and of the
+// pattern sets of transformer-raise-patterns and transformer-fuse-attention
+// for embedding them in other pipelines.
 //
 //===----------------------------------------------------------------------===//
 
@@ -10,6 +12,7 @@
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
+class RewritePatternSet;
 namespace llm::transformer {
 
 #define GEN_PASS_DECL
@@ -17,6 +20,13 @@ namespace llm::transformer {
 
 #define GEN_PASS_REGISTRATION
 #include "Transformer/Transforms/Passes.h.inc"
+
+/// The rewrite patterns of transformer-raise-patterns (norms, GELU, SiLU,
+/// rotary embeddings).
+void populateRaisePatterns(RewritePatternSet &patterns);
+
+/// The rewrite pattern of transformer-fuse-attention.
+void populateFuseAttentionPatterns(RewritePatternSet &patterns);
 
 } // namespace llm::transformer
 } // namespace mlir

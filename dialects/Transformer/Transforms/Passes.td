@@ -1,6 +1,12 @@
 //===- Passes.td - transformer dialect graph transforms -*- tablegen -*-===//
 //
-// Graph-level passes on the transformer dialect, run before lowering.
+// Graph-level passes on the transformer dialect, run before lowering:
+// quantization (`transformer-quantize`, `transformer-fold-qdq`),
+// `transformer-raise-patterns`, which recognises the primitive op chains that
+// ONNX exporters emit for norms, activations and rotary embeddings, and
+// `transformer-fuse-attention`, which turns the matmul-softmax-matmul
+// attention subgraph into one `transformer.attention` (docs/fusion.md lists
+// the forms matched).
 //
 //===----------------------------------------------------------------------===//
 
@@ -91,6 +97,74 @@ def TransformerFoldQDQPass : Pass<"transformer-fold-qdq"> {
     %y = transformer.quantized_linear %x, %wq_nk, %s : tensor<?x768xf32>, tensor<3072x768xi8>, tensor<3072xf32> -> tensor<?x3072xf32>
     ```
   }];
+}
+
+def TransformerRaisePatternsPass : Pass<"transformer-raise-patterns"> {
+  let summary = "Raise primitive-op chains to layer_norm, rms_norm, gelu, silu and rotary_embedding";
+  let description = [{
+    Greedy rewrite patterns that recognise the forms PyTorch's ONNX exporter
+    (and hand-written graphs) produce:
+
+    - LayerNorm: `(x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps)` (Pow or
+      Mul for the square), then `* gamma` and `+ beta` folded into the op's
+      scale and bias -> `transformer.layer_norm`.
+    - RMSNorm: `x * rsqrt(mean(x^2) + eps)`, `x / sqrt(...)`,
+      `x * (1 / sqrt(...))`, `x * reciprocal(sqrt(...))`, then `* weight`
+      -> `transformer.rms_norm`.
+    - GELU: `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))` with
+      Pow or Mul chains for the cube, and `0.5 * x * (1 + erf(x / sqrt(2)))`
+      (Div or Mul by 1/sqrt(2)), in any association and operand order
+      -> `transformer.gelu`.
+    - SiLU: `x * sigmoid(x)` -> `transformer.silu`.
+    - Rotary embeddings, rotate-half form: `x * cos + concat(-x[.., R:],
+      x[.., :R]) * sin` where the cos/sin tables repeat their first half
+      (checked on the constant table they are gathered from) ->
+      `transformer.rotary_embedding` with the half tables.
+
+    Before:
+    ```mlir
+    %s = transformer.sigmoid %x : tensor<?x128xf32>
+    %y = transformer.mul %x, %s : tensor<?x128xf32>, tensor<?x128xf32> -> tensor<?x128xf32>
+    ```
+    After:
+    ```mlir
+    %y = transformer.silu %x : tensor<?x128xf32>
+    ```
+  }];
+}
+
+def TransformerFuseAttentionPass : Pass<"transformer-fuse-attention"> {
+  let summary = "Fuse matmul-softmax-matmul attention subgraphs into transformer.attention";
+  let description = [{
+    Anchored on `transformer.softmax` over the last axis of a rank-4 tensor
+    whose only user is the `P @ V` matmul. Walking up from the softmax it
+    accepts, in any order, scaling by a scalar constant (`mul`/`div`, also
+    on Q or K^T before the product), one additive float mask (broadcast to
+    the scores' shape, scores' shape unchanged) and one `where` mask with a
+    very negative fill, down to `Q @ K^T` (K^T a `transpose` of the keys or
+    any `[B, H, D, T]` value). A mask that is exactly causal (a constant
+    lower-triangular mask, or the slice of a lower-triangular buffer that
+    PyTorch takes with `[T - S : T, :T]`) becomes the `causal` flag. Keys
+    and values repeated for grouped-query attention (unsqueeze, expand and
+    reshape) are unwrapped into `num_kv_heads`, and a KV cache (`concat` of
+    past and new keys/values along the sequence) becomes the op's past
+    operands, whose present results replace the concats.
+
+    Before (GPT-2, head split omitted):
+    ```mlir
+    %s = transformer.matmul %q, %kt : tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32> -> tensor<1x4x16x16xf32>
+    %d = transformer.div %s, %c4 : tensor<1x4x16x16xf32>, tensor<f32> -> tensor<1x4x16x16xf32>
+    %m = transformer.where %tril, %d, %min : tensor<1x1x16x16xi1>, tensor<1x4x16x16xf32>, tensor<f32> -> tensor<1x4x16x16xf32>
+    %p = transformer.softmax %m : tensor<1x4x16x16xf32>
+    %o = transformer.matmul %p, %v : tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32> -> tensor<1x4x16x16xf32>
+    ```
+    After:
+    ```mlir
+    %o = transformer.attention %q, %k, %v {causal, scale = 2.500000e-01 : f32}
+        : tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32>, tensor<1x4x16x16xf32> -> tensor<1x4x16x16xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
 #endif // TRANSFORMER_TRANSFORMS_PASSES_TD

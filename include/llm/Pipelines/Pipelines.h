@@ -61,14 +61,14 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "in float (e.g. lm_head)")};
   PassOptions::Option<bool> fuseAttention{
       *this, "fuse-attention",
-      llvm::cl::desc("Reserved: fuse attention subgraphs into one kernel "
-                     "(accepted, no effect yet)"),
-      llvm::cl::init(false)};
+      llvm::cl::desc("Fuse matmul-softmax-matmul attention subgraphs into "
+                     "transformer.attention (transformer-fuse-attention)"),
+      llvm::cl::init(true)};
   PassOptions::Option<bool> raisePatterns{
       *this, "raise-patterns",
-      llvm::cl::desc("Reserved: raise primitive-op patterns (GELU, norms, "
-                     "RoPE) to fused ops (accepted, no effect yet)"),
-      llvm::cl::init(false)};
+      llvm::cl::desc("Raise primitive-op chains (norms, GELU, SiLU, RoPE) to "
+                     "the fused ops (transformer-raise-patterns)"),
+      llvm::cl::init(true)};
 };
 
 /// Checks option values the option parser cannot: returns a message saying
@@ -81,6 +81,8 @@ checkCPUPipelineOptions(const CPUPipelineOptions &options);
 std::string resolveTargetCPU(StringRef targetCPU);
 
 /// Appends the CPU pipeline to `pm` (anchored on builtin.module):
+///   canonicalize -> transformer-raise-patterns (raise-patterns=true) ->
+///   cse, transformer-fuse-attention (fuse-attention=true) ->
 ///   canonicalize -> convert-transformer-to-linalg -> canonicalize, cse ->
 ///   linalg-fuse-elementwise-ops -> canonicalize, cse ->
 ///   llm-readonly-arguments -> one-shot-bufferize{bufferize-function-boundaries,
