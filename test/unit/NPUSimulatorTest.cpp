@@ -439,12 +439,13 @@ TEST(NPUSimulatorTest, DramAccessOutsideItsArgumentIsAnError) {
                      "dma.load sp+0x0, r1+8, rows=2, bytes=8, dstride=8\nhalt\n");
   ASSERT_TRUE(sim);
   EXPECT_EQ(runError(*sim),
-            "instruction #0 (dma.load) at byte offset 0x40: DRAM access "
+            "instruction #0 (dma.load) at byte offset 0x40 (test.s:2): DRAM access "
             "[r1+0x8, r1+0x18) is outside r1 ('x', 16 bytes)");
   auto unbound = makeSim("dma.store r5+0, sp+0x0, rows=1, bytes=8\nhalt\n");
   ASSERT_TRUE(unbound);
   EXPECT_EQ(runError(*unbound), "instruction #0 (dma.store) at byte offset "
-                                "0x40: r5 is not bound (no argument uses it)");
+                                "0x40 (test.s:1): r5 is not bound (no "
+                                "argument uses it)");
 }
 
 TEST(NPUSimulatorTest, DeadlocksAreReported) {
@@ -452,10 +453,10 @@ TEST(NPUSimulatorTest, DeadlocksAreReported) {
   ASSERT_TRUE(sim);
   EXPECT_EQ(runError(*sim),
             "deadlock: no queue can issue its next instruction\n"
-            "  ld queue: instruction #0 (sync.ld) at byte offset 0x40, waits "
-            "for a token from cp\n"
-            "  cp queue: instruction #1 (sync.cp) at byte offset 0x50, waits "
-            "for a token from ld\n"
+            "  ld queue: instruction #0 (sync.ld) at byte offset 0x40 "
+            "(test.s:1), waits for a token from cp\n"
+            "  cp queue: instruction #1 (sync.cp) at byte offset 0x50 "
+            "(test.s:2), waits for a token from ld\n"
             "  st queue: halted");
 
   // Nine signals into a channel of eight that nobody drains.
@@ -466,7 +467,8 @@ TEST(NPUSimulatorTest, DeadlocksAreReported) {
   ASSERT_TRUE(full);
   std::string error = runError(*full);
   EXPECT_NE(error.find("ld queue: instruction #8 (sync.ld) at byte offset "
-                       "0xc0, cannot signal st: its channel holds 8 tokens"),
+                       "0xc0 (test.s:9), cannot signal st: its channel holds "
+                       "8 tokens"),
             std::string::npos)
       << error;
 }
@@ -477,13 +479,11 @@ TEST(NPUSimulatorTest, UnsynchronisedAccessesAreDataRaces) {
                      "vexp sp+0x100, sp+0x0, rows=1, cols=16\nhalt\n");
   ASSERT_TRUE(sim);
   std::string error = runError(*sim);
-  EXPECT_EQ(error.rfind("instruction #1 (vexp) at byte offset 0x50: data race: "
-                        "its source A reads sp+0x0 at cycle 0, which "
-                        "instruction #0 (dma.load) at byte offset 0x40 in the "
-                        "ld queue writes until cycle 104",
-                        0),
-            0u)
-      << error;
+  EXPECT_EQ(error, "instruction #1 (vexp) at byte offset 0x50 (test.s:3): "
+                   "data race: its source A reads sp+0x0 at cycle 0, which "
+                   "instruction #0 (dma.load) at byte offset 0x40 (test.s:2) "
+                   "in the ld queue writes until cycle 104; order them with a "
+                   "dependency token");
   // The same program with a token is fine.
   auto ok = makeSim(".input r1, \"x\", f32[16]\n"
                     "dma.load sp+0x0, r1+0, rows=1, bytes=64, signal=cp\n"
@@ -503,9 +503,10 @@ TEST(NPUSimulatorTest, UnsynchronisedDramAccessesAreDataRaces) {
                      "halt\n");
   ASSERT_TRUE(sim);
   EXPECT_EQ(runError(*sim),
-            "instruction #1 (dma.store) at byte offset 0x50: data race: it "
-            "writes DRAM r0+0x40 at cycle 5, which instruction #2 (dma.load) "
-            "at byte offset 0x60 reads until cycle 108; order them with a "
+            "instruction #1 (dma.store) at byte offset 0x50 (test.s:5): data "
+            "race: it writes DRAM r0+0x40 at cycle 5, which instruction #2 "
+            "(dma.load) at byte offset 0x60 (test.s:6) reads until cycle 108; "
+            "order them with a "
             "dependency token");
   // (108: its two rows move a 64-byte burst each, 8 cycles, + 100 latency.)
   // Rows that do not overlap (the load's rows are 32 bytes apart, 16 bytes

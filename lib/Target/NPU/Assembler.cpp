@@ -701,6 +701,13 @@ void Assembler::instruction(StringRef word, StringRef rest) {
     }
   }
   program.instructions.push_back(inst);
+  auto [line, column] =
+      sourceMgr.getLineAndColumn(llvm::SMLoc::getFromPointer(word.data()));
+  (void)column;
+  program.sourceLocations.push_back(
+      (sourceMgr.getMemoryBuffer(1)->getBufferIdentifier() + ":" +
+       Twine(line))
+          .str());
 }
 
 llvm::Expected<Program> Assembler::run() {

@@ -96,7 +96,10 @@ std::string Program::describeInstruction(size_t index) const {
   std::string s = "instruction #" + std::to_string(index);
   if (index < instructions.size())
     s += " (" + getMnemonic(instructions[index]).str() + ")";
-  return s + " at byte offset " + hex(getInstructionOffset(index));
+  s += " at byte offset " + hex(getInstructionOffset(index));
+  if (index < sourceLocations.size())
+    s += " (" + sourceLocations[index] + ")";
+  return s;
 }
 
 llvm::Error mlir::llm::npu::verifyProgram(const Program &program) {

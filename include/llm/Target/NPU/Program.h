@@ -61,11 +61,15 @@ struct Program {
   /// File offset of the first instruction (for diagnostics naming byte
   /// offsets); kHeaderBytes for programs not read from a file.
   uint64_t textOffset = kHeaderBytes;
+  /// "FILE:LINE" of each instruction when the program was assembled from
+  /// text (binaries do not store it); diagnostics name it.
+  std::vector<std::string> sourceLocations;
 
   uint64_t getInstructionOffset(size_t index) const {
     return textOffset + kInstructionBytes * index;
   }
-  /// "instruction #3 (dma.load) at byte offset 0x70".
+  /// "instruction #3 (dma.load) at byte offset 0x70", followed by
+  /// " (prog.s:12)" for an assembled program.
   std::string describeInstruction(size_t index) const;
 };
 
