@@ -11,6 +11,7 @@
 #include "mlir/CAPI/IR.h"
 #include "mlir/CAPI/Support.h"
 
+#include <cstring>
 #include <iterator>
 
 using namespace mlir;
@@ -19,14 +20,18 @@ MlirLogicalResult llmEmitArtifact(MlirModule module, LLMArtifactKind kind,
                                   MlirStringRef outputPath,
                                   MlirStringRef targetCPU, int optLevel) {
   ModuleOp op = unwrap(module);
-  // Indexed by LLMArtifactKind (checked first: C callers can pass any int).
+  // Indexed by LLMArtifactKind.
   static const llm::ArtifactKind kinds[] = {
       llm::ArtifactKind::LLVMIR, llm::ArtifactKind::Assembly,
       llm::ArtifactKind::Object, llm::ArtifactKind::SharedLibrary};
   static_assert(LLMArtifactLLVMIR == 0 && LLMArtifactAssembly == 1 &&
                     LLMArtifactObject == 2 && LLMArtifactSharedLibrary == 3,
                 "kinds[] follows LLMArtifactKind");
-  int index = static_cast<int>(kind);
+  // A C caller may pass any int; in C++ an enum outside its enumerators'
+  // range cannot be read as the enum, so read the bits.
+  static_assert(sizeof(kind) == sizeof(int), "C enums are int-sized");
+  int index;
+  std::memcpy(&index, &kind, sizeof(int));
   if (index < 0 || index >= static_cast<int>(std::size(kinds))) {
     op.emitError() << "llmEmitArtifact: " << index
                    << " is not an LLMArtifactKind";

@@ -12,6 +12,7 @@
 #include "mlir/CAPI/Support.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cstring>
 #include <iterator>
 
 using namespace mlir;
@@ -25,7 +26,7 @@ MlirModule llmImportONNXFile(MlirContext context, MlirStringRef path) {
 MlirModule llmImportONNXBuffer(MlirContext context, MlirStringRef buffer,
                                MlirStringRef name, LLMONNXFormat format) {
   llm::ONNXImportOptions options;
-  // Indexed by LLMONNXFormat (checked first: C callers can pass any int).
+  // Indexed by LLMONNXFormat.
   static const llm::ONNXImportOptions::Format formats[] = {
       llm::ONNXImportOptions::Format::Auto,
       llm::ONNXImportOptions::Format::Binary,
@@ -33,7 +34,11 @@ MlirModule llmImportONNXBuffer(MlirContext context, MlirStringRef buffer,
   static_assert(LLMONNXFormatAuto == 0 && LLMONNXFormatBinary == 1 &&
                     LLMONNXFormatText == 2,
                 "formats[] follows LLMONNXFormat");
-  int index = static_cast<int>(format);
+  // A C caller may pass any int; in C++ an enum outside its enumerators'
+  // range cannot be read as the enum, so read the bits.
+  static_assert(sizeof(format) == sizeof(int), "C enums are int-sized");
+  int index;
+  std::memcpy(&index, &format, sizeof(int));
   if (index < 0 || index >= static_cast<int>(std::size(formats))) {
     emitError(UnknownLoc::get(unwrap(context)))
         << "llmImportONNXBuffer: " << index << " is not an LLMONNXFormat";
