@@ -163,7 +163,7 @@ def main():
              statistics.median(t1)),
             ("PyTorch %s eager, 2 threads" % torch.__version__.split("+")[0],
              statistics.median(t2)),
-            ("ours (llm-run, scalar loops, 1 thread)",
+            ("ours (llm-run, 1 thread)",
              statistics.median(ours))]
     print("GPT-2-small block: batch 1, seq %d, d %d, %d heads, f32; "
           "%.3f GFLOP/call" % (SEQ, D_MODEL, N_HEAD, gflop))

@@ -11,6 +11,7 @@
 #include "Transformer/Transforms/Passes.h"
 #include "llm/Conversion/Passes.h"
 #include "llm/Pipelines/Pipelines.h"
+#include "llm/Tiling/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -29,6 +30,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
@@ -38,6 +40,7 @@
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -63,6 +66,11 @@ void mlir::llm::registerAllDialects(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   scf::registerBufferDeallocationOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
+
+  // What the tiling passes need: TilingInterface on linalg ops, and the
+  // vector dialect they vectorize into.
+  registry.insert<vector::VectorDialect>();
+  linalg::registerTilingInterfaceExternalModels(registry);
 }
 
 void mlir::llm::registerAllPasses() {
@@ -102,4 +110,5 @@ void mlir::llm::registerAllPasses() {
 
   // --llm-cpu-pipeline and its helper passes (lib/Pipelines).
   registerPipelines();
+  registerTilingPasses();
 }

@@ -7,8 +7,11 @@
 // result translates to LLVM IR for the JIT (llm-run) or for object / shared
 // library emission (llm-opt --emit).
 //
-// This is the reference lowering: linalg becomes scalar loops. Tiling and
-// vectorization replace that stage later without changing the rest.
+// Contractions (matmul, batch_matmul, linear) are tiled for the caches and
+// registers and vectorized (llm-tile-contractions, tile sizes from the cost
+// model over the target description of `target-cpu` + `target-desc`); the
+// other linalg ops become loops. `tile=false` keeps the scalar reference
+// lowering for everything.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +19,8 @@
 
 #include "llm/Conversion/Passes.h"
 #include "llm/Pipelines/Passes.h"
+#include "llm/Tiling/Passes.h"
+#include "llm/Tiling/TargetDescription.h"
 
 #include "Transformer/Transforms/Passes.h"
 
@@ -28,7 +33,6 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/X86TargetParser.h"
 
 using namespace mlir;
 using namespace mlir::llm;
@@ -59,12 +63,9 @@ llm::checkCPUPipelineOptions(const CPUPipelineOptions &options) {
       return "quantize-exclude pattern '" + pattern +
              "' is not a valid regular expression: " + error;
   }
-  StringRef cpu = options.targetCPU;
-  if (!cpu.empty() && cpu != "host" &&
-      llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) == llvm::X86::CK_None)
-    return "target-cpu=" + cpu.str() +
-           " is not an x86-64 CPU LLVM knows (examples: host, x86-64-v3, "
-           "skylake-avx512, sapphirerapids, znver4)";
+  std::string error;
+  if (failed(resolveCPUTarget(options.targetCPU, options.targetDesc, error)))
+    return error;
   return std::nullopt;
 }
 
@@ -100,7 +101,7 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertTransformerToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createLLMFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -118,7 +119,16 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createLLMStridedCopyToLinalgPass());
 
-  // Buffers -> loops (tiling and vectorization come later).
+  // Contractions -> cache/register tiles with a vector micro-kernel; the
+  // rest -> loops.
+  if (options.tile) {
+    LLMTileContractionsPassOptions tileOptions;
+    tileOptions.cpu = options.targetCPU;
+    tileOptions.targetDesc = options.targetDesc;
+    pm.addNestedPass<func::FuncOp>(createLLMTileContractionsPass(tileOptions));
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
   pm.addPass(createConvertLinalgToLoopsPass());
 
   // -> LLVM dialect.

@@ -107,4 +107,31 @@ def LLMStridedCopyToLinalgPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LLMFuseElementwisePass
+    : Pass<"llm-fuse-elementwise", "::mlir::ModuleOp"> {
+  let summary = "Fuse elementwise linalg ops without recomputation";
+  let description = [{
+    Upstream `linalg-fuse-elementwise-ops` with a cost rule: an elementwise
+    producer is fused into its consumer only when the consumer reads the
+    producer's result through a permutation of its loops, i.e. each produced
+    element is computed once. Upstream fuses regardless, so a LayerNorm
+    producer ended up inside the following matmul and was recomputed N
+    times per element (and the contraction was no longer a contraction the
+    tiling recognises). Reshapes are propagated through elementwise ops by
+    expansion, but never into or out of a contraction, so matmuls keep their
+    collapsed [M, K] x [K, N] form. Constant linalg ops are folded.
+
+    Before:
+    ```mlir
+    %n = linalg.generic {iterator_types = ["parallel", "parallel"]}
+           ins(%x, %mean ...) outs(...)          // normalize
+    %y = linalg.matmul ins(%n, %w ...) outs(...)
+    ```
+    After: unchanged (the normalize stays a separate op); two elementwise
+    generics in a row, or an elementwise producer of a row reduction, are
+    fused into one generic as upstream does.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // LLM_PIPELINES_PASSES_TD

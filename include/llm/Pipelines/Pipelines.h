@@ -38,6 +38,17 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("LLVM CPU the code is tuned for and may use the "
                      "instructions of (as for llc -mcpu), or 'host'"),
       llvm::cl::init("host")};
+  PassOptions::Option<std::string> targetDesc{
+      *this, "target-desc",
+      llvm::cl::desc("Overrides of the target description the tile sizes "
+                     "come from: 'key=value,...' or '@FILE' (see "
+                     "include/llm/Tiling/TargetDescription.h)"),
+      llvm::cl::init("")};
+  PassOptions::Option<bool> tile{
+      *this, "tile",
+      llvm::cl::desc("Tile and vectorize contractions (false: the scalar "
+                     "reference lowering, for comparisons)"),
+      llvm::cl::init(true)};
   PassOptions::Option<std::string> quantize{
       *this, "quantize",
       llvm::cl::desc("Weight quantization (transformer-quantize): none, "
@@ -84,11 +95,12 @@ std::string resolveTargetCPU(StringRef targetCPU);
 ///   canonicalize -> transformer-raise-patterns (raise-patterns=true) ->
 ///   cse, transformer-fuse-attention (fuse-attention=true) ->
 ///   canonicalize -> convert-transformer-to-linalg -> canonicalize, cse ->
-///   linalg-fuse-elementwise-ops -> canonicalize, cse ->
+///   llm-fuse-elementwise -> canonicalize, cse ->
 ///   llm-readonly-arguments -> one-shot-bufferize{bufferize-function-boundaries,
 ///     function-boundary-type-conversion=identity-layout-map} ->
 ///   buffer-deallocation-pipeline -> convert-bufferization-to-memref ->
-///   llm-strided-copy-to-linalg -> convert-linalg-to-loops ->
+///   llm-strided-copy-to-linalg -> llm-tile-contractions (unless tile=false)
+///   -> canonicalize, cse -> convert-linalg-to-loops ->
 ///   convert-vector-to-scf -> convert-scf-to-cf -> expand-strided-metadata ->
 ///   lower-affine -> convert-vector-to-llvm -> finalize-memref-to-llvm ->
 ///   convert-math-to-llvm -> convert-math-to-libm -> llm-emit-c-interface ->

@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""f32 GEMM benchmark: our compiled matmul against OpenBLAS and oneDNN.
+
+One command, everything in the same run:
+
+  1. measures this machine's f32 FMA peak (benchmarks/gemm_native.c,
+     compiled here with clang: 24 independent FMA chains per thread, best
+     of 200 short bursts) for 1 and 2 threads;
+  2. for every shape C[M, N] = A[M, K] B[K, N] with M in {1, 32, 128, 512}
+     and (K, N) in {(768, 768), (768, 3072), (3072, 768), (4096, 4096)}:
+     - numpy's matmul (OpenBLAS, OPENBLAS_CORETYPE=SKYLAKEX so that Debian's
+       OpenBLAS uses its AVX-512 kernels instead of mis-detecting this CPU,
+       OPENBLAS_NUM_THREADS=1) in a subprocess,
+     - oneDNN's dnnl_sgemm (libdnnl-dev, OMP_NUM_THREADS=1),
+     - ours: `llm-run` on a `transformer.matmul` model (CPU pipeline,
+       tiling on, JIT, one checked call then --bench N timed calls; the
+       time includes allocating and zero-filling C, which the baselines
+       do not do: they write into a preallocated C),
+     each --reps timed calls after a warm-up, median;
+  3. prints GFLOP/s (2*M*N*K / time), our ratio to each baseline and the
+     fraction of the measured peak.
+
+Only single-threaded code is compared: the compiled code is single-threaded
+for now (the 2-thread peak is printed for reference).
+
+Usage: benchmarks/gemm.py [--reps 20] [--llm-run PATH] [--shapes M,K,N ...]
+llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
+"""
+
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MS = (1, 32, 128, 512)
+KNS = ((768, 768), (768, 3072), (3072, 768), (4096, 4096))
+
+NUMPY_TIMER = r"""
+import sys, time
+import numpy as np
+m, n, k, reps = map(int, sys.argv[1:5])
+rng = np.random.default_rng(0)
+a = rng.standard_normal((m, k), dtype=np.float32)
+b = rng.standard_normal((k, n), dtype=np.float32)
+c = np.empty((m, n), dtype=np.float32)
+np.matmul(a, b, out=c)
+times = []
+for _ in range(reps):
+    t = time.perf_counter()
+    np.matmul(a, b, out=c)
+    times.append((time.perf_counter() - t) * 1e3)
+times.sort()
+print(times[len(times) // 2])
+"""
+
+
+def find_llm_run():
+    if os.environ.get("LLM_RUN"):
+        return os.environ["LLM_RUN"]
+    found = glob.glob(os.path.join(REPO, "build*", "bin", "llm-run"))
+    if not found:
+        sys.exit("no build*/bin/llm-run: build it or pass --llm-run")
+    return max(found, key=os.path.getmtime)
+
+
+def run(cmd, env=None):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          universal_newlines=True, env=env)
+    if proc.returncode != 0:
+        sys.exit("failed (%d): %s\n%s" % (proc.returncode, " ".join(cmd),
+                                          proc.stdout))
+    return proc.stdout
+
+
+def one_thread_env():
+    env = dict(os.environ)
+    env.update(OPENBLAS_CORETYPE="SKYLAKEX", OPENBLAS_NUM_THREADS="1",
+               OMP_NUM_THREADS="1")
+    return env
+
+
+def time_numpy(m, n, k, reps):
+    out = run([sys.executable, "-c", NUMPY_TIMER, str(m), str(n), str(k),
+               str(reps)], one_thread_env())
+    return float(out.strip().splitlines()[-1])
+
+
+def time_dnnl(native, m, n, k, reps):
+    out = run([native, "dnnl", str(m), str(n), str(k), str(reps)],
+              one_thread_env())
+    return float(out.strip())
+
+
+def time_ours(llm_run, tmp, m, n, k, reps):
+    import numpy as np
+    model = os.path.join(tmp, "gemm_%d_%d_%d.mlir" % (m, n, k))
+    a_t, b_t, c_t = ("tensor<%dx%dxf32>" % s for s in ((m, k), (k, n), (m, n)))
+    with open(model, "w") as f:
+        f.write("func.func @main(%%a: %s, %%b: %s) -> %s {\n"
+                "  %%0 = transformer.matmul %%a, %%b : %s, %s -> %s\n"
+                "  return %%0 : %s\n}\n" % (a_t, b_t, c_t, a_t, b_t, c_t, c_t))
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((m, k), dtype=np.float32)
+    b = rng.standard_normal((k, n), dtype=np.float32)
+    np.save(os.path.join(tmp, "a.npy"), a)
+    np.save(os.path.join(tmp, "b.npy"), b)
+    out_dir = os.path.join(tmp, "out")
+    out = run([llm_run, model, "--input", "arg0=" + os.path.join(tmp, "a.npy"),
+               "--input", "arg1=" + os.path.join(tmp, "b.npy"),
+               "--bench", str(reps), "--output-dir", out_dir])
+    got = np.load(glob.glob(os.path.join(out_dir, "*.npy"))[0])
+    ref = a.astype(np.float64) @ b.astype(np.float64)
+    err = float(np.abs(got - ref).max())
+    if err > 1e-4 * np.sqrt(k) * max(1.0, float(np.abs(ref).max())):
+        sys.exit("ours is wrong for %dx%dx%d: max abs error %g" % (m, n, k,
+                                                                 err))
+    med = re.search(r"median ([0-9.e+-]+) ms", out)
+    return float(med.group(1))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--reps", type=int, default=20)
+    p.add_argument("--llm-run", default=None)
+    p.add_argument("--shapes", nargs="*", default=None,
+                   help="M,K,N triples instead of the default grid")
+    args = p.parse_args()
+    llm_run = args.llm_run or find_llm_run()
+    shapes = ([tuple(int(x) for x in s.split(",")) for s in args.shapes]
+              if args.shapes else [(m, k, n) for (k, n) in KNS for m in MS])
+
+    with tempfile.TemporaryDirectory(prefix="gemm_bench_") as tmp:
+        native = os.path.join(tmp, "gemm_native")
+        run(["clang", "-O2", "-march=native", "-o", native,
+             os.path.join(REPO, "benchmarks", "gemm_native.c"), "-ldnnl",
+             "-lpthread"])
+        peak1 = float(run([native, "peak", "1"]).strip())
+        peak2 = float(run([native, "peak", "2"]).strip())
+        print("f32 FMA peak (measured): %.1f GFLOP/s 1 thread, %.1f GFLOP/s "
+              "2 threads" % (peak1, peak2))
+        print("1 thread, median of %d calls; llm-run: %s" % (args.reps,
+                                                              llm_run))
+        print()
+        print("| M | K | N | ours GFLOP/s | OpenBLAS | oneDNN | ours/OpenBLAS "
+              "| ours/oneDNN | ours % of peak |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for m, k, n in shapes:
+            flop = 2.0 * m * n * k
+            ours = time_ours(llm_run, tmp, m, n, k, args.reps)
+            blas = time_numpy(m, n, k, args.reps)
+            dnnl = time_dnnl(native, m, n, k, args.reps)
+            g = lambda ms: flop / (ms * 1e-3) / 1e9
+            print("| %d | %d | %d | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f%% |"
+                  % (m, k, n, g(ours), g(blas), g(dnnl), blas / ours,
+                     dnnl / ours, 100 * g(ours) / peak1))
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+//===- CostModel.h - tile sizes from a target description ------*- C++ -*-===//
+//
+// The cost model that turns a TargetDescription and a contraction's shape
+// into tile sizes for each level of the memory hierarchy, after the
+// BLIS/Goto decomposition (docs/tiling.md has the derivation):
+//
+//   for n0 in N step NC          B panel  KC x NC   stays in L3
+//    for k0 in K step KC
+//     for m0 in M step MC        A block  MC x KC   stays in L2
+//      for n1 in NC step NR      B micro-panel KC x NR stays in L1
+//       for m1 in MC step MR     C micro-tile MR x NR stays in registers
+//        for k in KC: C[m1:+MR, n1:+NR] += A[m1:+MR, k] * B[k, n1:+NR]
+//
+// The register tile MR x NR (NR a multiple of the vector lanes) is chosen by
+// an estimate of the cycles the whole MxN output takes: each candidate's
+// issue rate (FMA ports, load ports, the FMA latency its independent
+// accumulators must cover) for the full tiles, plus the slower remainder
+// tiles the code generator uses at the M and N edges (1 x NR rows, MR x
+// lanes columns). KC, MC and NC are then the largest sizes whose panels fit
+// in half of L1, half of L2 and a thread's share of half of L3.
+//
+// Other targets reuse the same model with their own levels: the GPU's
+// shared memory and the NPU's scratchpad play the role of L2/L1 through
+// the same description fields.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLM_TILING_COSTMODEL_H
+#define LLM_TILING_COSTMODEL_H
+
+#include "llm/Tiling/TargetDescription.h"
+
+#include "mlir/IR/BuiltinTypeInterfaces.h"
+
+namespace mlir {
+namespace llm {
+
+/// The sizes of a contraction C[M, N] += A[M, K] * B[K, N] (per batch);
+/// ShapedType::kDynamic for sizes only known at run time.
+struct ContractionShape {
+  int64_t m = ShapedType::kDynamic;
+  int64_t n = ShapedType::kDynamic;
+  int64_t k = ShapedType::kDynamic;
+  int64_t elementBytes = 4;
+};
+
+/// Tile sizes for every level; see the loop nest in the file comment.
+struct ContractionTiles {
+  /// Cache tiles: the A block MC x KC (L2), the B panel KC x NC (L3), and
+  /// KC such that the B micro-panel KC x NR stays in L1.
+  int64_t mc = 0, nc = 0, kc = 0;
+  /// Register tile: MR rows of NR = vectors * lanes accumulators.
+  int64_t mr = 0, nr = 0;
+  /// Elements per vector register.
+  int64_t lanes = 0;
+  /// Estimated fraction of the FMA peak the register tiles reach on this
+  /// shape (edges included).
+  double efficiency = 0;
+
+  void print(llvm::raw_ostream &os) const;
+};
+
+/// Fraction of the FMA peak a register tile of `mr` rows and `vectors`
+/// vector registers per row sustains in the k loop: FMAs issued per cycle
+/// over the FMA ports, limited by the load ports (2 per cycle: one vector of
+/// B per register column, one broadcast of A per row) and by the FMA
+/// latency (each accumulator takes one FMA per k step).
+double registerTileEfficiency(const TargetDescription &target, int64_t mr,
+                              int64_t vectors);
+
+/// Chooses all tile sizes for `shape` on `target`.
+ContractionTiles chooseContractionTiles(const TargetDescription &target,
+                                        const ContractionShape &shape);
+
+} // namespace llm
+} // namespace mlir
+
+#endif // LLM_TILING_COSTMODEL_H

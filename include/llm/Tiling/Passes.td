@@ -1,0 +1,92 @@
+//===- Passes.td - tiling passes -----------------------------*- tablegen -*-===//
+//
+// Passes that tile and vectorize linalg ops for a target description
+// (TargetDescription.h) with the tile sizes of the cost model (CostModel.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLM_TILING_PASSES_TD
+#define LLM_TILING_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+class TargetOptions {
+  list<Option> targetOptions = [
+    Option<"cpu", "target-cpu", "std::string", /*default=*/"\"host\"",
+           "LLVM CPU name whose description to use, or 'host'">,
+    Option<"targetDesc", "target-desc", "std::string", /*default=*/"\"\"",
+           "Overrides of the target description: 'key=value,...' or "
+           "'@FILE' (keys: l1, l2, l3, line, vector-bits, registers, "
+           "fma-units, fma-latency, threads, shared-memory, scratchpad)">,
+  ];
+}
+
+def LLMTestTileSizesPass
+    : Pass<"llm-test-tile-sizes", "::mlir::func::FuncOp">, TargetOptions {
+  let summary = "Report the cost model's tile sizes for each contraction";
+  let description = [{
+    A test pass: emits a remark on every `linalg` contraction (one m, one n
+    and one k dim; matmul, batch_matmul, matmul-like generics) with the
+    target description in use and the tile sizes `chooseContractionTiles`
+    picks for the op's static sizes, e.g.
+
+    ```
+    remark: target: cpu=skylake-avx512 ... l1=49152 l2=2097152 ...
+    remark: contraction m=128 n=768 k=768: mr=8 nr=48 kc=256 mc=128 nc=768 ...
+    ```
+
+    The IR is not changed.
+  }];
+  let options = targetOptions;
+}
+
+def LLMTileContractionsPass
+    : Pass<"llm-tile-contractions", "::mlir::func::FuncOp">, TargetOptions {
+  let summary = "Tile and vectorize f32 contractions on buffers for the CPU";
+  let description = [{
+    Rewrites every f32 `linalg` contraction on memrefs whose n dim is the
+    innermost dim of B and C (matmul, batch_matmul, the matmul-like generics
+    of convert-transformer-to-linalg) into the cache- and register-tiled loop
+    nest of the cost model (CostModel.h, docs/tiling.md):
+
+    - cache tiles NC, KC, MC with `scf::tileUsingSCF` (loop order n, k, m);
+    - register tiles MR x NR (loop order n, m); each tile is versioned on its
+      run-time size: a full tile takes the vector micro-kernel, an edge tile
+      is retiled into 1 x NR, then 1 x lanes vector tiles, and what is left
+      (fewer than `lanes` columns) stays a linalg op for the loop lowering;
+    - the micro-kernel: the k loop (step 1) around a contraction vectorized
+      with `linalg::vectorize` into `vector.contract`, unrolled into
+      lane-wide pieces, lowered to broadcast + `vector.fma`, with the
+      accumulators hoisted out of the k loop (folded subviews, CSE, LICM,
+      `hoistRedundantVectorTransfers`) so they stay in registers.
+
+    Before:
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<128x768xf32>, memref<768x768xf32>)
+                  outs(%c : memref<128x768xf32>)
+    ```
+    After (sketch):
+    ```mlir
+    scf.for %n0 ... step 768 { scf.for %k0 ... step 256 { scf.for %m0 ... {
+      scf.for %n1 ... step 48 { scf.for %m1 ... step 8 {
+        scf.if %full {
+          %c0 = vector.load ... : vector<16xf32>   // 24 accumulators
+          %r = scf.for %k ... iter_args(...) {
+            %a = memref.load ...; %ab = vector.broadcast %a
+            %b = vector.load ... : vector<16xf32>
+            vector.fma %ab, %b, %acc ...
+          }
+          vector.store ...
+        } else { ... edge tiles ... }
+    }}}}}
+    ```
+  }];
+  let options = targetOptions;
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // LLM_TILING_PASSES_TD

@@ -1,0 +1,240 @@
+//===- TargetDescription.cpp - detect and override target descriptions ----===//
+//
+// Fills a TargetDescription from the host (LLVM's CPU name and features,
+// Linux sysfs cache sizes) or from an LLVM CPU name, and applies `key=value`
+// overrides given inline or in a file. See TargetDescription.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/Tiling/TargetDescription.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/X86TargetParser.h"
+
+#include <thread>
+
+using namespace mlir;
+using namespace mlir::llm;
+
+void TargetDescription::print(llvm::raw_ostream &os) const {
+  os << "cpu=" << cpu << " source=" << source << " vector-bits=" << vectorBits
+     << " registers=" << vectorRegisters << " fma-units=" << fmaUnits
+     << " fma-latency=" << fmaLatency << " l1=" << l1Bytes << " l2=" << l2Bytes
+     << " l3=" << l3Bytes << " line=" << lineBytes << " threads=" << threads
+     << " shared-memory=" << sharedMemoryBytes
+     << " scratchpad=" << scratchpadBytes;
+}
+
+/// Vector width, registers and FMA issue width from a feature test (LLVM's
+/// CPU tables list the highest features, e.g. avx2 without avx).
+static void setVectorUnits(TargetDescription &desc,
+                           llvm::function_ref<bool(StringRef)> has) {
+  if (has("avx512f")) {
+    desc.vectorBits = 512;
+    desc.vectorRegisters = 32;
+    desc.fmaUnits = 2;
+  } else if (has("avx2") || has("avx")) {
+    desc.vectorBits = 256;
+    desc.vectorRegisters = 16;
+    desc.fmaUnits = has("fma") ? 2 : 1;
+  } else {
+    desc.vectorBits = 128;
+    desc.vectorRegisters = 16;
+    desc.fmaUnits = 1;
+  }
+  desc.fmaLatency = 4;
+}
+
+/// Typical private caches of a CPU class (the values of current server
+/// parts; a host description reads the real ones from sysfs).
+static void setTypicalCaches(TargetDescription &desc) {
+  desc.l1Bytes = (desc.vectorBits == 512 ? 48 : 32) * 1024;
+  desc.l2Bytes = (desc.vectorBits == 512 ? 2048 : 512) * 1024;
+  desc.l3Bytes = 32 * 1024 * 1024;
+  desc.lineBytes = 64;
+}
+
+static int64_t hostThreads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? n : 1;
+}
+
+/// Parses a size with an optional K/KiB/M/MiB/G/GiB suffix ("48K", "2MiB").
+static std::optional<int64_t> parseSize(StringRef text) {
+  text = text.trim();
+  int64_t scale = 1;
+  for (auto [suffix, factor] :
+       {std::pair<StringRef, int64_t>{"KiB", 1024}, {"MiB", 1024 * 1024},
+        {"GiB", 1024 * 1024 * 1024}, {"KB", 1024}, {"MB", 1024 * 1024},
+        {"K", 1024}, {"M", 1024 * 1024}, {"G", 1024 * 1024 * 1024}}) {
+    if (text.consume_back(suffix)) {
+      scale = factor;
+      break;
+    }
+  }
+  int64_t value;
+  if (text.trim().getAsInteger(10, value) || value < 0)
+    return std::nullopt;
+  return value * scale;
+}
+
+/// Reads /sys/devices/system/cpu/cpu0/cache/index*/ into the description.
+static void readSysfsCaches(TargetDescription &desc) {
+  for (int index = 0; index < 8; ++index) {
+    std::string dir =
+        "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index);
+    auto read = [&](StringRef name) -> std::string {
+      auto buffer = llvm::MemoryBuffer::getFileAsStream(dir + "/" + name);
+      if (!buffer)
+        return "";
+      return (*buffer)->getBuffer().trim().str();
+    };
+    std::string level = read("level");
+    if (level.empty())
+      break;
+    std::string type = read("type");
+    if (type == "Instruction")
+      continue;
+    std::optional<int64_t> size = parseSize(read("size"));
+    if (!size || *size == 0)
+      continue;
+    if (level == "1")
+      desc.l1Bytes = *size;
+    else if (level == "2")
+      desc.l2Bytes = *size;
+    else if (level == "3")
+      desc.l3Bytes = *size;
+    if (std::optional<int64_t> line = parseSize(read("coherency_line_size")))
+      if (*line > 0)
+        desc.lineBytes = *line;
+  }
+}
+
+TargetDescription llm::detectHostTarget() {
+  TargetDescription desc;
+  desc.cpu = llvm::sys::getHostCPUName().str();
+  desc.source = "host";
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  setVectorUnits(desc, [&](StringRef name) { return features.lookup(name); });
+  setTypicalCaches(desc);
+  readSysfsCaches(desc);
+  desc.threads = hostThreads();
+  return desc;
+}
+
+FailureOr<TargetDescription> llm::getCPUTarget(StringRef cpu,
+                                               std::string &error) {
+  if (cpu.empty() || cpu == "host")
+    return detectHostTarget();
+  if (llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) ==
+      llvm::X86::CK_None) {
+    error = "target-cpu=" + cpu.str() +
+            " is not an x86-64 CPU LLVM knows (examples: host, x86-64-v3, "
+            "skylake-avx512, sapphirerapids, znver4)";
+    return failure();
+  }
+  TargetDescription desc;
+  desc.cpu = cpu.str();
+  desc.source = "cpu-table";
+  SmallVector<StringRef> features;
+  llvm::X86::getFeaturesForCPU(cpu, features);
+  setVectorUnits(desc, [&](StringRef name) {
+    return llvm::is_contained(features, name);
+  });
+  setTypicalCaches(desc);
+  desc.threads = hostThreads();
+  return desc;
+}
+
+LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
+                                        StringRef overrides,
+                                        std::string &error) {
+  overrides = overrides.trim();
+  if (overrides.empty())
+    return success();
+  std::unique_ptr<llvm::MemoryBuffer> file;
+  if (overrides.consume_front("@")) {
+    auto buffer = llvm::MemoryBuffer::getFile(overrides);
+    if (!buffer) {
+      error = "cannot read target description file '" + overrides.str() +
+              "': " + buffer.getError().message();
+      return failure();
+    }
+    file = std::move(*buffer);
+    overrides = file->getBuffer();
+  }
+  llvm::StringMap<int64_t *> fields = {
+      {"l1", &desc.l1Bytes},
+      {"l2", &desc.l2Bytes},
+      {"l3", &desc.l3Bytes},
+      {"line", &desc.lineBytes},
+      {"vector-bits", &desc.vectorBits},
+      {"registers", &desc.vectorRegisters},
+      {"fma-units", &desc.fmaUnits},
+      {"fma-latency", &desc.fmaLatency},
+      {"threads", &desc.threads},
+      {"shared-memory", &desc.sharedMemoryBytes},
+      {"scratchpad", &desc.scratchpadBytes}};
+  SmallVector<StringRef> lines;
+  overrides.split(lines, '\n');
+  for (StringRef line : lines) {
+    line = line.split('#').first;
+    SmallVector<StringRef> items;
+    line.split(items, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+    for (StringRef item : items) {
+      item = item.trim();
+      if (item.empty())
+        continue;
+      auto [key, value] = item.split('=');
+      key = key.trim();
+      auto it = fields.find(key);
+      if (it == fields.end()) {
+        error = "unknown target description key '" + key.str() +
+                "' (known: l1, l2, l3, line, vector-bits, registers, "
+                "fma-units, fma-latency, threads, shared-memory, scratchpad)";
+        return failure();
+      }
+      std::optional<int64_t> number = parseSize(value);
+      bool mustBePositive = key != "shared-memory" && key != "scratchpad";
+      if (!number || (mustBePositive && *number == 0)) {
+        error = "bad value '" + value.trim().str() + "' for target " +
+                "description key '" + key.str() +
+                "' (expected a non-negative integer, sizes may end in "
+                "K/KiB/M/MiB/G/GiB)";
+        return failure();
+      }
+      if (key == "vector-bits" &&
+          (*number < 64 || !llvm::isPowerOf2_64(*number))) {
+        error = "vector-bits=" + value.trim().str() +
+                " must be a power of two of at least 64";
+        return failure();
+      }
+      *it->second = *number;
+    }
+  }
+  desc.source += "+overrides";
+  return success();
+}
+
+FailureOr<TargetDescription> llm::resolveCPUTarget(StringRef cpu,
+                                                   StringRef overrides,
+                                                   std::string &error) {
+  FailureOr<TargetDescription> desc = getCPUTarget(cpu, error);
+  if (failed(desc) || failed(applyTargetOverrides(*desc, overrides, error)))
+    return failure();
+  return desc;
+}
+
+FailureOr<TargetDescription> llm::resolvePassTarget(Operation *anchor,
+                                                    StringRef passName,
+                                                    StringRef cpu,
+                                                    StringRef overrides) {
+  std::string error;
+  FailureOr<TargetDescription> desc = resolveCPUTarget(cpu, overrides, error);
+  if (failed(desc))
+    anchor->emitError() << passName << ": " << error;
+  return desc;
+}

@@ -1,0 +1,88 @@
+"""Runs one f32 matmul through llm-run, tiled and untiled, against numpy.
+
+Usage: check_gemm.py LLM_RUN WORKDIR M N K [--batch B] [--dynamic-m]
+                     [--pipeline-options OPTS]
+
+Writes WORKDIR/gemm.mlir holding `transformer.matmul` of A [B,] M x K and
+B [B,] K x N (M dynamic with --dynamic-m), random inputs (seeded by the
+shape), runs `llm-run --output-dir` with the CPU pipeline's tiling on
+(plus OPTS) and off (tile=false, the scalar reference lowering), and
+compares both outputs with numpy's float64 product: |ours - ref| <=
+1e-5 * sqrt(K) * max|ref| + 1e-6. Prints one OK line or exits 1 with the
+worst element.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("llm_run")
+    p.add_argument("workdir")
+    p.add_argument("m", type=int)
+    p.add_argument("n", type=int)
+    p.add_argument("k", type=int)
+    p.add_argument("--batch", type=int, default=0)
+    p.add_argument("--dynamic-m", action="store_true")
+    p.add_argument("--pipeline-options", default="")
+    args = p.parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+
+    lead = [args.batch] if args.batch else []
+    rng = np.random.default_rng(args.m * 1000003 + args.n * 1009 + args.k)
+    a = rng.standard_normal(lead + [args.m, args.k]).astype(np.float32)
+    b = rng.standard_normal(lead + [args.k, args.n]).astype(np.float32)
+    ref = np.matmul(a.astype(np.float64), b.astype(np.float64))
+
+    def ty(dims):
+        return "tensor<%sxf32>" % "x".join(dims)
+
+    lead_s = [str(args.batch)] if args.batch else []
+    m_s = "?" if args.dynamic_m else str(args.m)
+    a_t = ty(lead_s + [m_s, str(args.k)])
+    b_t = ty(lead_s + [str(args.k), str(args.n)])
+    c_t = ty(lead_s + [m_s, str(args.n)])
+    mlir = os.path.join(args.workdir, "gemm.mlir")
+    with open(mlir, "w") as f:
+        f.write("func.func @main(%%a: %s, %%b: %s) -> %s {\n"
+                "  %%0 = transformer.matmul %%a, %%b : %s, %s -> %s\n"
+                "  return %%0 : %s\n}\n"
+                % (a_t, b_t, c_t, a_t, b_t, c_t, c_t))
+    np.save(os.path.join(args.workdir, "a.npy"), a)
+    np.save(os.path.join(args.workdir, "b.npy"), b)
+
+    tol = 1e-5 * np.sqrt(args.k) * max(1.0, np.abs(ref).max()) + 1e-6
+    worst = 0.0
+    for tile, extra in (("true", args.pipeline_options), ("false", "")):
+        out = os.path.join(args.workdir, "out-" + tile)
+        opts = ("tile=%s %s" % (tile, extra)).strip()
+        cmd = [args.llm_run, mlir, "--input", "arg0=" + os.path.join(
+                   args.workdir, "a.npy"),
+               "--input", "arg1=" + os.path.join(args.workdir, "b.npy"),
+               "--output-dir", out, "--pipeline-options=" + opts]
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT,
+                              universal_newlines=True)
+        if proc.returncode != 0:
+            sys.exit("llm-run failed (%s):\n%s" % (" ".join(cmd), proc.stdout))
+        got = np.load(os.path.join(out, os.listdir(out)[0]))
+        if got.shape != ref.shape:
+            sys.exit("tile=%s: shape %s, expected %s" % (tile, got.shape,
+                                                         ref.shape))
+        err = np.abs(got - ref)
+        if not np.all(err <= tol):
+            idx = np.unravel_index(np.argmax(err), err.shape)
+            sys.exit("tile=%s: mismatch at %s: got %r, numpy %r (tol %g)"
+                     % (tile, idx, got[idx], ref[idx], tol))
+        worst = max(worst, float(err.max()))
+    print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s" % (
+        args.batch, args.m, args.n, args.k, args.dynamic_m))
+
+
+if __name__ == "__main__":
+    main()

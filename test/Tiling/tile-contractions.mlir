@@ -1,0 +1,83 @@
+// The loop nest and micro-kernel llm-tile-contractions builds for a fixed
+// target description (skylake-avx512 with a 32 KiB L1 and 1 MiB L2; the
+// tile sizes are those of tile-sizes.mlir: 4 x 96 register tiles, KC 39).
+// RUN: llm-opt %s --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=1M,l3=32M,threads=1"}))' | FileCheck %s
+
+// Static shapes that the tiles divide: no versioning, no scalar remainder.
+// The k loop carries the 4 x 6 accumulators as 24 vector<16xf32>, loads
+// 6 vectors of B and 4 scalars of A per step and issues 24 FMAs; C is read
+// before and written after it.
+// CHECK-LABEL: func.func @static
+// CHECK-NOT: linalg.matmul
+// CHECK: scf.for %[[K0:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: scf.for %[[N1:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: scf.for %[[M1:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK-COUNT-24: vector.load %[[C:.+]][{{.+}}] : memref<128x768xf32>, vector<16xf32>
+// CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK-COUNT-4: vector.load %{{.+}} : memref<128x768xf32>, vector<1xf32>
+// CHECK-COUNT-6: vector.load %{{.+}} : memref<768x768xf32>, vector<16xf32>
+// CHECK-COUNT-24: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-24: vector.store
+func.func @static(%a: memref<128x768xf32>, %b: memref<768x768xf32>, %c: memref<128x768xf32>) {
+  linalg.matmul ins(%a, %b : memref<128x768xf32>, memref<768x768xf32>) outs(%c : memref<128x768xf32>)
+  return
+}
+
+// Dynamic M: every register tile checks its size at run time. Full 4 x 96
+// tiles take the kernel; the others are retiled as 1 x 96 and then 1 x 16
+// rows (each versioned the same way), and columns past the last 16 become
+// scalar loops. Every kernel keeps its accumulators in registers (C is read
+// before its k loop and written after it).
+// CHECK-LABEL: func.func @dynamic
+// CHECK: %[[FULL:.+]] = arith.andi
+// CHECK: scf.if %[[FULL]] {
+// CHECK-COUNT-24: vector.load %[[C:.+]][{{.+}}] : memref<?x100xf32>, vector<16xf32>
+// CHECK: scf.for {{.+}} iter_args(
+// CHECK-COUNT-24: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-24: vector.store
+// CHECK: } else {
+// CHECK: scf.if
+// CHECK-COUNT-6: vector.load %[[C]]
+// CHECK: scf.for {{.+}} iter_args(
+// CHECK-COUNT-6: vector.fma
+// CHECK: scf.yield
+// CHECK-COUNT-6: vector.store
+// CHECK: } else {
+// CHECK: scf.if
+// CHECK: vector.load %[[C]]
+// CHECK: scf.for {{.+}} iter_args(
+// CHECK: vector.fma
+// CHECK: scf.yield
+// CHECK: vector.store
+// CHECK: } else {
+// CHECK: memref.load
+// CHECK: memref.load
+// CHECK: memref.load
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: memref.store
+// CHECK-NOT: memref.subview
+// CHECK: return
+func.func @dynamic(%a: memref<?x100xf32>, %b: memref<100x100xf32>) -> memref<?x100xf32> {
+  %c0 = arith.constant 0 : index
+  %m = memref.dim %a, %c0 : memref<?x100xf32>
+  %c = memref.alloc(%m) : memref<?x100xf32>
+  linalg.matmul ins(%a, %b : memref<?x100xf32>, memref<100x100xf32>) outs(%c : memref<?x100xf32>)
+  return %c : memref<?x100xf32>
+}
+
+// Tensors (before bufferization) and contractions whose B is transposed are
+// left alone.
+// CHECK-LABEL: func.func @untouched
+// CHECK: linalg.matmul
+// CHECK: linalg.matmul
+// CHECK-NOT: vector.fma
+func.func @untouched(%a: tensor<8x16xf32>, %b: tensor<16x32xf32>, %c: tensor<8x32xf32>,
+                     %x: memref<8x16xf32>, %y: memref<32x16xf32>, %z: memref<8x32xf32>) -> tensor<8x32xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x32xf32>) outs(%c : tensor<8x32xf32>) -> tensor<8x32xf32>
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%x, %y : memref<8x16xf32>, memref<32x16xf32>) outs(%z : memref<8x32xf32>)
+  return %0 : tensor<8x32xf32>
+}
