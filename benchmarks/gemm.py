@@ -16,14 +16,17 @@ One command, everything in the same run:
        tiling on, JIT, one checked call then --bench N timed calls; the
        time includes allocating and zero-filling C, which the baselines
        do not do: they write into a preallocated C),
-     each --reps timed calls after a warm-up, median;
+     each --reps timed calls after a warm-up (median), the three
+     alternating for --rounds rounds (median over rounds), so that all
+     see the same machine load;
   3. prints GFLOP/s (2*M*N*K / time), our ratio to each baseline and the
      fraction of the measured peak.
 
 Only single-threaded code is compared: the compiled code is single-threaded
 for now (the 2-thread peak is printed for reference).
 
-Usage: benchmarks/gemm.py [--reps 20] [--llm-run PATH] [--shapes M,K,N ...]
+Usage: benchmarks/gemm.py [--reps 20] [--rounds 3] [--llm-run PATH]
+                          [--shapes M,K,N ...]
 llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
 
@@ -31,6 +34,7 @@ import argparse
 import glob
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,6 +129,7 @@ def time_ours(llm_run, tmp, m, n, k, reps):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--reps", type=int, default=20)
+    p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--llm-run", default=None)
     p.add_argument("--shapes", nargs="*", default=None,
                    help="M,K,N triples instead of the default grid")
@@ -142,17 +147,22 @@ def main():
         peak2 = float(run([native, "peak", "2"]).strip())
         print("f32 FMA peak (measured): %.1f GFLOP/s 1 thread, %.1f GFLOP/s "
               "2 threads" % (peak1, peak2))
-        print("1 thread, median of %d calls; llm-run: %s" % (args.reps,
-                                                              llm_run))
+        print("1 thread, median over %d rounds of the median of %d calls; "
+              "llm-run: %s" % (args.rounds, args.reps, llm_run))
         print()
         print("| M | K | N | ours GFLOP/s | OpenBLAS | oneDNN | ours/OpenBLAS "
               "| ours/oneDNN | ours % of peak |")
         print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for m, k, n in shapes:
             flop = 2.0 * m * n * k
-            ours = time_ours(llm_run, tmp, m, n, k, args.reps)
-            blas = time_numpy(m, n, k, args.reps)
-            dnnl = time_dnnl(native, m, n, k, args.reps)
+            runs = {"ours": [], "blas": [], "dnnl": []}
+            for _ in range(args.rounds):
+                runs["ours"].append(time_ours(llm_run, tmp, m, n, k,
+                                              args.reps))
+                runs["blas"].append(time_numpy(m, n, k, args.reps))
+                runs["dnnl"].append(time_dnnl(native, m, n, k, args.reps))
+            ours, blas, dnnl = (statistics.median(runs[key])
+                                for key in ("ours", "blas", "dnnl"))
             g = lambda ms: flop / (ms * 1e-3) / 1e9
             print("| %d | %d | %d | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f%% |"
                   % (m, k, n, g(ours), g(blas), g(dnnl), blas / ours,

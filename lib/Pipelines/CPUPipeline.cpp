@@ -119,13 +119,18 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createLLMStridedCopyToLinalgPass());
 
-  // Contractions -> cache/register tiles with a vector micro-kernel; the
-  // rest -> loops.
+  // Contractions -> cache/register tiles with a vector micro-kernel,
+  // elementwise ops -> vector code; the rest -> loops.
   if (options.tile) {
     LLMTileContractionsPassOptions tileOptions;
     tileOptions.cpu = options.targetCPU;
     tileOptions.targetDesc = options.targetDesc;
     pm.addNestedPass<func::FuncOp>(createLLMTileContractionsPass(tileOptions));
+    LLMVectorizeElementwisePassOptions vectorizeOptions;
+    vectorizeOptions.cpu = options.targetCPU;
+    vectorizeOptions.targetDesc = options.targetDesc;
+    pm.addNestedPass<func::FuncOp>(
+        createLLMVectorizeElementwisePass(vectorizeOptions));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }

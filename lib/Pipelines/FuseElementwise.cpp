@@ -1,4 +1,5 @@
-//===- FuseElementwise.cpp - --llm-fuse-elementwise ------------------------===//
+//===- FuseElementwise.cpp - --llm-fuse-elementwise
+//------------------------===//
 //
 // Elementwise fusion of linalg ops on tensors with a rule against
 // recomputation: upstream's fusion patterns (elementwise producer into

@@ -54,8 +54,8 @@ static double estimateCycles(const TargetDescription &target, int64_t m,
   auto cost = [&](int64_t rows, int64_t vecs) {
     return 1.0 / registerTileEfficiency(target, rows, vecs);
   };
-  double scalarCost = static_cast<double>(lanes * target.fmaUnits *
-                                          target.fmaLatency);
+  double scalarCost =
+      static_cast<double>(lanes * target.fmaUnits * target.fmaLatency);
   double cycles = mFull * nFull * cost(mr, vectors) +
                   mRest * nFull * cost(1, vectors) +
                   mFull * nVec * cost(mr, 1) + mRest * nVec * cost(1, 1) +
@@ -72,9 +72,8 @@ static int64_t roundDown(int64_t value, int64_t step) {
 /// `step`), so that the last block is not a small remainder.
 static int64_t balance(int64_t total, int64_t limit, int64_t step) {
   if (ShapedType::isDynamic(total) || total <= limit)
-    return ShapedType::isDynamic(total)
-               ? limit
-               : (total + step - 1) / step * step;
+    return ShapedType::isDynamic(total) ? limit
+                                        : (total + step - 1) / step * step;
   int64_t blocks = (total + limit - 1) / limit;
   int64_t size = (total + blocks - 1) / blocks;
   return std::min(limit, (size + step - 1) / step * step);
@@ -114,9 +113,8 @@ ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
   // estimate.
   double ideal = (ShapedType::isDynamic(shape.m) ? 1.0 : shape.m) *
                  (ShapedType::isDynamic(shape.n) ? 1.0 : shape.n);
-  tiles.efficiency =
-      ideal / estimateCycles(target, shape.m, shape.n, tiles.mr,
-                             tiles.nr / lanes, lanes);
+  tiles.efficiency = ideal / estimateCycles(target, shape.m, shape.n, tiles.mr,
+                                            tiles.nr / lanes, lanes);
 
   // KC: the B micro-panel KC x NR in half of L1 (the other half holds the A
   // rows and C lines streaming through).

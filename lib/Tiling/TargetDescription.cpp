@@ -66,10 +66,14 @@ static int64_t hostThreads() {
 static std::optional<int64_t> parseSize(StringRef text) {
   text = text.trim();
   int64_t scale = 1;
-  for (auto [suffix, factor] :
-       {std::pair<StringRef, int64_t>{"KiB", 1024}, {"MiB", 1024 * 1024},
-        {"GiB", 1024 * 1024 * 1024}, {"KB", 1024}, {"MB", 1024 * 1024},
-        {"K", 1024}, {"M", 1024 * 1024}, {"G", 1024 * 1024 * 1024}}) {
+  for (auto [suffix, factor] : {std::pair<StringRef, int64_t>{"KiB", 1024},
+                                {"MiB", 1024 * 1024},
+                                {"GiB", 1024 * 1024 * 1024},
+                                {"KB", 1024},
+                                {"MB", 1024 * 1024},
+                                {"K", 1024},
+                                {"M", 1024 * 1024},
+                                {"G", 1024 * 1024 * 1024}}) {
     if (text.consume_back(suffix)) {
       scale = factor;
       break;
@@ -129,8 +133,7 @@ FailureOr<TargetDescription> llm::getCPUTarget(StringRef cpu,
                                                std::string &error) {
   if (cpu.empty() || cpu == "host")
     return detectHostTarget();
-  if (llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) ==
-      llvm::X86::CK_None) {
+  if (llvm::X86::parseArchX86(cpu, /*Only64Bit=*/true) == llvm::X86::CK_None) {
     error = "target-cpu=" + cpu.str() +
             " is not an x86-64 CPU LLVM knows (examples: host, x86-64-v3, "
             "skylake-avx512, sapphirerapids, znver4)";
@@ -141,9 +144,8 @@ FailureOr<TargetDescription> llm::getCPUTarget(StringRef cpu,
   desc.source = "cpu-table";
   SmallVector<StringRef> features;
   llvm::X86::getFeaturesForCPU(cpu, features);
-  setVectorUnits(desc, [&](StringRef name) {
-    return llvm::is_contained(features, name);
-  });
+  setVectorUnits(
+      desc, [&](StringRef name) { return llvm::is_contained(features, name); });
   setTypicalCaches(desc);
   desc.threads = hostThreads();
   return desc;
@@ -219,9 +221,8 @@ LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
   return success();
 }
 
-FailureOr<TargetDescription> llm::resolveCPUTarget(StringRef cpu,
-                                                   StringRef overrides,
-                                                   std::string &error) {
+FailureOr<TargetDescription>
+llm::resolveCPUTarget(StringRef cpu, StringRef overrides, std::string &error) {
   FailureOr<TargetDescription> desc = getCPUTarget(cpu, error);
   if (failed(desc) || failed(applyTargetOverrides(*desc, overrides, error)))
     return failure();

@@ -22,8 +22,7 @@ std::string sizeString(int64_t size) {
   return ShapedType::isDynamic(size) ? "?" : std::to_string(size);
 }
 
-struct TestTileSizesPass
-    : impl::LLMTestTileSizesPassBase<TestTileSizesPass> {
+struct TestTileSizesPass : impl::LLMTestTileSizesPassBase<TestTileSizesPass> {
   using LLMTestTileSizesPassBase::LLMTestTileSizesPassBase;
 
   void runOnOperation() override {

@@ -7,7 +7,7 @@
 // reasoning. Everything is upstream machinery: scf::tileUsingSCF,
 // linalg::vectorize, vector unrolling, contraction -> outer product ->
 // vector.fma lowering, memref alias folding, CSE, LICM and
-// linalg::hoistRedundantVectorTransfers.
+// hoisting of the accumulators (TilingUtils.h).
 //
 // Edge tiles are handled by versioning, not masking: each register tile
 // checks its run-time size and only full tiles (static shapes after a
@@ -22,25 +22,17 @@
 #include "llm/Tiling/Passes.h"
 #include "llm/Tiling/TargetDescription.h"
 
+#include "TilingUtils.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
-#include "mlir/Dialect/Linalg/Transforms/Hoisting.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
-#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
-#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/Interfaces/TilingInterface.h"
-#include "mlir/Transforms/CSE.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace mlir::llm {
 #define GEN_PASS_DEF_LLMTILECONTRACTIONSPASS
@@ -53,24 +45,6 @@ struct RegisterTile {
   int64_t rows, cols;
 };
 
-/// Tiles the loops of `op` by `sizes` (0: not tiled) in the loop order
-/// `interchange`, erases `op` and returns the tiled op in the innermost loop.
-FailureOr<linalg::LinalgOp> tileLoops(RewriterBase &rewriter,
-                                      linalg::LinalgOp op,
-                                      ArrayRef<int64_t> sizes,
-                                      ArrayRef<int64_t> interchange) {
-  scf::SCFTilingOptions options;
-  options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
-  options.setInterchange(interchange);
-  rewriter.setInsertionPoint(op);
-  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
-      rewriter, cast<TilingInterface>(op.getOperation()), options);
-  if (failed(tiled) || tiled->tiledOps.empty())
-    return failure();
-  rewriter.eraseOp(op);
-  return cast<linalg::LinalgOp>(tiled->tiledOps.back());
-}
-
 /// Loop order [batch..., n, then, rest] for the tiling calls.
 SmallVector<int64_t> loopOrder(const ContractionMatch &match,
                                ArrayRef<unsigned> inner) {
@@ -81,45 +55,25 @@ SmallVector<int64_t> loopOrder(const ContractionMatch &match,
   return order;
 }
 
-/// Clones `op` with its operands cast to the static shape of a full
-/// rows x cols tile (batch dims 1), at the rewriter's insertion point.
-linalg::LinalgOp cloneAsStaticTile(RewriterBase &rewriter,
-                                   linalg::LinalgOp op,
-                                   const ContractionMatch &match,
-                                   RegisterTile tile) {
-  Location loc = op.getLoc();
-  SmallVector<Value> operands;
-  for (OpOperand &operand : op->getOpOperands()) {
-    auto type = cast<MemRefType>(operand.get().getType());
-    AffineMap map = op.getMatchingIndexingMap(&operand);
-    SmallVector<int64_t> shape(type.getShape());
-    for (auto [i, expr] : llvm::enumerate(map.getResults())) {
-      unsigned dim = cast<AffineDimExpr>(expr).getPosition();
-      if (dim == match.mDim)
-        shape[i] = tile.rows;
-      else if (dim == match.nDim)
-        shape[i] = tile.cols;
-      else if (llvm::is_contained(match.batchDims, dim))
-        shape[i] = 1;
-    }
-    auto staticType = MemRefType::get(shape, type.getElementType(),
-                                      type.getLayout(), type.getMemorySpace());
-    Value value = operand.get();
-    if (staticType != type)
-      value = memref::CastOp::create(rewriter, loc, staticType, value);
-    operands.push_back(value);
-  }
-  return cast<linalg::LinalgOp>(
-      mlir::clone(rewriter, op, TypeRange{}, operands));
+/// Loop sizes of a full rows x cols register tile: batch dims 1, m rows,
+/// n cols, k (the full KC block) left as it is.
+SmallVector<int64_t> staticSizes(linalg::LinalgOp op,
+                                 const ContractionMatch &match,
+                                 RegisterTile tile) {
+  SmallVector<int64_t> sizes(op.getNumLoops(), ShapedType::kDynamic);
+  for (unsigned dim : match.batchDims)
+    sizes[dim] = 1;
+  sizes[match.mDim] = tile.rows;
+  sizes[match.nDim] = tile.cols;
+  return sizes;
 }
 
 /// Tiles `op` (an edge or whole tile) by levels.front() in n, m order and
 /// versions every tile on its run-time size: full tiles are cloned with
 /// static shapes and collected in `fullTiles`, the others recurse on the
 /// rest of the cascade. With the cascade exhausted, `op` (fewer columns than
-/// a vector) becomes scalar loops right here: a linalg op left on subviews
-/// of C would keep hoistRedundantVectorTransfers from hoisting any
-/// accumulator of C (it gives up on buffers that have view users).
+/// a vector) becomes scalar loops right here, so that no subview of C is
+/// left once subviews are folded into the loads and stores.
 LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
                               const ContractionMatch &match,
                               ArrayRef<RegisterTile> levels,
@@ -153,7 +107,8 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
   bool knownPartial = (staticRows && *staticRows != tile.rows) ||
                       (staticCols && *staticCols != tile.cols);
   if (knownFull) {
-    fullTiles.push_back(cloneAsStaticTile(rewriter, *tiled, match, tile));
+    fullTiles.push_back(cloneWithStaticLoopSizes(
+        rewriter, *tiled, staticSizes(*tiled, match, tile)));
     rewriter.eraseOp(*tiled);
     return success();
   }
@@ -171,12 +126,12 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
                                      isFull(cols, tile.cols));
   auto ifOp = scf::IfOp::create(rewriter, loc, full, /*withElseRegion=*/true);
   rewriter.setInsertionPointToStart(ifOp.thenBlock());
-  fullTiles.push_back(cloneAsStaticTile(rewriter, *tiled, match, tile));
+  fullTiles.push_back(cloneWithStaticLoopSizes(
+      rewriter, *tiled, staticSizes(*tiled, match, tile)));
   rewriter.setInsertionPointToStart(ifOp.elseBlock());
   auto edge = cast<linalg::LinalgOp>(rewriter.clone(*tiled->getOperation()));
   rewriter.eraseOp(*tiled);
-  return tileWithCascade(rewriter, edge, match, levels.drop_front(),
-                         fullTiles);
+  return tileWithCascade(rewriter, edge, match, levels.drop_front(), fullTiles);
 }
 
 /// The micro-kernel of a full register tile: a k loop of step 1 around the
@@ -199,85 +154,6 @@ LogicalResult vectorizeFullTile(RewriterBase &rewriter, linalg::LinalgOp op,
   if (failed(vectorized))
     return failure();
   rewriter.eraseOp(*step);
-  return success();
-}
-
-/// The vector shape each op of the micro-kernel is unrolled to: one vector
-/// register (`lanes` elements of the innermost dim, 1 elsewhere).
-std::optional<SmallVector<int64_t>> nativeShape(Operation *op,
-                                                int64_t lanes) {
-  auto lanesOf = [&](ArrayRef<int64_t> shape) {
-    SmallVector<int64_t> native(shape.size(), 1);
-    if (!shape.empty())
-      native.back() = std::min(lanes, shape.back());
-    return native;
-  };
-  if (auto contract = dyn_cast<vector::ContractionOp>(op)) {
-    SmallVector<int64_t> bounds;
-    contract.getIterationBounds(bounds);
-    SmallVector<int64_t> native(bounds.size(), 1);
-    AffineMap accMap = contract.getIndexingMapsArray().back();
-    if (accMap.getNumResults() == 0)
-      return std::nullopt;
-    unsigned n = cast<AffineDimExpr>(accMap.getResults().back()).getPosition();
-    native[n] = std::min(lanes, bounds[n]);
-    return native;
-  }
-  if (auto read = dyn_cast<vector::TransferReadOp>(op))
-    return lanesOf(read.getVectorType().getShape());
-  if (auto write = dyn_cast<vector::TransferWriteOp>(op))
-    return lanesOf(write.getVectorType().getShape());
-  return std::nullopt;
-}
-
-/// Adds the canonicalization patterns of the dialects and ops the
-/// micro-kernel is made of.
-void addCanonicalizations(RewritePatternSet &patterns, MLIRContext *context) {
-  for (Dialect *dialect : context->getLoadedDialects())
-    dialect->getCanonicalizationPatterns(patterns);
-  for (RegisteredOperationName op : context->getRegisteredOperations())
-    op.getCanonicalizationPatterns(patterns, context);
-}
-
-/// Turns the vectorized tiles of `func` into the register micro-kernel:
-/// unroll to vector registers, lower contractions to FMAs, fold subviews
-/// into the transfers, CSE + LICM, hoist the accumulators out of the k loops
-/// and lower the transfers to plain loads and stores.
-LogicalResult buildMicroKernels(func::FuncOp func, int64_t lanes) {
-  MLIRContext *context = func.getContext();
-  {
-    RewritePatternSet patterns(context);
-    vector::populateVectorUnrollPatterns(
-        patterns, vector::UnrollVectorOptions().setNativeShapeFn(
-                      [lanes](Operation *op) { return nativeShape(op, lanes); }));
-    addCanonicalizations(patterns, context);
-    if (failed(applyPatternsGreedily(func, std::move(patterns))))
-      return failure();
-  }
-  {
-    RewritePatternSet patterns(context);
-    vector::populateVectorContractLoweringPatterns(
-        patterns, vector::VectorContractLowering::OuterProduct);
-    vector::populateVectorOuterProductLoweringPatterns(patterns);
-    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
-    memref::populateFoldMemRefAliasOpPatterns(patterns);
-    addCanonicalizations(patterns, context);
-    if (failed(applyPatternsGreedily(func, std::move(patterns))))
-      return failure();
-  }
-  IRRewriter rewriter(context);
-  DominanceInfo dominance(func);
-  eliminateCommonSubExpressions(rewriter, dominance, func);
-  func.walk([](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
-  linalg::hoistRedundantVectorTransfers(func);
-  {
-    RewritePatternSet patterns(context);
-    vector::populateVectorTransferLoweringPatterns(patterns,
-                                                   /*maxTransferRank=*/1);
-    addCanonicalizations(patterns, context);
-    if (failed(applyPatternsGreedily(func, std::move(patterns))))
-      return failure();
-  }
   return success();
 }
 
@@ -321,13 +197,12 @@ struct TileContractionsPass
         return signalPassFailure();
       }
       SmallVector<linalg::LinalgOp> fullTiles;
-      SmallVector<RegisterTile> cascade = {{tiles.mr, tiles.nr},
-                                           {1, tiles.nr},
-                                           {1, tiles.lanes}};
+      SmallVector<RegisterTile> cascade = {
+          {tiles.mr, tiles.nr}, {1, tiles.nr}, {1, tiles.lanes}};
       if (tiles.nr == tiles.lanes)
         cascade.erase(cascade.begin() + 1);
-      if (failed(tileWithCascade(rewriter, *block, match, cascade,
-                                 fullTiles))) {
+      if (failed(
+              tileWithCascade(rewriter, *block, match, cascade, fullTiles))) {
         func.emitError("llm-tile-contractions: register tiling failed");
         return signalPassFailure();
       }
@@ -338,7 +213,7 @@ struct TileContractionsPass
         }
       }
     }
-    if (failed(buildMicroKernels(func, lanes))) {
+    if (failed(lowerVectorTiles(func, lanes))) {
       func.emitError("llm-tile-contractions: micro-kernel lowering failed");
       return signalPassFailure();
     }

@@ -46,7 +46,8 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::init("")};
   PassOptions::Option<bool> tile{
       *this, "tile",
-      llvm::cl::desc("Tile and vectorize contractions (false: the scalar "
+      llvm::cl::desc("Tile and vectorize contractions and elementwise ops "
+                     "(false: the scalar "
                      "reference lowering, for comparisons)"),
       llvm::cl::init(true)};
   PassOptions::Option<std::string> quantize{
@@ -96,11 +97,13 @@ std::string resolveTargetCPU(StringRef targetCPU);
 ///   cse, transformer-fuse-attention (fuse-attention=true) ->
 ///   canonicalize -> convert-transformer-to-linalg -> canonicalize, cse ->
 ///   llm-fuse-elementwise -> canonicalize, cse ->
-///   llm-readonly-arguments -> one-shot-bufferize{bufferize-function-boundaries,
+///   llm-readonly-arguments ->
+///   one-shot-bufferize{bufferize-function-boundaries,
 ///     function-boundary-type-conversion=identity-layout-map} ->
 ///   buffer-deallocation-pipeline -> convert-bufferization-to-memref ->
-///   llm-strided-copy-to-linalg -> llm-tile-contractions (unless tile=false)
-///   -> canonicalize, cse -> convert-linalg-to-loops ->
+///   llm-strided-copy-to-linalg -> llm-tile-contractions,
+///   llm-vectorize-elementwise (unless tile=false) -> canonicalize, cse ->
+///   convert-linalg-to-loops ->
 ///   convert-vector-to-scf -> convert-scf-to-cf -> expand-strided-metadata ->
 ///   lower-affine -> convert-vector-to-llvm -> finalize-memref-to-llvm ->
 ///   convert-math-to-llvm -> convert-math-to-libm -> llm-emit-c-interface ->

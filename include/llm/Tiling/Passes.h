@@ -1,4 +1,5 @@
-//===- Passes.h - tiling passes ----------------------------------*- C++ -*-===//
+//===- Passes.h - tiling passes ----------------------------------*- C++
+//-*-===//
 //
 // Declarations of the tiling passes (Passes.td): llm-test-tile-sizes and
 // llm-tile-contractions, and their registration.

@@ -89,4 +89,42 @@ def LLMTileContractionsPass
   ];
 }
 
+def LLMVectorizeElementwisePass
+    : Pass<"llm-vectorize-elementwise", "::mlir::func::FuncOp">,
+      TargetOptions {
+  let summary = "Vectorize elementwise linalg.generic ops on buffers";
+  let description = [{
+    Tiles every elementwise `linalg.generic` on memrefs (all loops
+    parallel, an arith/math body, the innermost loop contiguous in the
+    output) by 1 in its outer loops and by one vector register of lanes in
+    its innermost loop, versions each tile on its run-time width (full
+    tiles are vectorized with `linalg::vectorize`, the last width % lanes
+    elements stay a linalg op for the loop lowering) and lowers the vector
+    ops to plain vector loads, stores and arithmetic. Broadcast operands
+    become vector broadcasts; math ops stay math ops on vectors.
+
+    Before:
+    ```mlir
+    linalg.generic {indexing_maps = [#id, #bias, #id],
+                    iterator_types = ["parallel", "parallel"]}
+      ins(%x, %b : memref<128x768xf32>, memref<768xf32>)
+      outs(%y : memref<128x768xf32>) { addf ... }
+    ```
+    After (sketch):
+    ```mlir
+    scf.for %i = 0 to 128 { scf.for %j = 0 to 768 step 16 {
+      %v = vector.load %x[%i, %j] : vector<16xf32>
+      %w = vector.load %b[%j] : vector<16xf32>
+      vector.store (arith.addf %v, %w), %y[%i, %j]
+    }}
+    ```
+  }];
+  let options = targetOptions;
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 #endif // LLM_TILING_PASSES_TD

@@ -82,13 +82,12 @@ FailureOr<TargetDescription> getCPUTarget(StringRef cpu, std::string &error);
 /// fma-latency, threads, shared-memory, scratchpad; sizes take K/KiB/M/MiB
 /// suffixes; '#' starts a comment), or `@PATH` for a file with that list.
 /// On a bad key, value or unreadable file returns failure and sets `error`.
-LogicalResult applyTargetOverrides(TargetDescription &desc,
-                                   StringRef overrides, std::string &error);
+LogicalResult applyTargetOverrides(TargetDescription &desc, StringRef overrides,
+                                   std::string &error);
 
 /// getCPUTarget(cpu) followed by applyTargetOverrides(overrides).
-FailureOr<TargetDescription> resolveCPUTarget(StringRef cpu,
-                                              StringRef overrides,
-                                              std::string &error);
+FailureOr<TargetDescription>
+resolveCPUTarget(StringRef cpu, StringRef overrides, std::string &error);
 
 /// resolveCPUTarget for a pass's `target-cpu` / `target-desc` options: on
 /// failure emits "<passName>: <problem>" as an error on `anchor`.

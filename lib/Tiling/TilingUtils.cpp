@@ -1,0 +1,263 @@
+//===- TilingUtils.cpp - helpers shared by the tiling passes
+//---------------===//
+//
+// Implements TilingUtils.h.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TilingUtils.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/CSE.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+
+using namespace mlir;
+using namespace mlir::llm;
+
+/// Tiles the loops of `op` by `sizes` (0: not tiled) in the loop order
+/// `interchange`, erases `op` and returns the tiled op in the innermost loop.
+FailureOr<linalg::LinalgOp> llm::tileLoops(RewriterBase &rewriter,
+                                           linalg::LinalgOp op,
+                                           ArrayRef<int64_t> sizes,
+                                           ArrayRef<int64_t> interchange) {
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
+  options.setInterchange(interchange);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled) || tiled->tiledOps.empty())
+    return failure();
+  rewriter.eraseOp(op);
+  return cast<linalg::LinalgOp>(tiled->tiledOps.back());
+}
+
+linalg::LinalgOp llm::cloneWithStaticLoopSizes(RewriterBase &rewriter,
+                                               linalg::LinalgOp op,
+                                               ArrayRef<int64_t> loopSizes) {
+  Location loc = op.getLoc();
+  SmallVector<Value> operands;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (!type) {
+      operands.push_back(operand.get());
+      continue;
+    }
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    SmallVector<int64_t> shape(type.getShape());
+    for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (dim && !ShapedType::isDynamic(loopSizes[dim.getPosition()]))
+        shape[i] = loopSizes[dim.getPosition()];
+    }
+    auto staticType = MemRefType::get(shape, type.getElementType(),
+                                      type.getLayout(), type.getMemorySpace());
+    Value value = operand.get();
+    if (staticType != type)
+      value = memref::CastOp::create(rewriter, loc, staticType, value);
+    operands.push_back(value);
+  }
+  return cast<linalg::LinalgOp>(
+      mlir::clone(rewriter, op, TypeRange{}, operands));
+}
+
+/// The vector shape each op of the micro-kernel is unrolled to: one vector
+/// register (`lanes` elements of the innermost dim, 1 elsewhere).
+static std::optional<SmallVector<int64_t>> nativeShape(Operation *op,
+                                                       int64_t lanes) {
+  auto lanesOf = [&](ArrayRef<int64_t> shape) {
+    SmallVector<int64_t> native(shape.size(), 1);
+    if (!shape.empty())
+      native.back() = std::min(lanes, shape.back());
+    return native;
+  };
+  if (auto contract = dyn_cast<vector::ContractionOp>(op)) {
+    SmallVector<int64_t> bounds;
+    contract.getIterationBounds(bounds);
+    SmallVector<int64_t> native(bounds.size(), 1);
+    AffineMap accMap = contract.getIndexingMapsArray().back();
+    if (accMap.getNumResults() == 0)
+      return std::nullopt;
+    unsigned n = cast<AffineDimExpr>(accMap.getResults().back()).getPosition();
+    native[n] = std::min(lanes, bounds[n]);
+    return native;
+  }
+  if (auto read = dyn_cast<vector::TransferReadOp>(op))
+    return lanesOf(read.getVectorType().getShape());
+  if (auto write = dyn_cast<vector::TransferWriteOp>(op))
+    return lanesOf(write.getVectorType().getShape());
+  return std::nullopt;
+}
+
+/// Adds the canonicalization patterns of the dialects and ops the
+/// micro-kernel is made of.
+static void addCanonicalizations(RewritePatternSet &patterns,
+                                 MLIRContext *context) {
+  for (Dialect *dialect : context->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : context->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, context);
+}
+
+/// The allocation or argument a memref value is a view of.
+static Value rootBuffer(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      break;
+    value = view.getViewSource();
+  }
+  return value;
+}
+
+/// True if `op` (in the body of a loop) may read or write `root` other
+/// than through `read` / `write` or transfers disjoint from them.
+static bool touchesRoot(Operation *op, Value root, vector::TransferReadOp read,
+                        vector::TransferWriteOp write) {
+  if (op == read || op == write)
+    return false;
+  if (auto transfer = dyn_cast<VectorTransferOpInterface>(op)) {
+    if (rootBuffer(transfer.getBase()) != root)
+      return false;
+    // Another view of the same buffer: its indices do not compare.
+    if (transfer.getBase() != read.getBase())
+      return true;
+    return !vector::isDisjointTransferSet(
+        transfer, cast<VectorTransferOpInterface>(read.getOperation()),
+        /*testDynamicValueUsingBounds=*/true);
+  }
+  auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!effects)
+    return op->getNumRegions() != 0 || !isPure(op);
+  SmallVector<MemoryEffects::EffectInstance> instances;
+  effects.getEffects(instances);
+  for (MemoryEffects::EffectInstance &instance : instances) {
+    Value value = instance.getValue();
+    if (!value || rootBuffer(value) == root)
+      return true;
+  }
+  return false;
+}
+
+/// Hoists one transfer_read / transfer_write pair of `loop` that reads and
+/// writes the same loop-invariant location (an accumulator) out of the
+/// loop, carrying the value as an iter_arg. Returns true if it did.
+static bool hoistOneAccumulator(RewriterBase &rewriter, scf::ForOp loop) {
+  Block *body = loop.getBody();
+  for (auto read : body->getOps<vector::TransferReadOp>()) {
+    if (!isa<MemRefType>(read.getBase().getType()) || read.getMask() ||
+        !llvm::all_of(read->getOperands(), [&](Value operand) {
+          return loop.isDefinedOutsideOfLoop(operand);
+        }))
+      continue;
+    Value root = rootBuffer(read.getBase());
+    vector::TransferWriteOp write;
+    for (auto candidate : body->getOps<vector::TransferWriteOp>()) {
+      if (candidate.getBase() == read.getBase() &&
+          candidate.getIndices() == read.getIndices() &&
+          candidate.getVectorType() == read.getVectorType() &&
+          candidate.getPermutationMap() == read.getPermutationMap() &&
+          !candidate.getMask() && read->isBeforeInBlock(candidate)) {
+        write = candidate;
+        break;
+      }
+    }
+    if (!write)
+      continue;
+    if (llvm::any_of(body->without_terminator(), [&](Operation &op) {
+          return touchesRoot(&op, root, read, write);
+        }))
+      continue;
+    rewriter.moveOpBefore(read, loop);
+    rewriter.moveOpAfter(write, loop);
+    NewYieldValuesFn yieldWritten =
+        [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+          return SmallVector<Value>{write.getVector()};
+        };
+    FailureOr<LoopLikeOpInterface> newLoop = loop.replaceWithAdditionalYields(
+        rewriter, read.getVector(), /*replaceInitOperandUsesInLoop=*/true,
+        yieldWritten);
+    if (failed(newLoop))
+      return false;
+    rewriter.modifyOpInPlace(write, [&] {
+      write.getValueToStoreMutable().assign(
+          newLoop->getLoopResults()->back());
+    });
+    return true;
+  }
+  return false;
+}
+
+/// Keeps accumulators in registers: hoists every loop-invariant
+/// read/write pair (hoistOneAccumulator) out of its loop, innermost loops
+/// first, until none is left. Unlike linalg::hoistRedundantVectorTransfers
+/// it accepts buffers that also have views elsewhere in the function (a
+/// matmul's result is usually reshaped afterwards): only the accesses inside
+/// the loop matter, compared through the buffers they are views of.
+/// Distinct allocations or function arguments are taken not to alias (the
+/// compiled functions' arguments are distinct tensors).
+static void hoistAccumulators(func::FuncOp func) {
+  IRRewriter rewriter(func.getContext());
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    func.walk([&](scf::ForOp loop) {
+      if (hoistOneAccumulator(rewriter, loop)) {
+        changed = true;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+  }
+}
+
+LogicalResult llm::lowerVectorTiles(func::FuncOp func, int64_t lanes) {
+  MLIRContext *context = func.getContext();
+  {
+    RewritePatternSet patterns(context);
+    vector::populateVectorUnrollPatterns(
+        patterns,
+        vector::UnrollVectorOptions().setNativeShapeFn(
+            [lanes](Operation *op) { return nativeShape(op, lanes); }));
+    addCanonicalizations(patterns, context);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return failure();
+  }
+  {
+    RewritePatternSet patterns(context);
+    vector::populateVectorContractLoweringPatterns(
+        patterns, vector::VectorContractLowering::OuterProduct);
+    vector::populateVectorOuterProductLoweringPatterns(patterns);
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    memref::populateFoldMemRefAliasOpPatterns(patterns);
+    addCanonicalizations(patterns, context);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return failure();
+  }
+  IRRewriter rewriter(context);
+  DominanceInfo dominance(func);
+  eliminateCommonSubExpressions(rewriter, dominance, func);
+  func.walk([](LoopLikeOpInterface loop) { moveLoopInvariantCode(loop); });
+  hoistAccumulators(func);
+  {
+    RewritePatternSet patterns(context);
+    vector::populateVectorTransferLoweringPatterns(patterns,
+                                                   /*maxTransferRank=*/1);
+    addCanonicalizations(patterns, context);
+    if (failed(applyPatternsGreedily(func, std::move(patterns))))
+      return failure();
+  }
+  return success();
+}
