@@ -137,14 +137,17 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertLinalgToLoopsPass());
 
   // -> LLVM dialect.
+  // Math first: convert-math-to-libm unrolls vector math without an LLVM
+  // intrinsic (erf) into scalar calls and vector inserts, which the vector
+  // lowering below must still see.
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToSCFPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createLLMEmitCInterfacePass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

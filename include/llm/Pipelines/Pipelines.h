@@ -103,10 +103,10 @@ std::string resolveTargetCPU(StringRef targetCPU);
 ///   buffer-deallocation-pipeline -> convert-bufferization-to-memref ->
 ///   llm-strided-copy-to-linalg -> llm-tile-contractions,
 ///   llm-vectorize-elementwise (unless tile=false) -> canonicalize, cse ->
-///   convert-linalg-to-loops ->
-///   convert-vector-to-scf -> convert-scf-to-cf -> expand-strided-metadata ->
-///   lower-affine -> convert-vector-to-llvm -> finalize-memref-to-llvm ->
-///   convert-math-to-llvm -> convert-math-to-libm -> llm-emit-c-interface ->
+///   convert-linalg-to-loops -> convert-math-to-llvm -> convert-math-to-libm
+///   -> convert-vector-to-scf -> convert-scf-to-cf -> expand-strided-metadata
+///   -> lower-affine -> convert-vector-to-llvm -> finalize-memref-to-llvm ->
+///   llm-emit-c-interface ->
 ///   convert-{arith,index,func,cf,ub}-to-llvm -> reconcile-unrealized-casts
 ///   -> llm-set-target-cpu -> canonicalize.
 /// Fails, adding nothing, if checkCPUPipelineOptions reports a problem.
