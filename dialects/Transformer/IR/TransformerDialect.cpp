@@ -40,6 +40,10 @@ void TransformerDialect::initialize() {
 #define GET_OP_LIST
 #include "Transformer/IR/TransformerQuantOps.cpp.inc"
       >();
+  addOperations<
+#define GET_OP_LIST
+#include "Transformer/IR/TransformerIndexingOps.cpp.inc"
+      >();
 }
 
 Operation *TransformerDialect::materializeConstant(OpBuilder &builder,

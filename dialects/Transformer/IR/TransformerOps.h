@@ -24,5 +24,7 @@
 #include "Transformer/IR/TransformerNNOps.h.inc"
 #define GET_OP_CLASSES
 #include "Transformer/IR/TransformerQuantOps.h.inc"
+#define GET_OP_CLASSES
+#include "Transformer/IR/TransformerIndexingOps.h.inc"
 
 #endif // LLM_DIALECTS_TRANSFORMER_IR_TRANSFORMEROPS_H

@@ -2,9 +2,9 @@
 //
 // The pass that lowers the transformer dialect to linalg/tensor/arith/math
 // on tensors. The patterns live with their op group (MathToLinalg.cpp,
-// ShapeToTensor.cpp, NNToLinalg.cpp, QuantToLinalg.cpp); this file runs them
-// as a partial conversion, so any transformer op left over is reported with
-// its location (the ONNX node) instead of being silently kept.
+// ShapeToTensor.cpp, NNToLinalg.cpp, QuantToLinalg.cpp, IndexingToLinalg.cpp);
+// this file runs them as a partial conversion, so any transformer op left
+// over is reported with its location (the ONNX node) instead of being silently kept.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +29,7 @@ void mlir::llm::populateTransformerToLinalgPatterns(
   populateTransformerShapeToTensorPatterns(patterns);
   populateTransformerNNToLinalgPatterns(patterns);
   populateTransformerQuantToLinalgPatterns(patterns);
+  populateTransformerIndexingToLinalgPatterns(patterns);
 }
 
 namespace mlir::llm {

@@ -266,6 +266,10 @@ public:
   RankedTensorType typeFromDims(llvm::ArrayRef<SymInt> dims, Type elementType,
                                 SmallVectorImpl<Value> &dynamicSizes);
 
+  /// `transformer.reshape` of `x` to `dims` (`x` itself when its type is
+  /// already that static shape); records the result's dynamic dims.
+  Value reshape(Value x, llvm::ArrayRef<SymInt> dims);
+
   /// Normalizes `axis` into [0, rank); reports an error naming `what`.
   FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,
                                    llvm::StringRef what);
@@ -312,12 +316,15 @@ private:
 /// The op table, built once.
 const OpTable &getOpTable();
 
-// Registration of each op group (MathOps.cpp, ShapeOps.cpp, NNOps.cpp).
+// Registration of each op group (MathOps.cpp, ShapeOps.cpp, NNOps.cpp,
+// QuantOps.cpp, MicrosoftOps.cpp, IndexingOps.cpp, Einsum.cpp).
 void addMathOps(OpTable &table);
 void addShapeOps(OpTable &table);
 void addNNOps(OpTable &table);
 void addQuantOps(OpTable &table);
 void addMicrosoftOps(OpTable &table);
+void addIndexingOps(OpTable &table);
+void addEinsum(OpTable &table);
 
 /// Imports one model graph into a function.
 class GraphImporter {

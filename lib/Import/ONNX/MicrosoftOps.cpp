@@ -9,8 +9,17 @@
 //  - RotaryEmbedding (position ids gathered from the cos/sin caches)
 //    -> rotary_embedding;
 //  - MatMulNBits (4-bit block-quantized weights) -> quantized_linear, with
-//    the packed weights and zero points of a constant B unpacked at import.
-// GroupQueryAttention and the other contrib ops are not supported yet.
+//    the packed weights and zero points of a constant B unpacked at import;
+//  - GroupQueryAttention (separate or packed QKV, optional KV cache) ->
+//    reshapes/transposes around a causal `attention` with `num_kv_heads`,
+//    whose present results are the node's present_key/present_value. It
+//    takes every batch row as holding past + S valid positions (seqlens_k
+//    and total_sequence_length are not read: right-padded batches and the
+//    shared past/present buffer of onnxruntime-genai are not supported);
+//    do_rotary, local_window_size, softcap, smooth_softmax and the
+//    position_ids/attention_bias/head_sink inputs are reported as
+//    unsupported.
+// The other contrib ops are not supported.
 //
 //===----------------------------------------------------------------------===//
 
@@ -351,6 +360,148 @@ static LogicalResult convertMatMulNBits(NodeImporter &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// GroupQueryAttention
+//===----------------------------------------------------------------------===//
+
+static std::string checkGroupQueryAttention(const pb::NodeProto &node,
+                                            int64_t) {
+  bool heads = false, kvHeads = false;
+  for (const pb::AttributeProto &a : node.attribute()) {
+    if (a.name() == "num_heads")
+      heads = a.i() > 0;
+    if (a.name() == "kv_num_heads")
+      kvHeads = a.i() > 0;
+    if (a.name() == "do_rotary" && a.i() != 0)
+      return "GroupQueryAttention do_rotary=1 is unsupported";
+    if (a.name() == "local_window_size" && a.i() != -1)
+      return "GroupQueryAttention local_window_size (sliding window) is "
+             "unsupported";
+    if (a.name() == "softcap" && a.f() != 0.0f)
+      return "GroupQueryAttention softcap is unsupported";
+    if (a.name() == "smooth_softmax" && a.i() != 0)
+      return "GroupQueryAttention smooth_softmax is unsupported";
+  }
+  if (!heads || !kvHeads)
+    return "GroupQueryAttention needs positive num_heads and kv_num_heads";
+  bool hasKey = node.input_size() > 1 && !node.input(1).empty();
+  bool hasValue = node.input_size() > 2 && !node.input(2).empty();
+  if (hasKey != hasValue)
+    return "GroupQueryAttention needs both key and value, or neither "
+           "(packed QKV)";
+  bool hasPastKey = node.input_size() > 3 && !node.input(3).empty();
+  bool hasPastValue = node.input_size() > 4 && !node.input(4).empty();
+  if (hasPastKey != hasPastValue)
+    return "GroupQueryAttention needs both past_key and past_value, or "
+           "neither";
+  return "";
+}
+
+/// Splits the last dim of `x` ([B, S, heads * H]) into heads and moves them
+/// before the sequence: [B, heads, S, H].
+static FailureOr<Value> splitHeads(NodeImporter &n, Value x, int64_t heads,
+                                   int64_t headSize) {
+  SymInts dims = n.dimsOf(x);
+  Value r = n.reshape(x, {dims[0], dims[1], SymInt::of(heads),
+                          SymInt::of(headSize)});
+  auto t = createInferred<tf::TransposeOp>(
+      n.builder, n.loc, 1, r, n.builder.getDenseI64ArrayAttr({0, 2, 1, 3}));
+  if (failed(t))
+    return failure();
+  return t->getResult();
+}
+
+static LogicalResult convertGroupQueryAttention(NodeImporter &n) {
+  int64_t heads = n.intAttr("num_heads", 0);
+  int64_t kvHeads = n.intAttr("kv_num_heads", 0);
+  if (heads % kvHeads != 0)
+    return n.emitError() << "num_heads " << heads
+                         << " is not a multiple of kv_num_heads " << kvHeads;
+  FailureOr<Value> query = n.input(0);
+  if (failed(query))
+    return failure();
+  auto qType = cast<RankedTensorType>(query->getType());
+  if (qType.getRank() != 3 || qType.isDynamicDim(2))
+    return n.emitError() << "expects query of shape [batch, seq, hidden] "
+                            "with a static hidden size, got "
+                         << qType;
+  bool packed = !n.hasInput(1);
+  int64_t width = packed ? heads + 2 * kvHeads : heads;
+  if (qType.getDimSize(2) % width != 0)
+    return n.emitError() << "query hidden size " << qType.getDimSize(2)
+                         << " is not a multiple of "
+                         << (packed ? "num_heads + 2 * kv_num_heads ("
+                                    : "num_heads (")
+                         << width << ")";
+  int64_t headSize = qType.getDimSize(2) / width;
+
+  Value q = *query, k, v;
+  if (packed) {
+    // [B, S, (N + 2 kvN) H] -> query, key, value along the last dim.
+    auto slice = [&](int64_t start, int64_t end) -> FailureOr<Value> {
+      auto op = createInferred<tf::SliceOp>(
+          n.builder, n.loc, 1, *query, n.builder.getDenseI64ArrayAttr({start}),
+          n.builder.getDenseI64ArrayAttr({end}),
+          n.builder.getDenseI64ArrayAttr({2}), DenseI64ArrayAttr());
+      if (failed(op))
+        return failure();
+      return op->getResult();
+    };
+    int64_t qEnd = heads * headSize, kEnd = qEnd + kvHeads * headSize;
+    FailureOr<Value> sq = slice(0, qEnd), sk = slice(qEnd, kEnd),
+                     sv = slice(kEnd, kEnd + kvHeads * headSize);
+    if (failed(sq) || failed(sk) || failed(sv))
+      return failure();
+    q = *sq;
+    k = *sk;
+    v = *sv;
+  } else {
+    FailureOr<Value> key = n.input(1), value = n.input(2);
+    if (failed(key) || failed(value))
+      return failure();
+    for (Value x : {*key, *value}) {
+      auto t = cast<RankedTensorType>(x.getType());
+      if (t.getRank() != 3 || t.getDimSize(2) != kvHeads * headSize)
+        return n.emitError() << "expects key and value of shape [batch, seq, "
+                             << kvHeads * headSize
+                             << "] (kv_num_heads * head size), got " << t;
+    }
+    k = *key;
+    v = *value;
+  }
+  FailureOr<Value> qh = splitHeads(n, q, heads, headSize),
+                   kh = splitHeads(n, k, kvHeads, headSize),
+                   vh = splitHeads(n, v, kvHeads, headSize);
+  if (failed(qh) || failed(kh) || failed(vh))
+    return failure();
+  FailureOr<Value> pastKey = optionalInput(n, 3),
+                   pastValue = optionalInput(n, 4);
+  if (failed(pastKey) || failed(pastValue))
+    return failure();
+
+  float scale = n.floatAttr("scale", 0.0f);
+  int numResults = *pastKey ? 3 : 1;
+  auto op = createInferred<tf::AttentionOp>(
+      n.builder, n.loc, numResults, *qh, *kh, *vh, /*mask=*/Value(), *pastKey,
+      *pastValue, scale != 0.0f ? n.builder.getF32FloatAttr(scale) : FloatAttr(),
+      n.builder.getUnitAttr(), n.builder.getI64IntegerAttr(kvHeads));
+  if (failed(op))
+    return failure();
+
+  // [B, N, S, H] -> [B, S, N * H]
+  auto merged = createInferred<tf::TransposeOp>(
+      n.builder, n.loc, 1, op->getOutput(),
+      n.builder.getDenseI64ArrayAttr({0, 2, 1, 3}));
+  if (failed(merged))
+    return failure();
+  SymInts dims = n.dimsOf(merged->getResult());
+  n.setOutput(0, n.reshape(merged->getResult(),
+                           {dims[0], dims[1], SymInt::of(heads * headSize)}));
+  n.setOutput(1, *pastKey ? op->getPresentKey() : *kh);
+  n.setOutput(2, *pastKey ? op->getPresentValue() : *vh);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Registration
 //===----------------------------------------------------------------------===//
 
@@ -377,4 +528,9 @@ void mlir::llm::onnx_import::addMicrosoftOps(OpTable &t) {
   t.add({kMS, "MatMulNBits", 1, 1, 3, 6, 1,
          {"K", "N", "bits", "block_size", "accuracy_level"},
          convertMatMulNBits, checkMatMulNBits});
+  t.add({kMS, "GroupQueryAttention", 1, 1, 1, 9, 3,
+         {"num_heads", "kv_num_heads", "scale", "do_rotary",
+          "rotary_interleaved", "local_window_size", "softcap",
+          "smooth_softmax"},
+         convertGroupQueryAttention, checkGroupQueryAttention});
 }

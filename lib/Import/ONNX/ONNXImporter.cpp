@@ -95,6 +95,8 @@ const OpTable &mlir::llm::onnx_import::getOpTable() {
     addNNOps(t);
     addQuantOps(t);
     addMicrosoftOps(t);
+    addIndexingOps(t);
+    addEinsum(t);
     return t;
   }();
   return table;
@@ -427,6 +429,29 @@ NodeImporter::typeFromDims(ArrayRef<SymInt> dims, Type elementType,
     }
   }
   return RankedTensorType::get(shape, elementType);
+}
+
+Value NodeImporter::reshape(Value x, ArrayRef<SymInt> dims) {
+  // Already that shape: the same constants, the same dynamic dims.
+  auto xType = cast<RankedTensorType>(x.getType());
+  if (xType.getRank() == static_cast<int64_t>(dims.size()) &&
+      llvm::all_of(llvm::enumerate(dims), [&](auto it) {
+        const SymInt &d = it.value();
+        int64_t i = it.index();
+        return d.isConstant() ? xType.getDimSize(i) == d.constant
+                              : xType.isDynamicDim(i) &&
+                                    graph.dimValue(x, i, loc) == d.dynamic;
+      }))
+    return x;
+  SmallVector<Value> dynamicSizes;
+  RankedTensorType type = typeFromDims(
+      dims, cast<RankedTensorType>(x.getType()).getElementType(),
+      dynamicSizes);
+  if (type == x.getType() && dynamicSizes.empty())
+    return x;
+  Value r = transformer::ReshapeOp::create(builder, loc, type, x, dynamicSizes);
+  graph.setDims(r, dims);
+  return r;
 }
 
 FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,

@@ -98,19 +98,6 @@ static LogicalResult convertSize(NodeImporter &n) {
 // Reshape, Flatten
 //===----------------------------------------------------------------------===//
 
-/// Emits `transformer.reshape` of `x` to `dims`.
-static Value emitReshape(NodeImporter &n, Value x, ArrayRef<SymInt> dims) {
-  SmallVector<Value> dynamicSizes;
-  RankedTensorType type = n.typeFromDims(
-      dims, cast<RankedTensorType>(x.getType()).getElementType(),
-      dynamicSizes);
-  if (type == x.getType() && dynamicSizes.empty())
-    return x;
-  Value r = tf::ReshapeOp::create(n.builder, n.loc, type, x, dynamicSizes);
-  n.graph.setDims(r, dims);
-  return r;
-}
-
 static LogicalResult convertReshape(NodeImporter &n) {
   const SymInts *shape = n.inputInts(1);
   if (!shape)
@@ -184,7 +171,7 @@ static LogicalResult convertReshape(NodeImporter &n) {
                            << inType.getNumElements() << " elements) to "
                            << count << " elements";
   }
-  n.setOutput(0, emitReshape(n, *x, dims));
+  n.setOutput(0, n.reshape(*x, dims));
   return success();
 }
 
@@ -202,7 +189,7 @@ static LogicalResult convertFlatten(NodeImporter &n) {
   SymInts dims = n.dimsOf(*x);
   SymInt outer = n.product(ArrayRef<SymInt>(dims).take_front(axis));
   SymInt inner = n.product(ArrayRef<SymInt>(dims).drop_front(axis));
-  n.setOutput(0, emitReshape(n, *x, {outer, inner}));
+  n.setOutput(0, n.reshape(*x, {outer, inner}));
   return success();
 }
 
@@ -818,7 +805,7 @@ static LogicalResult convertTile(NodeImporter &n) {
       return failure();
     SymInts merged(dims.begin(), dims.end());
     merged[a] = n.mul(SymInt::of(reps), dims[a]);
-    r = emitReshape(n, *e, merged);
+    r = n.reshape(*e, merged);
   }
   n.setOutput(0, r);
   return success();

@@ -1457,3 +1457,140 @@ func.func @quantized_linear_result_type(%x: tensor<?x64xf16>, %w: tensor<8x64xi8
   %0 = transformer.quantized_linear %x, %w, %s : tensor<?x64xf16>, tensor<8x64xi8>, tensor<8xf32> -> tensor<?x8xf32>
   return
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// indexing ops (TransformerIndexingOps.td)
+
+func.func @gather_elements_rank(%x: tensor<3x4xf32>, %i: tensor<3xi64>) {
+  // expected-error @+2 {{'transformer.gather_elements' expects indices of the data's rank (2), got rank 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.gather_elements %x, %i : tensor<3x4xf32>, tensor<3xi64> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_dim(%x: tensor<3x4xf32>, %i: tensor<5x2xi64>) {
+  // expected-error @+2 {{'transformer.gather_elements' indices dim 0 (5) exceeds the data's (3)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.gather_elements %x, %i {axis = 1} : tensor<3x4xf32>, tensor<5x2xi64> -> tensor<5x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_axis(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) {
+  // expected-error @+2 {{'transformer.gather_elements' expects axis in [-2, 2), got 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.gather_elements %x, %i {axis = 2} : tensor<3x4xf32>, tensor<3x2xi64> -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_result(%x: tensor<3x4xf32>, %i: tensor<3x2xi64>) {
+  // expected-error @+2 {{'transformer.gather_elements' op inferred type(s) 'tensor<3x2xf32>' are incompatible with return type(s) of operation 'tensor<3x4xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.gather_elements %x, %i {axis = 1} : tensor<3x4xf32>, tensor<3x2xi64> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_reduction(%d: tensor<4xf32>, %i: tensor<2x1xi64>, %u: tensor<2xf32>) {
+  // expected-error @+2 {{'transformer.scatter_nd' expects reduction none, add, mul, max or min, got 'sum'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.scatter_nd %d, %i, %u {reduction = "sum"} : tensor<4xf32>, tensor<2x1xi64>, tensor<2xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_bool_reduction(%d: tensor<4xi1>, %i: tensor<2x1xi64>, %u: tensor<2xi1>) {
+  // expected-error @+2 {{'transformer.scatter_nd' reduction 'add' is not defined on i1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.scatter_nd %d, %i, %u {reduction = "add"} : tensor<4xi1>, tensor<2x1xi64>, tensor<2xi1> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_dynamic_index_length(%d: tensor<4xf32>, %i: tensor<2x?xi64>, %u: tensor<2xf32>) {
+  // expected-error @+2 {{'transformer.scatter_nd' expects a static last dim of indices (the index length)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.scatter_nd %d, %i, %u : tensor<4xf32>, tensor<2x?xi64>, tensor<2xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_index_length(%d: tensor<4xf32>, %i: tensor<2x2xi64>, %u: tensor<2xf32>) {
+  // expected-error @+2 {{'transformer.scatter_nd' expects an index length in [1, 1], got 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.scatter_nd %d, %i, %u : tensor<4xf32>, tensor<2x2xi64>, tensor<2xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_scalar_indices(%d: tensor<4xf32>, %i: tensor<i64>, %u: tensor<f32>) {
+  // expected-error @+2 {{'transformer.scatter_nd' expects indices of rank >= 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.scatter_nd %d, %i, %u : tensor<4xf32>, tensor<i64>, tensor<f32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates_rank(%d: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2xf32>) {
+  // expected-error @+2 {{'transformer.scatter_nd' expects updates of rank 2 (indices.shape[:-1] + data.shape[1:]), got rank 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.scatter_nd %d, %i, %u : tensor<4x3xf32>, tensor<2x1xi64>, tensor<2xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_updates_dim(%d: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x5xf32>) {
+  // expected-error @+2 {{'transformer.scatter_nd' updates dim 1 is 5, expected 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.scatter_nd %d, %i, %u : tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x5xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd_element_types(%d: tensor<4xf32>, %i: tensor<2x1xi64>, %u: tensor<2xf16>) {
+  // expected-error @+1 {{'transformer.scatter_nd' op failed to verify that all of {data, updates} have same element type}}
+  %0 = transformer.scatter_nd %d, %i, %u : tensor<4xf32>, tensor<2x1xi64>, tensor<2xf16> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @cumsum_bool(%x: tensor<4xi1>) {
+  // expected-error @+2 {{'transformer.cumsum' is not defined on i1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.cumsum %x {axis = 0} : tensor<4xi1> -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @cumsum_scalar(%x: tensor<f32>) {
+  // expected-error @+2 {{'transformer.cumsum' expects an input of rank >= 1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.cumsum %x {axis = 0} : tensor<f32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @cumsum_axis(%x: tensor<4x2xf32>) {
+  // expected-error @+2 {{'transformer.cumsum' expects axis in [-2, 2), got -3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = transformer.cumsum %x {axis = -3} : tensor<4x2xf32> -> tensor<4x2xf32>
+  return
+}

@@ -639,6 +639,34 @@ func.func @quantized_linear_dynamic_weight(%x: tensor<?x256xf32>, %w: tensor<?x?
   return %0 : tensor<?x512xf32>
 }
 
+// CHECK-LABEL: func.func @gather_elements
+// CHECK-SAME: ([[X:%.+]]: tensor<3x?xf32>, [[I:%.+]]: tensor<3x2xi64>)
+func.func @gather_elements(%x: tensor<3x?xf32>, %i: tensor<3x2xi64>) -> tensor<3x2xf32> {
+  // CHECK: transformer.gather_elements [[X]], [[I]] {axis = 1 : i64} : tensor<3x?xf32>, tensor<3x2xi64> -> tensor<3x2xf32>
+  %0 = transformer.gather_elements %x, %i {axis = 1} : tensor<3x?xf32>, tensor<3x2xi64> -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// CHECK-LABEL: func.func @scatter_nd
+// CHECK-SAME: ([[D:%.+]]: tensor<4x?xf32>, [[I:%.+]]: tensor<2x1xi64>, [[U:%.+]]: tensor<2x?xf32>, [[J:%.+]]: tensor<?x2xi32>, [[V:%.+]]: tensor<?xf32>)
+func.func @scatter_nd(%d: tensor<4x?xf32>, %i: tensor<2x1xi64>, %u: tensor<2x?xf32>, %j: tensor<?x2xi32>, %v: tensor<?xf32>) -> (tensor<4x?xf32>, tensor<4x?xf32>) {
+  // CHECK: transformer.scatter_nd [[D]], [[I]], [[U]] : tensor<4x?xf32>, tensor<2x1xi64>, tensor<2x?xf32> -> tensor<4x?xf32>
+  %0 = transformer.scatter_nd %d, %i, %u : tensor<4x?xf32>, tensor<2x1xi64>, tensor<2x?xf32> -> tensor<4x?xf32>
+  // CHECK: transformer.scatter_nd [[D]], [[J]], [[V]] {reduction = "max"} : tensor<4x?xf32>, tensor<?x2xi32>, tensor<?xf32> -> tensor<4x?xf32>
+  %1 = transformer.scatter_nd %d, %j, %v {reduction = "max"} : tensor<4x?xf32>, tensor<?x2xi32>, tensor<?xf32> -> tensor<4x?xf32>
+  return %0, %1 : tensor<4x?xf32>, tensor<4x?xf32>
+}
+
+// CHECK-LABEL: func.func @cumsum
+// CHECK-SAME: ([[X:%.+]]: tensor<1x?xi64>)
+func.func @cumsum(%x: tensor<1x?xi64>) -> (tensor<1x?xi64>, tensor<1x?xi64>) {
+  // CHECK: transformer.cumsum [[X]] {axis = 1 : i64} : tensor<1x?xi64> -> tensor<1x?xi64>
+  %0 = transformer.cumsum %x {axis = 1} : tensor<1x?xi64> -> tensor<1x?xi64>
+  // CHECK: transformer.cumsum [[X]] {axis = -1 : i64, exclusive, reverse} : tensor<1x?xi64> -> tensor<1x?xi64>
+  %1 = transformer.cumsum %x {axis = -1, exclusive, reverse} : tensor<1x?xi64> -> tensor<1x?xi64>
+  return %0, %1 : tensor<1x?xi64>, tensor<1x?xi64>
+}
+
 {-#
   dialect_resources: {
     builtin: {

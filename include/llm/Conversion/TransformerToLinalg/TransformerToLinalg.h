@@ -31,6 +31,9 @@ void populateTransformerNNToLinalgPatterns(RewritePatternSet &patterns);
 /// quantized_linear.
 void populateTransformerQuantToLinalgPatterns(RewritePatternSet &patterns);
 
+/// gather_elements, scatter_nd, cumsum.
+void populateTransformerIndexingToLinalgPatterns(RewritePatternSet &patterns);
+
 /// All of the above.
 void populateTransformerToLinalgPatterns(RewritePatternSet &patterns);
 
