@@ -34,6 +34,7 @@ tools = [
     ToolSubst("llm-opt", unresolved="fatal"),
     ToolSubst("llm-run", unresolved="ignore"),
     ToolSubst("npu-sim", unresolved="fatal"),
+    ToolSubst("llm-import-fuzzer", unresolved="ignore"),
     ToolSubst("llvm-objdump", unresolved="fatal"),
 ]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
@@ -44,6 +45,11 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 import shutil
 if shutil.which("valgrind") and not getattr(config, "llm_sanitize", False):
     config.available_features.add("valgrind")
+
+# The importer's libFuzzer target (built with -DLLM_BUILD_FUZZER=ON, as the
+# sanitizer build does): test/fuzz runs it briefly.
+if os.path.exists(os.path.join(config.llm_tools_dir, "llm-import-fuzzer")):
+    config.available_features.add("llm-import-fuzzer")
 
 # The C compiler that builds programs against compiled models (C-ABI tests).
 config.substitutions.append(

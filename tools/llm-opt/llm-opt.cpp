@@ -16,6 +16,10 @@
 // `--llm-summary` prints a summary of the module (inputs/outputs, op counts,
 // parameters) to stderr after the pass pipeline.
 //
+// `--onnx-import-only` imports (binary models without copying their weights,
+// as llm-run and the APIs do), verifies, prints the --llm-summary if asked
+// and writes nothing else: what benchmarks/import.py times.
+//
 // `--emit=llvm|asm|obj|shared -o FILE` writes an artifact instead of MLIR:
 // after the pass pipeline (which must have lowered the module to the LLVM
 // dialect, e.g. --llm-cpu-pipeline) the module is translated to LLVM IR,
@@ -33,6 +37,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
@@ -66,6 +71,14 @@ static llvm::cl::opt<int64_t> onnxInlineLimit(
     llvm::cl::desc("ONNX import: constants with at most this many elements "
                    "become dense<...>, larger ones dense_resource<...>"),
     llvm::cl::init(16));
+
+static llvm::cl::opt<bool> onnxImportOnly(
+    "onnx-import-only",
+    llvm::cl::desc("Import the ONNX model (binary models zero-copy: the "
+                   "weights stay in the memory-mapped file), verify it, print "
+                   "the --llm-summary if asked, and write nothing else; for "
+                   "timing the importer (benchmarks/import.py)"),
+    llvm::cl::init(false));
 
 static llvm::cl::opt<std::string>
     emitKind("emit",
@@ -244,6 +257,29 @@ int main(int argc, char **argv) {
   if (modelDir.empty())
     modelDir = ".";
   LogicalResult result = failure();
+  if (onnxImportOnly) {
+    if (!llm::isONNXFileName(inputFilename)) {
+      llvm::errs() << "llm-opt: --onnx-import-only needs an .onnx or "
+                      ".onnxtxt input\n";
+      return EXIT_FAILURE;
+    }
+    MLIRContext context(registry, MLIRContext::Threading::DISABLED);
+    llm::ONNXImportOptions options;
+    options.format = format;
+    options.externalDataDir = modelDir;
+    options.inlineElementsLimit = onnxInlineLimit;
+    llvm::SourceMgr sourceMgr;
+    SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+    OwningOpRef<ModuleOp> module =
+        llm::importONNXFile(inputFilename, &context, options);
+    if (!module || failed(verify(*module)))
+      return EXIT_FAILURE;
+    // Nothing is printed: printing the weights (even elided, which MLIR
+    // decides after hex-encoding them) would cost more than the import.
+    if (printSummary)
+      llm::printModelSummary(*module, llvm::errs());
+    return EXIT_SUCCESS;
+  }
   if (!llm::isONNXFileName(inputFilename)) {
     result = MlirOptMain(mlirOutput, std::move(input), registry, config);
   } else if (!config.inputSplitMarker().empty() &&

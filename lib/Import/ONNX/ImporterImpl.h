@@ -32,6 +32,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -41,6 +42,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace mlir {
 namespace llm {
@@ -61,6 +64,13 @@ public:
   std::string fileName;
   bool isText = false;
   std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> parseInfo;
+  /// For a binary model read from a file: the file's memory mapping and,
+  /// per graph initializer index, the bytes of its raw_data in it. Those
+  /// raw_data fields were left out of `proto` when parsing (see loadModel),
+  /// so the weights are never copied: their resource blobs point into the
+  /// mapping, which they keep alive.
+  std::shared_ptr<llvm::MemoryBuffer> mapping;
+  std::vector<std::pair<int, llvm::ArrayRef<char>>> mappedRawData;
 
   /// The file as a location (line 0 when nothing finer is known).
   Location fileLoc(MLIRContext *ctx) const;
@@ -72,10 +82,16 @@ public:
 };
 
 /// Parses `buffer` (binary or text protobuf) into a model; reports parse
-/// errors (with line:column for text) and returns null on failure.
-std::unique_ptr<LoadedModel> loadModel(llvm::MemoryBufferRef buffer,
-                                       MLIRContext *ctx,
-                                       ONNXImportOptions::Format format);
+/// errors (with line:column for text) and returns null on failure. With
+/// `mapping` (the buffer's owner, for a file), a binary model's large
+/// initializer raw_data fields are not copied into the proto: they are
+/// found by walking the protobuf wire format and recorded in
+/// `mappedRawData` (any irregularity in the wire format falls back to an
+/// ordinary parse, which reports it).
+std::unique_ptr<LoadedModel>
+loadModel(llvm::MemoryBufferRef buffer, MLIRContext *ctx,
+          ONNXImportOptions::Format format,
+          std::shared_ptr<llvm::MemoryBuffer> mapping = nullptr);
 
 //===----------------------------------------------------------------------===//
 // Tensor data (TensorData.cpp)
@@ -98,9 +114,20 @@ public:
        llvm::function_ref<InFlightDiagnostic()> emitError,
        std::shared_ptr<llvm::MemoryBuffer> &owner);
 
+  /// Records that the raw_data of `tensor` is `bytes` inside `owner` (the
+  /// memory-mapped model file) instead of a field of the proto.
+  void addMapped(const pb::TensorProto *tensor, llvm::ArrayRef<char> bytes,
+                 std::shared_ptr<llvm::MemoryBuffer> owner);
+  /// The mapped raw_data of `tensor` (and its owner), if recorded.
+  std::optional<std::pair<llvm::ArrayRef<char>,
+                          std::shared_ptr<llvm::MemoryBuffer>>>
+  mapped(const pb::TensorProto *tensor) const;
+
 private:
   std::string baseDir;
   llvm::StringMap<std::shared_ptr<llvm::MemoryBuffer>> files;
+  llvm::DenseMap<const pb::TensorProto *, llvm::ArrayRef<char>> mappedData;
+  std::shared_ptr<llvm::MemoryBuffer> mappedOwner;
 };
 
 /// The MLIR element type of an ONNX TensorProto.DataType, or null when the
@@ -219,6 +246,11 @@ public:
   /// The elements of input `i` when they are all constants; otherwise
   /// reports an error naming `what` and returns failure.
   FailureOr<SmallVector<int64_t>> constantInts(int i, llvm::StringRef what);
+  /// An integer list that the op takes as input `i` from opset
+  /// `inputSince` on and as attribute `name` before: std::nullopt when
+  /// absent; failure (reported) when the input is not a known constant.
+  FailureOr<std::optional<SmallVector<int64_t>>>
+  intsInputOrAttr(int i, llvm::StringRef name, int64_t inputSince);
   /// The value of input `i` as a constant ElementsAttr (pending constants
   /// only; used for scalars such as Pad values).
   ElementsAttr constantAttr(int i);

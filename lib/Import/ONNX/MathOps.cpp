@@ -512,6 +512,22 @@ static LogicalResult convertSum(NodeImporter &n) {
 // Reductions
 //===----------------------------------------------------------------------===//
 
+/// Rejects the `axes` attribute from the opset on where the axes are an
+/// input, and the axes input before it.
+template <int64_t AxesInputSince>
+static std::string checkReduceAxes(const pb::NodeProto &node, int64_t opset) {
+  bool attr = llvm::any_of(node.attribute(), [](const pb::AttributeProto &a) {
+    return a.name() == "axes";
+  });
+  if (opset >= AxesInputSince && attr)
+    return node.op_type() + " attribute 'axes' is an input since opset " +
+           std::to_string(AxesInputSince);
+  if (opset < AxesInputSince && node.input_size() > 1)
+    return node.op_type() + " takes axes as an attribute before opset " +
+           std::to_string(AxesInputSince);
+  return "";
+}
+
 /// Reductions: `axesInputSince` is the opset from which axes are an input
 /// (13 for ReduceSum, 18 for the others) instead of an attribute.
 template <typename OpTy, int AxesInputSince>
@@ -554,13 +570,15 @@ static LogicalResult convertReduce(NodeImporter &n) {
 //===----------------------------------------------------------------------===//
 
 void mlir::llm::onnx_import::addMathOps(OpTable &t) {
-  constexpr int64_t lo = 13, hi = 21;
+  constexpr int64_t hi = 21;
   t.add({"", "Constant", 9, hi, 0, 0, 1,
          {"value", "value_float", "value_floats", "value_int", "value_ints",
           "value_string", "value_strings", "sparse_value"},
          convertConstant, checkConstant});
   t.add({"", "Identity", 1, hi, 1, 1, 1, {}, convertIdentity});
-  t.add({"", "Dropout", 12, hi, 1, 3, 2, {"seed"}, convertDropout});
+  // Before opset 12 the ratio is an attribute (and there is no
+  // training_mode); inference ignores it either way.
+  t.add({"", "Dropout", 10, hi, 1, 3, 2, {"seed", "ratio"}, convertDropout});
 
   t.add({"", "Neg", 6, hi, 1, 1, 1, {}, convertUnary<tf::NegOp, symNeg>});
   t.add({"", "Abs", 6, hi, 1, 1, 1, {}, convertUnary<tf::AbsOp, symAbs>});
@@ -601,11 +619,15 @@ void mlir::llm::onnx_import::addMathOps(OpTable &t) {
   t.add({"", "Cast", 6, hi, 1, 1, 1, {"to", "saturate"}, convertCast, checkCast});
   t.add({"", "CastLike", 15, hi, 2, 2, 1, {"saturate"}, convertCastLike});
 
-  t.add({"", "ReduceSum", lo, hi, 1, 2, 1, {"keepdims", "noop_with_empty_axes"},
-         convertReduce<tf::ReduceSumOp, 13>});
-  // Before opset 18 the axes of ReduceMean/ReduceMax are an attribute.
-  t.add({"", "ReduceMean", lo, hi, 1, 2, 1, {"axes", "keepdims", "noop_with_empty_axes"},
-         convertReduce<tf::ReduceMeanOp, 18>});
-  t.add({"", "ReduceMax", lo, hi, 1, 2, 1, {"axes", "keepdims", "noop_with_empty_axes"},
-         convertReduce<tf::ReduceMaxOp, 18>});
+  // Before opset 13 (ReduceSum) or 18 (the others) the axes are an
+  // attribute.
+  t.add({"", "ReduceSum", 1, hi, 1, 2, 1,
+         {"axes", "keepdims", "noop_with_empty_axes"},
+         convertReduce<tf::ReduceSumOp, 13>, checkReduceAxes<13>});
+  t.add({"", "ReduceMean", 1, hi, 1, 2, 1,
+         {"axes", "keepdims", "noop_with_empty_axes"},
+         convertReduce<tf::ReduceMeanOp, 18>, checkReduceAxes<18>});
+  t.add({"", "ReduceMax", 1, hi, 1, 2, 1,
+         {"axes", "keepdims", "noop_with_empty_axes"},
+         convertReduce<tf::ReduceMaxOp, 18>, checkReduceAxes<18>});
 }

@@ -169,6 +169,18 @@ FailureOr<SmallVector<int64_t>> NodeImporter::constantInts(int i,
   return result;
 }
 
+FailureOr<std::optional<SmallVector<int64_t>>>
+NodeImporter::intsInputOrAttr(int i, StringRef name, int64_t inputSince) {
+  if (opset < inputSince)
+    return intsAttr(name);
+  if (!hasInput(i))
+    return std::optional<SmallVector<int64_t>>();
+  FailureOr<SmallVector<int64_t>> given = constantInts(i, name);
+  if (failed(given))
+    return failure();
+  return std::optional<SmallVector<int64_t>>(std::move(*given));
+}
+
 ElementsAttr NodeImporter::constantAttr(int i) {
   if (!hasInput(i))
     return {};
@@ -866,6 +878,8 @@ LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes) {
     initializerNames.insert(t.name());
 
   // Initializers: pending constants (integers also tracked for folding).
+  // mappedRawData is in initializer order.
+  auto mapped = model.mappedRawData.begin();
   for (int i = 0; i < graph.initializer_size(); ++i) {
     pb::TensorProto &t =
         *model.proto.mutable_graph()->mutable_initializer(i);
@@ -880,6 +894,8 @@ LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes) {
     info.type = *type;
     info.pendingTensor = &t;
     info.loc = loc;
+    if (mapped != model.mappedRawData.end() && mapped->first == i)
+      externalData.addMapped(&t, (mapped++)->second, model.mapping);
     if (auto ints = readIntegers(t, kMaxTrackedInts);
         ints && type->getRank() <= 1 && type->getElementType().isSignlessInteger()) {
       SymInts s;
@@ -923,8 +939,44 @@ LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes) {
   return success();
 }
 
+/// Checks the type a node computes for `vi.name()` against its value_info
+/// declaration: element type, rank and static dims must agree (a dim the
+/// node computes as dynamic is not refined to a declared size, for the
+/// reason given in importOutputs). Unknown parts of the declaration
+/// (element type 0, no shape, dim_param) are not checked.
+static LogicalResult checkValueInfo(const pb::ValueInfoProto &vi,
+                                    RankedTensorType computed,
+                                    NodeImporter &n, Location declared) {
+  if (!vi.has_type() || !vi.type().has_tensor_type())
+    return success();
+  const pb::TypeProto::Tensor &tt = vi.type().tensor_type();
+  auto mismatch = [&]() {
+    InFlightDiagnostic diag = n.emitError();
+    diag << "computes " << computed << " for '" << vi.name()
+         << "', which value_info declares as ";
+    diag.attachNote(declared) << "declared here";
+    return diag;
+  };
+  if (tt.elem_type() != 0 &&
+      convertDataType(n.getContext(), tt.elem_type()) !=
+          computed.getElementType())
+    return mismatch() << "element type " << dataTypeName(tt.elem_type());
+  if (!tt.has_shape())
+    return success();
+  if (tt.shape().dim_size() != computed.getRank())
+    return mismatch() << "rank " << tt.shape().dim_size();
+  for (auto [d, dim] : llvm::enumerate(tt.shape().dim()))
+    if (dim.has_dim_value() && !computed.isDynamicDim(d) &&
+        dim.dim_value() != computed.getDimSize(d))
+      return mismatch() << "dim " << d << " = " << dim.dim_value();
+  return success();
+}
+
 LogicalResult GraphImporter::importNodes() {
   const OpTable &table = getOpTable();
+  llvm::StringMap<int> declared;
+  for (int i = 0; i < graph.value_info_size(); ++i)
+    declared.try_emplace(graph.value_info(i).name(), i);
   for (int index : order) {
     pb::NodeProto &node = *model.proto.mutable_graph()->mutable_node(index);
     const OpSpec *spec = table.lookup(node.domain(), node.op_type());
@@ -939,6 +991,12 @@ LogicalResult GraphImporter::importNodes() {
       if (!info || !info->type)
         return ni.emitError() << "output #" << o << " ('" << node.output(o)
                               << "') was not produced (importer bug)";
+      auto it = declared.find(node.output(o));
+      if (it != declared.end() &&
+          failed(checkValueInfo(graph.value_info(it->second), info->type, ni,
+                                model.graphFieldLoc(ctx, "value_info",
+                                                    it->second))))
+        return failure();
     }
   }
   return success();
@@ -1117,7 +1175,15 @@ mlir::llm::importONNXFile(StringRef path, MLIRContext *context,
         << "cannot read '" << path << "': " << ec.message();
     return nullptr;
   }
-  return importONNX((*buffer)->getMemBufferRef(), context, options);
+  // The weights of a binary model stay in the (memory-mapped) buffer, which
+  // the resource blobs pointing into it keep alive.
+  std::shared_ptr<llvm::MemoryBuffer> mapping = std::move(*buffer);
+  std::unique_ptr<LoadedModel> model = loadModel(
+      mapping->getMemBufferRef(), context, options.format, mapping);
+  if (!model)
+    return nullptr;
+  GraphImporter importer(*model, context, options);
+  return importer.run();
 }
 
 bool mlir::llm::isONNXFileName(StringRef path) {

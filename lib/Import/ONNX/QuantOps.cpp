@@ -155,10 +155,12 @@ static LogicalResult convertQLinearMatMul(NodeImporter &n) {
 
 void mlir::llm::onnx_import::addQuantOps(OpTable &t) {
   constexpr int64_t hi = 21;
-  t.add({"", "QuantizeLinear", 13, hi, 2, 3, 1,
+  // Opsets 10-12 are the per-tensor forms (a scalar scale), which the
+  // converters handle as a special case of the later ones.
+  t.add({"", "QuantizeLinear", 10, hi, 2, 3, 1,
          {"axis", "saturate", "block_size", "output_dtype"}, convertQuantize,
          checkQuantize});
-  t.add({"", "DequantizeLinear", 13, hi, 2, 3, 1, {"axis", "block_size"},
+  t.add({"", "DequantizeLinear", 10, hi, 2, 3, 1, {"axis", "block_size"},
          convertDequantize});
   t.add({"", "DynamicQuantizeLinear", 11, hi, 1, 1, 3, {},
          convertDynamicQuantize});

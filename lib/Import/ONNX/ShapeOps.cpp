@@ -259,11 +259,12 @@ static LogicalResult convertSplit(NodeImporter &n) {
     return failure();
   SmallVector<int64_t> sizes;
   int64_t numOutputs = n.numOutputs();
-  if (n.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> given = n.constantInts(1, "split");
-    if (failed(given))
-      return failure();
-    sizes = *given;
+  FailureOr<std::optional<SmallVector<int64_t>>> given =
+      n.intsInputOrAttr(1, "split", 13);
+  if (failed(given))
+    return failure();
+  if (*given) {
+    sizes = **given;
   } else {
     if (n.opset >= 18) {
       if (!n.attr("num_outputs"))
@@ -513,9 +514,13 @@ static LogicalResult convertGather(NodeImporter &n) {
 }
 
 static LogicalResult convertUnsqueeze(NodeImporter &n) {
-  FailureOr<SmallVector<int64_t>> axes = n.constantInts(1, "axes");
-  if (failed(axes))
+  FailureOr<std::optional<SmallVector<int64_t>>> given =
+      n.intsInputOrAttr(1, "axes", 13);
+  if (failed(given))
     return failure();
+  if (!*given)
+    return n.emitError() << "expects axes";
+  SmallVector<int64_t> *axes = &**given;
   if (const SymInts *ints = n.inputInts(0);
       ints && n.inputType(0).getRank() == 0 && axes->size() == 1 &&
       ((*axes)[0] == 0 || (*axes)[0] == -1)) {
@@ -536,11 +541,12 @@ static LogicalResult convertUnsqueeze(NodeImporter &n) {
 static LogicalResult convertSqueeze(NodeImporter &n) {
   RankedTensorType type = n.inputType(0);
   SmallVector<int64_t> axes;
-  if (n.hasInput(1)) {
-    FailureOr<SmallVector<int64_t>> given = n.constantInts(1, "axes");
-    if (failed(given))
-      return failure();
-    axes = *given;
+  FailureOr<std::optional<SmallVector<int64_t>>> given =
+      n.intsInputOrAttr(1, "axes", 13);
+  if (failed(given))
+    return failure();
+  if (*given) {
+    axes = **given;
   } else {
     // Every size-1 dim; a dynamic dim makes that ambiguous.
     for (int64_t d = 0; d < type.getRank(); ++d) {
@@ -860,6 +866,20 @@ static LogicalResult convertTrilu(NodeImporter &n) {
   return success();
 }
 
+/// Rejects the attribute forms of inputs that became inputs at opset
+/// `Since` (Split's `split`, Squeeze/Unsqueeze's `axes`) in newer models.
+template <int64_t Since>
+static std::string checkAttrBecameInput(const pb::NodeProto &node,
+                                        int64_t opset) {
+  if (opset < Since)
+    return "";
+  for (const pb::AttributeProto &a : node.attribute())
+    if (a.name() == "split" || a.name() == "axes")
+      return node.op_type() + " attribute '" + a.name() +
+             "' is an input since opset " + std::to_string(Since);
+  return "";
+}
+
 //===----------------------------------------------------------------------===//
 // Registration
 //===----------------------------------------------------------------------===//
@@ -872,11 +892,14 @@ void mlir::llm::onnx_import::addShapeOps(OpTable &t) {
   t.add({"", "Flatten", 11, hi, 1, 1, 1, {"axis"}, convertFlatten});
   t.add({"", "Transpose", 1, hi, 1, 1, 1, {"perm"}, convertTranspose});
   t.add({"", "Concat", 4, hi, 1, -1, 1, {"axis"}, convertConcat});
-  t.add({"", "Split", lo, hi, 1, 2, -1, {"axis", "num_outputs"}, convertSplit});
+  t.add({"", "Split", 2, hi, 1, 2, -1, {"axis", "num_outputs", "split"},
+         convertSplit, checkAttrBecameInput<13>});
   t.add({"", "Slice", lo, hi, 3, 5, 1, {}, convertSlice});
   t.add({"", "Gather", 11, hi, 2, 2, 1, {"axis"}, convertGather});
-  t.add({"", "Unsqueeze", lo, hi, 2, 2, 1, {}, convertUnsqueeze});
-  t.add({"", "Squeeze", lo, hi, 1, 2, 1, {}, convertSqueeze});
+  t.add({"", "Unsqueeze", 1, hi, 1, 2, 1, {"axes"}, convertUnsqueeze,
+         checkAttrBecameInput<13>});
+  t.add({"", "Squeeze", 1, hi, 1, 2, 1, {"axes"}, convertSqueeze,
+         checkAttrBecameInput<13>});
   t.add({"", "Expand", 8, hi, 2, 2, 1, {}, convertExpand});
   t.add({"", "ConstantOfShape", 9, hi, 1, 1, 1, {"value"}, convertConstantOfShape});
   t.add({"", "Tile", lo, hi, 2, 2, 1, {}, convertTile});

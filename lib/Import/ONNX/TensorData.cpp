@@ -9,7 +9,11 @@
 // an out-of-bounds read or a huge allocation. raw_data is moved into the
 // resource blob (no copy) when its alignment allows; external data files
 // (only inside the model's directory) are memory-mapped and the blob points
-// into the mapping, which it keeps alive.
+// into the mapping, which it keeps alive. So does the raw_data of a binary
+// model's large initializers when the model was read from a file: it stays
+// in the mapped file (loadModel leaves it out of the proto). Misaligned
+// mapped data is copied once, aligned, and its pages are released from the
+// resident set (madvise), so the import holds each weight byte once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,8 +25,13 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 
 #include <cstring>
+
+#if defined(__unix__)
+#include <sys/mman.h>
+#endif
 
 using namespace mlir;
 using namespace mlir::llm;
@@ -231,14 +240,52 @@ externalLocation(const pb::TensorProto &tensor, std::string &location,
   return success();
 }
 
+/// Drops the pages holding `bytes` (inside the memory-mapped `owner`) from
+/// the process's resident set after they have been copied. The mapping is
+/// private, read-only and file-backed, so a later access (also to other
+/// data sharing an edge page) reads the file again: this only saves memory.
+/// Buffers that are not mappings (read into the heap) are left alone.
+static void releaseMappedPages(ArrayRef<char> bytes,
+                               const llvm::MemoryBuffer &owner) {
+#if defined(__unix__)
+  if (owner.getBufferKind() != llvm::MemoryBuffer::MemoryBuffer_MMap)
+    return;
+  uintptr_t page = llvm::sys::Process::getPageSizeEstimate();
+  uintptr_t begin =
+      llvm::alignDown(reinterpret_cast<uintptr_t>(bytes.data()), page);
+  uintptr_t end = llvm::alignTo(
+      reinterpret_cast<uintptr_t>(bytes.data()) + bytes.size(), page);
+  if (begin < end)
+    ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_DONTNEED);
+#endif
+}
+
+void ExternalData::addMapped(const pb::TensorProto *tensor,
+                             ArrayRef<char> bytes,
+                             std::shared_ptr<llvm::MemoryBuffer> owner) {
+  mappedData[tensor] = bytes;
+  mappedOwner = std::move(owner);
+}
+
+std::optional<std::pair<ArrayRef<char>, std::shared_ptr<llvm::MemoryBuffer>>>
+ExternalData::mapped(const pb::TensorProto *tensor) const {
+  auto it = mappedData.find(tensor);
+  if (it == mappedData.end())
+    return std::nullopt;
+  return std::make_pair(it->second, mappedOwner);
+}
+
 FailureOr<ElementsAttr> mlir::llm::onnx_import::convertTensorData(
     pb::TensorProto &tensor, RankedTensorType type, int64_t inlineLimit,
     StringRef blobName, bool mayMove,
     llvm::function_ref<InFlightDiagnostic()> emitError,
     ExternalData *external) {
-  // External data: memory-mapped, referenced in place when aligned.
+  // Data outside the proto message: external data (memory-mapped) or the
+  // raw_data left in the memory-mapped model file; referenced in place when
+  // aligned.
   std::shared_ptr<llvm::MemoryBuffer> externalOwner;
-  std::string externalBytes;
+  std::optional<ArrayRef<char>> outside;
+  bool inModelFile = false;
   if (tensor.data_location() == pb::TensorProto::EXTERNAL) {
     if (!external)
       return emitError() << "tensor data stored outside the model file "
@@ -251,6 +298,15 @@ FailureOr<ElementsAttr> mlir::llm::onnx_import::convertTensorData(
         external->read(location, offset, length, emitError, externalOwner);
     if (failed(data))
       return failure();
+    outside = *data;
+  } else if (auto m = external ? external->mapped(&tensor) : std::nullopt) {
+    outside = m->first;
+    externalOwner = m->second;
+    inModelFile = true;
+  }
+  std::string mappedCopy;
+  if (outside) {
+    ArrayRef<char> *data = &*outside;
     Type elementType = type.getElementType();
     int64_t expected =
         elementType.getIntOrFloatBitWidth() == 4
@@ -258,23 +314,43 @@ FailureOr<ElementsAttr> mlir::llm::onnx_import::convertTensorData(
             : type.getNumElements() * rawElementBytes(elementType);
     if (static_cast<int64_t>(data->size()) != expected)
       return emitError() << "tensor of type " << type << " has "
-                         << data->size() << " bytes of external data, "
-                         << "expected " << expected;
+                         << data->size() << " bytes of "
+                         << (inModelFile ? "raw_data" : "external data")
+                         << ", expected " << expected;
     size_t align = static_cast<size_t>(rawElementBytes(elementType));
     if (type.getNumElements() > inlineLimit && !elementType.isInteger(1) &&
-        elementType.getIntOrFloatBitWidth() != 4 &&
-        reinterpret_cast<uintptr_t>(data->data()) % align == 0) {
-      AsmResourceBlob blob(
-          *data, align,
-          [owner = externalOwner](void *, size_t, size_t) {},
-          /*dataIsMutable=*/false);
+        elementType.getIntOrFloatBitWidth() != 4) {
+      AsmResourceBlob blob;
+      if (reinterpret_cast<uintptr_t>(data->data()) % align == 0) {
+        blob = AsmResourceBlob(
+            *data, align, [owner = externalOwner](void *, size_t, size_t) {},
+            /*dataIsMutable=*/false);
+      } else {
+        // Misaligned for the element type: one aligned copy, made in chunks
+        // after each of which the mapped pages it read leave our resident
+        // set, so the copy and the mapping are never both resident.
+        constexpr size_t kChunk = size_t(8) << 20;
+        blob = HeapAsmResourceBlob::allocate(data->size(), align);
+        MutableArrayRef<char> copy = blob.getMutableData();
+        for (size_t offset = 0; offset < data->size(); offset += kChunk) {
+          ArrayRef<char> chunk = data->slice(
+              offset, std::min(kChunk, data->size() - offset));
+          std::memcpy(copy.data() + offset, chunk.data(), chunk.size());
+          releaseMappedPages(chunk, *externalOwner);
+        }
+      }
       return cast<ElementsAttr>(
           DenseResourceElementsAttr::get(type, blobName, std::move(blob)));
     }
-    // Small, boolean, 4-bit or misaligned: through the raw_data path.
-    tensor.set_raw_data(data->data(), data->size());
-    tensor.clear_data_location();
-    tensor.clear_external_data();
+    // Small, boolean, 4-bit or misaligned: through the raw_data path (a
+    // copy; the tensor itself keeps pointing to the mapped bytes).
+    if (inModelFile) {
+      mappedCopy.assign(data->data(), data->size());
+    } else {
+      tensor.set_raw_data(data->data(), data->size());
+      tensor.clear_data_location();
+      tensor.clear_external_data();
+    }
   }
   if (tensor.segment().has_begin() || tensor.segment().has_end())
     return emitError() << "segmented tensors are not supported";
@@ -290,7 +366,9 @@ FailureOr<ElementsAttr> mlir::llm::onnx_import::convertTensorData(
   // The tensor's bytes: raw_data, or the typed field packed.
   std::string packed;
   const std::string *bytes = nullptr;
-  if (tensor.has_raw_data()) {
+  if (inModelFile) {
+    bytes = &mappedCopy;
+  } else if (tensor.has_raw_data()) {
     bytes = &tensor.raw_data();
   } else {
     int32_t dt = tensor.data_type();
