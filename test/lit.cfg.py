@@ -86,3 +86,16 @@ config.substitutions.append(
      % (os.path.join(config.llvm_tools_dir, "mlir-runner"),
         os.path.join(llvm_lib_dir, "libmlir_runner_utils.so"),
         os.path.join(llvm_lib_dir, "libmlir_c_runner_utils.so"))))
+
+# The CUDA toolkit (NVPTX target tests): `ptxas` where its PTX assembler is
+# installed (%ptxas runs it), `libdevice` where its math library is (kernels
+# calling math functions need it; --llm-nvptx-pipeline finds it there).
+cuda_path = os.environ.get("CUDA_PATH") or "/usr/local/cuda"
+ptxas = os.path.join(cuda_path, "bin", "ptxas")
+if os.access(ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))
+if os.path.exists(os.path.join(cuda_path, "nvvm", "libdevice",
+                               "libdevice.10.bc")):
+    config.available_features.add("libdevice")
+config.substitutions.append(("%node", "/usr/share/libonnx-testdata/data/node"))

@@ -12,6 +12,7 @@
 #include "llm/Conversion/Passes.h"
 #include "llm/Pipelines/Pipelines.h"
 #include "llm/Tiling/Passes.h"
+#include "llm/Target/NVPTX/NVPTXTarget.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -25,6 +26,7 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/ControlFlow/Transforms/BufferDeallocationOpInterfaceImpl.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -71,6 +73,9 @@ void mlir::llm::registerAllDialects(DialectRegistry &registry) {
   // vector dialect they vectorize into.
   registry.insert<vector::VectorDialect>();
   linalg::registerTilingInterfaceExternalModels(registry);
+  // The NVPTX pipeline: GPU/NVVM dialects, the NVVM target's serialization
+  // and the lowering interfaces and translations it uses (lib/Target/NVPTX).
+  registerNVPTXTarget(registry);
 }
 
 void mlir::llm::registerAllPasses() {
@@ -108,7 +113,13 @@ void mlir::llm::registerAllPasses() {
   mlir::registerConvertControlFlowToLLVMPass();
   mlir::registerReconcileUnrealizedCastsPass();
 
-  // --llm-cpu-pipeline and its helper passes (lib/Pipelines).
+  // --llm-cpu-pipeline, --llm-nvptx-pipeline and their helper passes
+  // (lib/Pipelines); the upstream GPU passes the NVPTX pipeline runs, so
+  // that its --dump-pass-pipeline output parses.
+  mlir::registerGPUPasses();
+  mlir::registerConvertGpuOpsToNVVMOps();
+  mlir::registerConvertParallelLoopToGpuPass();
+  mlir::registerConvertLinalgToParallelLoopsPass();
   registerPipelines();
   registerTilingPasses();
 }

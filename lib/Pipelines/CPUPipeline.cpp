@@ -171,6 +171,8 @@ void llm::registerPipelines() {
   registerConvertVectorToLLVMPass();
   registerUBToLLVMConversionPass();
 
+  registerNVPTXPipeline();
+
   registerPassPipeline(
       "llm-cpu-pipeline",
       "Lower transformer ops to the LLVM dialect for x86-64 CPUs (loops, "

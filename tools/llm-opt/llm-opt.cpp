@@ -25,13 +25,16 @@
 // dialect, e.g. --llm-cpu-pipeline) the module is translated to LLVM IR,
 // optimized at --opt-level for the CPU the pipeline recorded, and written as
 // LLVM IR, assembly, an object file or a shared library (lib/Target/CPU;
-// the C ABI is in docs/cpu.md). `--emit=mlir` (the default) prints MLIR.
+// the C ABI is in docs/cpu.md). `--emit=ptx|cubin -o FILE` writes the PTX
+// of the kernels the NVPTX pipeline compiled, or the cubin ptxas makes of it
+// (lib/Target/NVPTX; docs/nvptx.md). `--emit=mlir` (the default) prints MLIR.
 //
 //===----------------------------------------------------------------------===//
 
 #include "llm/Import/ONNXImporter.h"
 #include "llm/InitAll.h"
 #include "llm/Target/CPU/CPUTarget.h"
+#include "llm/Target/NVPTX/NVPTXTarget.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/Diagnostics.h"
@@ -84,9 +87,10 @@ static llvm::cl::opt<std::string>
     emitKind("emit",
              llvm::cl::desc("What to write to -o: mlir (default), llvm (LLVM "
                             "IR), asm, obj (ELF object) or shared (shared "
-                            "library); all but mlir need a module lowered to "
-                            "the LLVM dialect (e.g. --llm-cpu-pipeline)"),
-             llvm::cl::value_desc("mlir|llvm|asm|obj|shared"),
+                            "library), which need a module lowered to the "
+                            "LLVM dialect (e.g. --llm-cpu-pipeline); ptx or "
+                            "cubin (ptxas), which need --llm-nvptx-pipeline"),
+             llvm::cl::value_desc("mlir|llvm|asm|obj|shared|ptx|cubin"),
              llvm::cl::init("mlir"));
 
 static llvm::cl::opt<unsigned>
@@ -94,6 +98,12 @@ static llvm::cl::opt<unsigned>
                  llvm::cl::desc("LLVM optimization level (0-3) of --emit "
                                 "artifacts"),
                  llvm::cl::init(2));
+
+static llvm::cl::opt<std::string>
+    cudaPath("cuda-path",
+             llvm::cl::desc("CUDA toolkit whose bin/ptxas --emit=cubin runs "
+                            "(else ptxas on PATH)"),
+             llvm::cl::init("/usr/local/cuda"));
 
 namespace {
 /// Prints llm::printModelSummary to stderr; appended to the pipeline by
@@ -130,6 +140,27 @@ struct EmitArtifactPass
     markAllAnalysesPreserved();
   }
   llm::ArtifactKind kind;
+  std::string outputPath;
+};
+
+/// Writes the kernels' PTX or cubin (llm::emitGPUArtifact); appended to the
+/// pipeline by --emit=ptx|cubin.
+struct EmitGPUArtifactPass
+    : public PassWrapper<EmitGPUArtifactPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitGPUArtifactPass)
+  EmitGPUArtifactPass(llm::GPUArtifactKind kind, std::string outputPath)
+      : kind(kind), outputPath(std::move(outputPath)) {}
+  StringRef getArgument() const override { return "llm-emit-gpu-artifact"; }
+  StringRef getDescription() const override {
+    return "Write the kernels' PTX or cubin";
+  }
+  void runOnOperation() override {
+    if (failed(llm::emitGPUArtifact(getOperation(), kind, outputPath,
+                                    cudaPath)))
+      return signalPassFailure();
+    markAllAnalysesPreserved();
+  }
+  llm::GPUArtifactKind kind;
   std::string outputPath;
 };
 } // namespace
@@ -207,12 +238,14 @@ int main(int argc, char **argv) {
   }
 
   std::optional<llm::ArtifactKind> artifact = llm::parseArtifactKind(emitKind);
-  if (!artifact) {
+  std::optional<llm::GPUArtifactKind> gpuArtifact =
+      llm::parseGPUArtifactKind(emitKind);
+  if (!artifact && !gpuArtifact) {
     llvm::errs() << "llm-opt: --emit=" << emitKind
-                 << " is not one of mlir, llvm, asm, obj, shared\n";
+                 << " is not one of mlir, llvm, asm, obj, shared, ptx, cubin\n";
     return EXIT_FAILURE;
   }
-  bool emitsArtifact = *artifact != llm::ArtifactKind::MLIR;
+  bool emitsArtifact = gpuArtifact || *artifact != llm::ArtifactKind::MLIR;
   if (emitsArtifact) {
     if (!config.inputSplitMarker().empty()) {
       llvm::errs() << "llm-opt: --emit=" << emitKind
@@ -223,10 +256,14 @@ int main(int argc, char **argv) {
     MlirOptMainConfig base = config;
     std::string path = outputFilename;
     config.setPassPipelineSetupFn(
-        [base, kind = *artifact, path](PassManager &pm) -> LogicalResult {
+        [base, artifact, gpuArtifact, path](PassManager &pm) -> LogicalResult {
           if (failed(base.setupPassPipeline(pm)))
             return failure();
-          pm.addPass(std::make_unique<EmitArtifactPass>(kind, path));
+          if (gpuArtifact)
+            pm.addPass(
+                std::make_unique<EmitGPUArtifactPass>(*gpuArtifact, path));
+          else
+            pm.addPass(std::make_unique<EmitArtifactPass>(*artifact, path));
           return success();
         });
   }

@@ -134,4 +134,89 @@ def LLMFuseElementwisePass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LLMGPUMapParallelLoopsPass
+    : Pass<"llm-gpu-map-parallel-loops", "::mlir::func::FuncOp"> {
+  let summary = "Tile parallel loops into GPU blocks of threads and map them";
+  let description = [{
+    Prepares `scf.parallel` loops for `convert-parallel-loops-to-gpu`: every
+    outermost `scf.parallel` (one not nested in another) is tiled so that its
+    innermost dims (up to three) form a block of threads of the given tile
+    sizes (`scf::tileParallelLoop` with fixed-size inner loops guarded by
+    `scf.if`, so each launch has a constant block size), and both loops get a
+    `mapping` attribute: the innermost dim goes to `x` (consecutive threads
+    touch consecutive elements of a row-major buffer), the next to `y`, then
+    `z`; the outer loop's dims go to blocks the same way; dims beyond three
+    stay sequential loops in each thread. Parallel loops nested deeper stay
+    sequential.
+
+    The tile sizes (threads per block along the innermost dims, innermost
+    last) depend on the loop's rank: `tile-sizes-1d` for one dim,
+    `tile-sizes-2d` for two, `tile-sizes-3d` for three or more.
+
+    Before:
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%m, %c64) step (%c1, %c1) { ... }
+    ```
+    After (`tile-sizes-2d=8,32`):
+    ```mlir
+    scf.parallel (%bi, %bj) = (%c0, %c0) to (%m, %c64) step (%c8, %c32) {
+      scf.parallel (%ti, %tj) = (%c0, %c0) to (%c8, %c32) step (%c1, %c1) {
+        scf.if %in_bounds { ... }
+      } {mapping = [#gpu.loop_dim_map<processor = thread_y, ...>,
+                    #gpu.loop_dim_map<processor = thread_x, ...>]}
+    } {mapping = [#gpu.loop_dim_map<processor = block_y, ...>,
+                  #gpu.loop_dim_map<processor = block_x, ...>]}
+    ```
+  }];
+  let options = [
+    ListOption<"tileSizes1D", "tile-sizes-1d", "int64_t",
+               "Threads per block of one-dimensional loops">,
+    ListOption<"tileSizes2D", "tile-sizes-2d", "int64_t",
+               "Threads per block along the two innermost dims">,
+    ListOption<"tileSizes3D", "tile-sizes-3d", "int64_t",
+               "Threads per block along the three innermost dims">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def LLMMergeGPUModulesPass
+    : Pass<"llm-merge-gpu-modules", "::mlir::ModuleOp"> {
+  let summary = "Merge the gpu.modules of a module into one";
+  let description = [{
+    `gpu-kernel-outlining` puts every kernel into a `gpu.module` of its own,
+    which would give one PTX module (and one driver module load) per kernel.
+    This pass moves the contents of all `gpu.module`s into one, named by the
+    `name` option, so a model compiles to a single PTX module holding all of
+    its kernels. A symbol `S` of module `M` is renamed `M` when it is the
+    only symbol of `M` (an outlined kernel) and `M_S` otherwise; uses inside
+    the module and the `gpu.launch_func` ops of the host are updated.
+    Target attributes must agree (run it before `nvvm-attach-target`, or on
+    modules attached to the same targets).
+
+    Before:
+    ```mlir
+    gpu.launch_func @main_kernel::@main_kernel ...
+    gpu.launch_func @main_kernel_0::@main_kernel ...
+    gpu.module @main_kernel { gpu.func @main_kernel(...) kernel { ... } }
+    gpu.module @main_kernel_0 { gpu.func @main_kernel(...) kernel { ... } }
+    ```
+    After:
+    ```mlir
+    gpu.launch_func @llm_kernels::@main_kernel ...
+    gpu.launch_func @llm_kernels::@main_kernel_0 ...
+    gpu.module @llm_kernels {
+      gpu.func @main_kernel(...) kernel { ... }
+      gpu.func @main_kernel_0(...) kernel { ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"name", "name", "std::string", /*default=*/"\"llm_kernels\"",
+           "Symbol name of the merged gpu.module">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 #endif // LLM_PIPELINES_PASSES_TD

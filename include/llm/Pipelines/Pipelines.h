@@ -3,7 +3,9 @@
 // The pass pipelines that take a module of `transformer` ops (as the ONNX
 // importer produces it) to a target: `buildCPUPipeline` lowers it to the
 // LLVM dialect for x86-64, ready for translation to LLVM IR (llm-opt
-// --emit=llvm|asm|obj|shared) or for the JIT (llm-run). Each pipeline is
+// --emit=llvm|asm|obj|shared) or for the JIT (llm-run); `buildNVPTXPipeline`
+// compiles it to GPU kernels in PTX launched from host code (llm-opt
+// --emit=ptx|cubin). Each pipeline is
 // also registered as an llm-opt flag with the same options:
 //
 //   llm-opt model.onnx --llm-cpu-pipeline="target-cpu=skylake-avx512"
@@ -113,9 +115,83 @@ std::string resolveTargetCPU(StringRef targetCPU);
 LogicalResult buildCPUPipeline(OpPassManager &pm,
                                const CPUPipelineOptions &options);
 
-/// Registers `--llm-cpu-pipeline` and the pipelines' helper passes
-/// (llm-readonly-arguments, llm-emit-c-interface, llm-set-target-cpu,
-/// llm-strided-copy-to-linalg).
+/// Options of the NVPTX pipeline (`--llm-nvptx-pipeline="opt=value ..."`).
+///
+/// GPU tile sizes live here (until the tiling framework's target description
+/// provides them): threads per block along the innermost dims of each
+/// parallel loop, by the loop's rank, innermost last. The defaults give
+/// 256-thread blocks whose x dim (consecutive threads) walks the innermost,
+/// contiguous dim: 1-D `256`, 2-D `8,32`, 3-D and more `2,4,32`.
+struct NVPTXPipelineOptions : public PassPipelineOptions<NVPTXPipelineOptions> {
+  PassOptions::Option<std::string> chip{
+      *this, "chip",
+      llvm::cl::desc("NVIDIA GPU architecture: sm_70, sm_75, sm_80, sm_86, "
+                     "sm_89, sm_90 or sm_90a"),
+      llvm::cl::init("sm_90")};
+  PassOptions::Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("NVPTX target features, e.g. +ptx80 (the PTX ISA "
+                     "version; at least the chip's minimum)"),
+      llvm::cl::init("+ptx80")};
+  PassOptions::Option<int64_t> optLevel{
+      *this, "opt-level",
+      llvm::cl::desc("LLVM optimization level (0-3) of the device code"),
+      llvm::cl::init(3)};
+  PassOptions::Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit whose nvvm/libdevice/libdevice.10.bc is "
+                     "linked into kernels that call math functions; empty: "
+                     "$CUDA_PATH, else /usr/local/cuda, if it has libdevice"),
+      llvm::cl::init("")};
+  PassOptions::ListOption<int64_t> tileSizes1D{
+      *this, "tile-sizes-1d",
+      llvm::cl::desc("Threads per block of one-dimensional loops (256)")};
+  PassOptions::ListOption<int64_t> tileSizes2D{
+      *this, "tile-sizes-2d",
+      llvm::cl::desc("Threads per block along the two innermost dims (8,32)")};
+  PassOptions::ListOption<int64_t> tileSizes3D{
+      *this, "tile-sizes-3d",
+      llvm::cl::desc("Threads per block along the three innermost dims "
+                     "(2,4,32)")};
+};
+
+/// Checks NVPTX option values the option parser cannot (known chip, a PTX
+/// version the chip supports, tile sizes); returns what is wrong or nullopt.
+std::optional<std::string>
+checkNVPTXPipelineOptions(const NVPTXPipelineOptions &options);
+
+/// The CUDA toolkit the NVPTX pipeline links libdevice from: `cudaPath` if
+/// given, else $CUDA_PATH, else /usr/local/cuda, the first that has
+/// nvvm/libdevice/libdevice.10.bc; "" if none has (kernels that call math
+/// functions then fail at llm-opt --emit).
+std::string resolveCUDAPath(StringRef cudaPath);
+
+/// Appends the NVPTX pipeline to `pm` (anchored on builtin.module):
+///   transformer-fold-qdq -> canonicalize -> convert-transformer-to-linalg ->
+///   canonicalize, cse -> linalg-fuse-elementwise-ops -> canonicalize, cse ->
+///   llm-readonly-arguments -> one-shot-bufferize (as the CPU pipeline) ->
+///   buffer-deallocation-pipeline -> convert-bufferization-to-memref ->
+///   llm-strided-copy-to-linalg -> convert-linalg-to-parallel-loops ->
+///   canonicalize -> llm-gpu-map-parallel-loops{tile sizes} ->
+///   convert-parallel-loops-to-gpu -> canonicalize -> gpu-kernel-outlining ->
+///   llm-merge-gpu-modules -> nvvm-attach-target{chip, features, O} ->
+///   gpu.module(lower-affine, convert-scf-to-cf, expand-strided-metadata,
+///   convert-gpu-to-nvvm, canonicalize, cse, reconcile-unrealized-casts) ->
+///   gpu-module-to-binary{format=isa toolkit=resolveCUDAPath(cuda-path)} -> canonicalize.
+/// The result is host code (func, memref, scf, arith) that launches the
+/// kernels with gpu.launch_func, and one gpu.binary @llm_kernels holding the
+/// PTX of all kernels (llm-opt --emit=ptx|cubin writes it).
+/// Fails, adding nothing, if checkNVPTXPipelineOptions reports a problem.
+LogicalResult buildNVPTXPipeline(OpPassManager &pm,
+                                 const NVPTXPipelineOptions &options);
+
+/// Registers `--llm-nvptx-pipeline` (called by registerPipelines).
+void registerNVPTXPipeline();
+
+/// Registers `--llm-cpu-pipeline`, `--llm-nvptx-pipeline` and the pipelines'
+/// helper passes (llm-readonly-arguments, llm-emit-c-interface,
+/// llm-set-target-cpu, llm-strided-copy-to-linalg, llm-gpu-map-parallel-loops,
+/// llm-merge-gpu-modules).
 void registerPipelines();
 
 } // namespace llm

@@ -1,0 +1,194 @@
+//===- NVPTXPipeline.cpp - --llm-nvptx-pipeline --------------------------===//
+//
+// The NVPTX pipeline: transformer ops -> linalg on tensors -> elementwise
+// fusion -> one-shot bufferization (as the CPU pipeline) -> parallel loops
+// -> blocks of threads (llm-gpu-map-parallel-loops) -> gpu.launch ->
+// outlined kernels, merged into one gpu.module -> NVVM -> one gpu.binary
+// holding the PTX of all kernels (libdevice linked for math functions).
+//
+// Host code stays at the func/memref/scf level with gpu.launch_func ops:
+// the runtime of a later milestone (our own, over the CUDA driver API)
+// lowers or interprets it. Every linalg op becomes one kernel, each thread
+// computing one element of the op's parallel dims (reductions loop inside a
+// thread); tensor cores, shared-memory tiles and fused attention are later
+// work (docs/nvptx.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/Pipelines/Pipelines.h"
+
+#include "llm/Conversion/Passes.h"
+#include "llm/Pipelines/Passes.h"
+
+#include "Transformer/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <cstdlib>
+
+using namespace mlir;
+using namespace mlir::llm;
+
+namespace {
+/// A GPU architecture and the oldest PTX ISA version (x10) that has it;
+/// older PTX makes LLVM's NVPTX back end abort.
+struct Chip {
+  StringRef name;
+  unsigned minPTX;
+};
+constexpr Chip kChips[] = {{"sm_70", 60}, {"sm_75", 63}, {"sm_80", 70},
+                           {"sm_86", 71}, {"sm_89", 78}, {"sm_90", 78},
+                           {"sm_90a", 80}};
+} // namespace
+
+/// Whether `cudaPath` has libdevice.
+static bool hasLibdevice(StringRef cudaPath) {
+  SmallString<256> path(cudaPath);
+  llvm::sys::path::append(path, "nvvm", "libdevice", "libdevice.10.bc");
+  return llvm::sys::fs::exists(path);
+}
+
+std::string llm::resolveCUDAPath(StringRef cudaPath) {
+  if (!cudaPath.empty())
+    return cudaPath.str();
+  const char *candidates[] = {std::getenv("CUDA_PATH"), "/usr/local/cuda"};
+  for (const char *candidate : candidates)
+    if (candidate && *candidate && hasLibdevice(candidate))
+      return candidate;
+  return "";
+}
+
+std::optional<std::string>
+llm::checkNVPTXPipelineOptions(const NVPTXPipelineOptions &options) {
+  const Chip *chip = llvm::find_if(
+      kChips, [&](const Chip &c) { return c.name == options.chip; });
+  if (chip == std::end(kChips)) {
+    std::string names;
+    for (const Chip &c : kChips)
+      names += (names.empty() ? "" : ", ") + c.name.str();
+    return "chip=" + options.chip + " is not a supported GPU (" + names + ")";
+  }
+  std::optional<unsigned> ptx;
+  SmallVector<StringRef> features;
+  StringRef(options.features).split(features, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef feature : features) {
+    feature = feature.trim();
+    unsigned version;
+    if (!feature.consume_front("+ptx"))
+      continue;
+    if (feature.getAsInteger(10, version))
+      return "features=" + options.features + ": '+ptx" + feature.str() +
+             "' is not a PTX version (e.g. +ptx80 for PTX 8.0)";
+    ptx = version;
+  }
+  if (!ptx)
+    return "features=" + options.features +
+           " names no PTX version (e.g. +ptx80)";
+  if (*ptx < chip->minPTX)
+    return "features=" + options.features + ": " + options.chip +
+           " needs PTX " + std::to_string(chip->minPTX / 10) + "." +
+           std::to_string(chip->minPTX % 10) + " or newer (+ptx" +
+           std::to_string(chip->minPTX) + ")";
+  if (!options.cudaPath.empty() && !hasLibdevice(options.cudaPath))
+    return "cuda-path=" + options.cudaPath +
+           " has no nvvm/libdevice/libdevice.10.bc (a CUDA toolkit has it)";
+  if (options.optLevel < 0 || options.optLevel > 3)
+    return "opt-level=" + std::to_string(options.optLevel) +
+           " is not 0, 1, 2 or 3";
+  if (auto problem = checkGPUBlockShapes(options.tileSizes1D,
+                                         options.tileSizes2D,
+                                         options.tileSizes3D))
+    return problem;
+  return std::nullopt;
+}
+
+LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
+                                      const NVPTXPipelineOptions &options) {
+  if (checkNVPTXPipelineOptions(options))
+    return failure();
+
+  // transformer -> linalg on tensors, fused elementwise (as for the CPU).
+  pm.addPass(transformer::createTransformerFoldQDQPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createConvertTransformerToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Tensors -> buffers (identity layouts at the boundary, read-only inputs).
+  pm.addPass(createLLMReadOnlyArgumentsPass());
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createLLMStridedCopyToLinalgPass());
+
+  // linalg -> parallel loops -> blocks of threads -> gpu.launch -> kernels.
+  pm.addPass(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createCanonicalizerPass());
+  LLMGPUMapParallelLoopsPassOptions mapOptions;
+  mapOptions.tileSizes1D = llvm::to_vector(options.tileSizes1D);
+  mapOptions.tileSizes2D = llvm::to_vector(options.tileSizes2D);
+  mapOptions.tileSizes3D = llvm::to_vector(options.tileSizes3D);
+  pm.addNestedPass<func::FuncOp>(createLLMGPUMapParallelLoopsPass(mapOptions));
+  pm.addPass(createConvertParallelLoopToGpuPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createLLMMergeGPUModulesPass());
+
+  // Kernels -> NVVM -> PTX.
+  GpuNVVMAttachTargetOptions targetOptions;
+  targetOptions.chip = options.chip;
+  targetOptions.features = options.features;
+  targetOptions.optLevel = options.optLevel;
+  pm.addPass(createGpuNVVMAttachTarget(targetOptions));
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(createLowerAffinePass());
+  device.addPass(createSCFToControlFlowPass());
+  device.addPass(memref::createExpandStridedMetadataPass());
+  device.addPass(createConvertGpuOpsToNVVMOps());
+  device.addPass(createCanonicalizerPass());
+  device.addPass(createCSEPass());
+  device.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binaryOptions;
+  binaryOptions.compilationTarget = "isa";
+  binaryOptions.toolkitPath = resolveCUDAPath(options.cudaPath);
+  pm.addPass(createGpuModuleToBinaryPass(binaryOptions));
+  pm.addPass(createCanonicalizerPass());
+  return success();
+}
+
+void llm::registerNVPTXPipeline() {
+  registerPassPipeline(
+      "llm-nvptx-pipeline",
+      "Compile transformer ops to GPU kernels in PTX for NVIDIA GPUs, "
+      "launched from host code; see include/llm/Pipelines/Pipelines.h",
+      [](OpPassManager &pm, StringRef optionsStr,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        NVPTXPipelineOptions options;
+        if (failed(options.parseFromString(optionsStr)))
+          return failure();
+        if (auto problem = checkNVPTXPipelineOptions(options))
+          return errorHandler("llm-nvptx-pipeline: " + *problem);
+        return buildNVPTXPipeline(pm, options);
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(NVPTXPipelineOptions());
+      });
+}
