@@ -26,9 +26,21 @@ struct LLMMergeGPUModulesPass
     ModuleOp module = getOperation();
     SmallVector<gpu::GPUModuleOp> gpuModules =
         llvm::to_vector(module.getOps<gpu::GPUModuleOp>());
-    if (gpuModules.empty())
-      return;
     MLIRContext *context = &getContext();
+    if (gpuModules.empty()) {
+      // No kernels (e.g. a model that only copies): an empty module, so the
+      // result always has one gpu.binary for --emit=ptx and a runtime.
+      if (module.lookupSymbol(name)) {
+        module.emitError("llm-merge-gpu-modules: symbol @")
+            << name.getValue() << " is taken";
+        return signalPassFailure();
+      }
+      OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+      gpu::GPUModuleOp::create(builder, module.getLoc(), name);
+      module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                      UnitAttr::get(context));
+      return;
+    }
     ArrayAttr targets = gpuModules.front().getTargetsAttr();
     for (gpu::GPUModuleOp gpuModule : gpuModules) {
       if (gpuModule.getTargetsAttr() != targets) {

@@ -44,3 +44,15 @@ module attributes {gpu.container_module} {
     gpu.func @f() kernel { gpu.return }
   }
 }
+
+// -----
+
+// No kernels: an empty module of that name, in a GPU container module.
+// CHECK-LABEL: module attributes {gpu.container_module}
+// CHECK: func.func @copy_only
+// CHECK: gpu.module @llm_kernels {
+// CHECK-NEXT: }
+func.func @copy_only(%x: memref<4xf32>, %y: memref<4xf32>) {
+  memref.copy %x, %y : memref<4xf32> to memref<4xf32>
+  return
+}

@@ -193,7 +193,8 @@ def LLMMergeGPUModulesPass
     only symbol of `M` (an outlined kernel) and `M_S` otherwise; uses inside
     the module and the `gpu.launch_func` ops of the host are updated.
     Target attributes must agree (run it before `nvvm-attach-target`, or on
-    modules attached to the same targets).
+    modules attached to the same targets). A module without any gpu.module
+    (no kernels) gets an empty one, so the result always has exactly one.
 
     Before:
     ```mlir
