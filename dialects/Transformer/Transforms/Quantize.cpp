@@ -32,6 +32,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/Regex.h"
 
 #include <memory>
@@ -289,10 +290,14 @@ struct QuantizePass
       else
         rewriteWeightOnly(c);
     }
-    // The float weights no longer used.
+    // The float weights no longer used (each once: tied weights are shared
+    // by several candidates).
+    llvm::SetVector<Operation *> weightOps;
     for (Candidate &c : candidates)
-      if (c.weightOp->use_empty())
-        c.weightOp->erase();
+      weightOps.insert(c.weightOp);
+    for (Operation *weightOp : weightOps)
+      if (weightOp->use_empty())
+        weightOp->erase();
     cache.clear();
   }
 
