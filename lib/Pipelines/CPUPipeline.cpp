@@ -19,6 +19,8 @@
 
 #include "llm/Conversion/Passes.h"
 #include "llm/Pipelines/Passes.h"
+
+#include "PipelineStages.h"
 #include "llm/Tiling/Passes.h"
 #include "llm/Tiling/TargetDescription.h"
 
@@ -96,28 +98,10 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
     pm.addPass(transformer::createTransformerQuantizePass(quantizeOptions));
   }
 
-  // transformer -> linalg/tensor/arith/math on tensors.
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createConvertTransformerToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(createLLMFuseElementwisePass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-
-  // Tensors -> buffers. Identity layouts at the function boundary make the
-  // C ABI plain dense row-major descriptors; inputs are read-only; returned
-  // buffers are owned by the caller (the deallocation pipeline clones what
-  // it does not own).
-  pm.addPass(createLLMReadOnlyArgumentsPass());
-  bufferization::OneShotBufferizePassOptions bufferizeOptions;
-  bufferizeOptions.bufferizeFunctionBoundaries = true;
-  bufferizeOptions.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(createConvertBufferizationToMemRefPass());
-  pm.addPass(createLLMStridedCopyToLinalgPass());
+  // transformer -> linalg on tensors, elementwise fusion without
+  // recomputation, then buffers (PipelineStages.h).
+  addTransformerToLinalgStages(pm, createLLMFuseElementwisePass());
+  addBufferizationStages(pm);
 
   // Contractions -> cache/register tiles with a vector micro-kernel,
   // elementwise ops -> vector code; the rest -> loops.

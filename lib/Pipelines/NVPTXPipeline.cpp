@@ -20,6 +20,8 @@
 #include "llm/Conversion/Passes.h"
 #include "llm/Pipelines/Passes.h"
 
+#include "PipelineStages.h"
+
 #include "Transformer/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
@@ -118,26 +120,12 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
   if (checkNVPTXPipelineOptions(options))
     return failure();
 
-  // transformer -> linalg on tensors, fused elementwise (as for the CPU).
+  // transformer -> linalg on tensors with upstream elementwise fusion (the
+  // CPU pipeline uses llm-fuse-elementwise, which avoids recomputation).
   pm.addPass(transformer::createTransformerFoldQDQPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createConvertTransformerToLinalgPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-
+  addTransformerToLinalgStages(pm, createLinalgElementwiseOpFusionPass());
   // Tensors -> buffers (identity layouts at the boundary, read-only inputs).
-  pm.addPass(createLLMReadOnlyArgumentsPass());
-  bufferization::OneShotBufferizePassOptions bufferizeOptions;
-  bufferizeOptions.bufferizeFunctionBoundaries = true;
-  bufferizeOptions.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(createConvertBufferizationToMemRefPass());
-  pm.addPass(createLLMStridedCopyToLinalgPass());
+  addBufferizationStages(pm);
 
   // linalg -> parallel loops -> blocks of threads -> gpu.launch -> kernels.
   pm.addPass(createConvertLinalgToParallelLoopsPass());

@@ -1,0 +1,36 @@
+//===- PipelineStages.cpp - stages shared by the target pipelines ---------===//
+
+#include "PipelineStages.h"
+
+#include "llm/Conversion/Passes.h"
+#include "llm/Pipelines/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void llm::addTransformerToLinalgStages(
+    OpPassManager &pm, std::unique_ptr<Pass> elementwiseFusion) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createConvertTransformerToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(std::move(elementwiseFusion));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void llm::addBufferizationStages(OpPassManager &pm) {
+  pm.addPass(createLLMReadOnlyArgumentsPass());
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createLLMStridedCopyToLinalgPass());
+}

@@ -1,0 +1,32 @@
+//===- PipelineStages.h - stages shared by the target pipelines -*- C++ -*-===//
+//
+// The stages every target pipeline (CPU, NVPTX) runs the same way, so that a
+// change to how transformer ops reach linalg or buffers applies to all.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LLM_LIB_PIPELINES_PIPELINESTAGES_H
+#define LLM_LIB_PIPELINES_PIPELINESTAGES_H
+
+#include "mlir/Pass/PassManager.h"
+
+#include <memory>
+
+namespace mlir {
+namespace llm {
+
+/// transformer -> linalg/tensor/arith/math on tensors, then
+/// `elementwiseFusion` with canonicalize/cse around it.
+void addTransformerToLinalgStages(OpPassManager &pm,
+                                  std::unique_ptr<Pass> elementwiseFusion);
+
+/// Tensors -> buffers. Identity layouts at the function boundary make the
+/// C ABI plain dense row-major descriptors; inputs are read-only; returned
+/// buffers are owned by the caller (the deallocation pipeline clones what it
+/// does not own); non-contiguous copies become linalg.copy.
+void addBufferizationStages(OpPassManager &pm);
+
+} // namespace llm
+} // namespace mlir
+
+#endif // LLM_LIB_PIPELINES_PIPELINESTAGES_H
