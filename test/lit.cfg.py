@@ -51,6 +51,23 @@ if shutil.which("valgrind") and not getattr(config, "llm_sanitize", False):
 if os.path.exists(os.path.join(config.llm_tools_dir, "llm-import-fuzzer")):
     config.available_features.add("llm-import-fuzzer")
 
+# Host int8 instruction sets (tests that run VNNI / AMX code): the CPU
+# flags Linux reports (avx512_vnni; amx_int8 also needs the kernel's AMX
+# support, which /proc/cpuinfo only lists when it is there).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        cpu_flags = set()
+        for line in cpuinfo:
+            if line.startswith("flags"):
+                cpu_flags = set(line.split(":", 1)[1].split())
+                break
+except OSError:
+    cpu_flags = set()
+if "avx512_vnni" in cpu_flags:
+    config.available_features.add("host-vnni")
+if "amx_int8" in cpu_flags and "amx_tile" in cpu_flags:
+    config.available_features.add("host-amx")
+
 # The C compiler that builds programs against compiled models (C-ABI tests).
 config.substitutions.append(
     ("%clang", os.path.join(config.llvm_tools_dir, "clang")))

@@ -106,6 +106,11 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   // Contractions -> cache/register tiles with a vector micro-kernel,
   // elementwise ops -> vector code; the rest -> loops.
   if (options.tile) {
+    // int8 contractions -> VNNI / AMX / portable kernels (Int8Contractions).
+    LLMTileInt8ContractionsPassOptions int8Options;
+    int8Options.cpu = options.targetCPU;
+    int8Options.targetDesc = options.targetDesc;
+    pm.addPass(createLLMTileInt8ContractionsPass(int8Options));
     LLMTileContractionsPassOptions tileOptions;
     tileOptions.cpu = options.targetCPU;
     tileOptions.targetDesc = options.targetDesc;
@@ -130,7 +135,9 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  ConvertVectorToLLVMPassOptions vectorToLLVMOptions;
+  vectorToLLVMOptions.amx = true; // amx.tile_* of the int8 kernels
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVMOptions));
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createLLMEmitCInterfacePass());
   pm.addPass(createArithToLLVMConversionPass());

@@ -6,6 +6,7 @@
 
 #include "llm/Tiling/ContractionMatch.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
@@ -50,5 +51,141 @@ std::optional<ContractionMatch> llm::matchContraction(linalg::LinalgOp op) {
   match.shape.n = ranges[match.nDim];
   match.shape.k = ranges[match.kDim];
   match.shape.elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  return match;
+}
+
+//===----------------------------------------------------------------------===//
+// Integer contractions
+//===----------------------------------------------------------------------===//
+
+/// If `value` is `extui`/`extsi` to i32 of an 8-bit block argument of
+/// `block` (possibly through the unrealized cast that makes `ui8`/`si8`
+/// signless), returns the argument and sets `isUnsigned`.
+static BlockArgument matchExtendedArg(Value value, Block *block,
+                                      bool &isUnsigned) {
+  Operation *ext = value.getDefiningOp();
+  if (!ext || !value.getType().isInteger(32))
+    return {};
+  if (!isa<arith::ExtUIOp, arith::ExtSIOp>(ext))
+    return {};
+  isUnsigned = isa<arith::ExtUIOp>(ext);
+  Value in = ext->getOperand(0);
+  if (auto cast = in.getDefiningOp<UnrealizedConversionCastOp>())
+    if (cast->getNumOperands() == 1)
+      in = cast->getOperand(0);
+  auto arg = dyn_cast<BlockArgument>(in);
+  if (!arg || arg.getOwner() != block ||
+      getElementTypeOrSelf(arg.getType()).getIntOrFloatBitWidth() != 8)
+    return {};
+  return arg;
+}
+
+/// Matches `ext(x)` or `ext(x) - ext(zp)`; returns false otherwise.
+static bool matchOperandTerm(Value value, Block *block, BlockArgument &arg,
+                             bool &isUnsigned, BlockArgument &zp,
+                             bool &zpUnsigned) {
+  if (auto sub = value.getDefiningOp<arith::SubIOp>()) {
+    arg = matchExtendedArg(sub.getLhs(), block, isUnsigned);
+    zp = matchExtendedArg(sub.getRhs(), block, zpUnsigned);
+    return arg && zp;
+  }
+  arg = matchExtendedArg(value, block, isUnsigned);
+  return static_cast<bool>(arg);
+}
+
+/// True if `map` has no result using loop dim `dim`.
+static bool doesNotUse(AffineMap map, unsigned dim) {
+  return !llvm::any_of(map.getResults(), [&](AffineExpr e) {
+    return e.isFunctionOfDim(dim);
+  });
+}
+
+std::optional<IntegerContractionMatch>
+llm::matchIntegerContraction(linalg::GenericOp op) {
+  if (op.getNumDpsInits() != 1 || op.getNumDpsInputs() < 2 ||
+      op.getNumDpsInputs() > 4)
+    return std::nullopt;
+  auto cType = dyn_cast<ShapedType>(op.getDpsInits()[0].getType());
+  if (!cType || !cType.hasRank() || cType.getRank() < 2 ||
+      !cType.getElementType().isInteger(32))
+    return std::nullopt;
+  unsigned rank = cType.getRank();
+  if (op.getNumLoops() != rank + 1)
+    return std::nullopt;
+  IntegerContractionMatch match;
+  match.mDim = rank - 2;
+  match.nDim = rank - 1;
+  match.kDim = rank;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d <= rank; ++d)
+    if ((iterators[d] == utils::IteratorType::reduction) != (d == rank))
+      return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  MLIRContext *ctx = op.getContext();
+  SmallVector<AffineExpr> outExprs;
+  for (unsigned d = 0; d < rank; ++d)
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  if (maps.back() != AffineMap::get(rank + 1, 0, outExprs, ctx))
+    return std::nullopt;
+  auto endsWith = [](AffineMap map, unsigned first, unsigned second) {
+    unsigned n = map.getNumResults();
+    if (n < 2)
+      return false;
+    auto a = dyn_cast<AffineDimExpr>(map.getResult(n - 2));
+    auto b = dyn_cast<AffineDimExpr>(map.getResult(n - 1));
+    return a && b && a.getPosition() == first && b.getPosition() == second;
+  };
+  if (!endsWith(maps[0], match.mDim, match.kDim) ||
+      !endsWith(maps[1], match.kDim, match.nDim) ||
+      !doesNotUse(maps[0].dropResults({maps[0].getNumResults() - 2,
+                                       maps[0].getNumResults() - 1}),
+                  match.nDim))
+    return std::nullopt;
+
+  // Body: yield(addi(muli(termA, termB), out)).
+  Block *block = op.getBody();
+  auto yield = cast<linalg::YieldOp>(block->getTerminator());
+  auto add = yield->getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add)
+    return std::nullopt;
+  Value out = block->getArguments().back();
+  Value productValue = add.getLhs() == out ? add.getRhs() : add.getLhs();
+  if ((add.getLhs() == out) == (add.getRhs() == out))
+    return std::nullopt;
+  auto mul = productValue.getDefiningOp<arith::MulIOp>();
+  if (!mul)
+    return std::nullopt;
+  BlockArgument a, aZp, b, bZp;
+  if (!matchOperandTerm(mul.getLhs(), block, a, match.aUnsigned, aZp,
+                        match.aZeroPointUnsigned) ||
+      !matchOperandTerm(mul.getRhs(), block, b, match.bUnsigned, bZp,
+                        match.bZeroPointUnsigned))
+    return std::nullopt;
+  if (a.getArgNumber() != 0 || b.getArgNumber() != 1)
+    return std::nullopt;
+  unsigned used = 2;
+  if (aZp) {
+    match.aZeroPoint = aZp.getArgNumber();
+    AffineMap map = maps[match.aZeroPoint];
+    if (match.aZeroPoint < 2 || !doesNotUse(map, match.kDim) ||
+        !doesNotUse(map, match.nDim))
+      return std::nullopt;
+    ++used;
+  }
+  if (bZp) {
+    match.bZeroPoint = bZp.getArgNumber();
+    AffineMap map = maps[match.bZeroPoint];
+    if (match.bZeroPoint < 2 || match.bZeroPoint == match.aZeroPoint ||
+        !doesNotUse(map, match.kDim) || !doesNotUse(map, match.mDim))
+      return std::nullopt;
+    ++used;
+  }
+  if (used != op.getNumDpsInputs())
+    return std::nullopt;
+  // Nothing else in the body: the casts, extensions and arithmetic above.
+  for (Operation &inner : block->without_terminator())
+    if (!isa<UnrealizedConversionCastOp, arith::ExtUIOp, arith::ExtSIOp,
+             arith::SubIOp, arith::MulIOp, arith::AddIOp>(inner))
+      return std::nullopt;
   return match;
 }

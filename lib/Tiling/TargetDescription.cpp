@@ -25,7 +25,8 @@ void TargetDescription::print(llvm::raw_ostream &os) const {
      << " fma-latency=" << fmaLatency << " l1=" << l1Bytes << " l2=" << l2Bytes
      << " l3=" << l3Bytes << " line=" << lineBytes << " threads=" << threads
      << " shared-memory=" << sharedMemoryBytes
-     << " scratchpad=" << scratchpadBytes;
+     << " scratchpad=" << scratchpadBytes << " vnni=" << vnni
+     << " amx-int8=" << amxInt8 << " amx-bf16=" << amxBF16;
 }
 
 /// Vector width, registers and FMA issue width from a feature test (LLVM's
@@ -46,6 +47,9 @@ static void setVectorUnits(TargetDescription &desc,
     desc.fmaUnits = 1;
   }
   desc.fmaLatency = 4;
+  desc.vnni = has("avx512f") && has("avx512vnni");
+  desc.amxInt8 = has("amx-tile") && has("amx-int8");
+  desc.amxBF16 = has("amx-tile") && has("amx-bf16");
 }
 
 /// Typical private caches of a CPU class (the values of current server
@@ -179,7 +183,14 @@ LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
       {"fma-latency", &desc.fmaLatency},
       {"threads", &desc.threads},
       {"shared-memory", &desc.sharedMemoryBytes},
-      {"scratchpad", &desc.scratchpadBytes}};
+      {"scratchpad", &desc.scratchpadBytes},
+      {"vnni", &desc.vnni},
+      {"amx-int8", &desc.amxInt8},
+      {"amx-bf16", &desc.amxBF16}};
+  // The instruction sets the CPU has: an override may turn them off only.
+  llvm::StringMap<int64_t> available = {{"vnni", desc.vnni},
+                                        {"amx-int8", desc.amxInt8},
+                                        {"amx-bf16", desc.amxBF16}};
   SmallVector<StringRef> lines;
   overrides.split(lines, '\n');
   for (StringRef line : lines) {
@@ -196,11 +207,13 @@ LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
       if (it == fields.end()) {
         error = "unknown target description key '" + key.str() +
                 "' (known: l1, l2, l3, line, vector-bits, registers, "
-                "fma-units, fma-latency, threads, shared-memory, scratchpad)";
+                "fma-units, fma-latency, threads, shared-memory, scratchpad, vnni, "
+                "amx-int8, amx-bf16)";
         return failure();
       }
       std::optional<int64_t> number = parseSize(value);
-      bool mustBePositive = key != "shared-memory" && key != "scratchpad";
+      bool mustBePositive = key != "shared-memory" && key != "scratchpad" &&
+                            !available.count(key);
       if (!number || (mustBePositive && *number == 0)) {
         error = "bad value '" + value.trim().str() + "' for target " +
                 "description key '" + key.str() +
@@ -213,6 +226,18 @@ LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
         error = "vector-bits=" + value.trim().str() +
                 " must be a power of two of at least 64";
         return failure();
+      }
+      if (auto feature = available.find(key); feature != available.end()) {
+        if (*number > 1) {
+          error = key.str() + "=" + value.trim().str() + " must be 0 or 1";
+          return failure();
+        }
+        if (*number > feature->second) {
+          error = key.str() + "=1 but CPU '" + desc.cpu +
+                  "' does not have it (an override can only turn an "
+                  "instruction set off)";
+          return failure();
+        }
       }
       *it->second = *number;
     }

@@ -17,7 +17,8 @@ class TargetOptions {
     Option<"targetDesc", "target-desc", "std::string", /*default=*/"\"\"",
            "Overrides of the target description: 'key=value,...' or "
            "'@FILE' (keys: l1, l2, l3, line, vector-bits, registers, "
-           "fma-units, fma-latency, threads, shared-memory, scratchpad)">,
+           "fma-units, fma-latency, threads, shared-memory, scratchpad, "
+           "vnni, amx-int8, amx-bf16)">,
   ];
 }
 
@@ -125,6 +126,58 @@ def LLMVectorizeElementwisePass
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def LLMTileInt8ContractionsPass
+    : Pass<"llm-tile-int8-contractions", "::mlir::ModuleOp">, TargetOptions {
+  let summary = "Tile int8 contractions into VNNI / AMX / portable kernels";
+  let description = [{
+    Rewrites every integer contraction of `transformer.quantized_matmul` on
+    buffers (8-bit A [batch..., M, K] x a constant 8-bit B [K, N] -> i32,
+    optional zero points; `matchIntegerContraction`) into a blocked loop
+    nest whose inner product is AVX-512 VNNI `vpdpbusd` when the target
+    description has `vnni`, AMX `tdpbusd` tiles when it has `amx-int8` and
+    M >= the cost model's threshold (a run-time branch for dynamic M), and
+    otherwise the same blocking with the 4-byte dot product emulated with
+    shifts and 32-bit multiplies. B minus its zero point is packed at
+    compile time into the VNNI layout (four consecutive k of a column per
+    32-bit lane) with its column sums; a signed A takes the +128 offset and
+    the column sums correct for it and for A's zero point
+    (Int8Contractions.cpp, docs/quantization.md). Contractions with a
+    non-constant B, or whose B minus zero point does not fit in s8, are
+    left to the loop lowering. A module that uses AMX gets a global
+    constructor requesting the AMX state from the kernel (arch_prctl).
+
+    Before:
+    ```mlir
+    linalg.generic {... iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%a, %w, %azp : memref<?x768xui8>, memref<768x3072xi8>, memref<?x1xui8>)
+        outs(%c : memref<?x3072xi32>) { extui, extsi, subi, muli, addi }
+    ```
+    After (VNNI, sketch):
+    ```mlir
+    %bp = memref.get_global @__llm_int8_packed_weights : memref<48x192x256xi8>
+    scf.for %panel ... { scf.for %kb ... step 96 { scf.for %m ... step 6 {
+      %acc = vector.load %c[...] : vector<16xi32>   // 6 x 4 accumulators
+      scf.for %k4 = %kb to ... iter_args(...) {
+        %b = vector.load %bp[%panel, %k4, %c0] : vector<64xi8>
+        %a = vector.broadcast (4 bytes of A as i32) : vector<16xi32>
+        llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%acc, %a, %b)
+    ...
+    ```
+  }];
+  let options = targetOptions # [
+    Option<"amx", "amx", "bool", /*default=*/"true",
+           "Use AMX tiles when the target has amx-int8">,
+    Option<"amxMinM", "amx-min-m", "int64_t", /*default=*/"0",
+           "Smallest M that takes the AMX kernel (0: the cost model's)">,
+  ];
+  let dependentDialects = ["::mlir::amx::AMXDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 #endif // LLM_TILING_PASSES_TD

@@ -56,6 +56,14 @@ struct TargetDescription {
   /// GPU shared memory per block and NPU scratchpad (0 on the CPU).
   int64_t sharedMemoryBytes = 0;
   int64_t scratchpadBytes = 0;
+  /// Integer dot-product units: AVX-512 VNNI (`vpdpbusd` on 512-bit
+  /// registers) and the AMX tile unit for int8 (`tdpbusd`) and bf16
+  /// (`tdpbf16ps`); 1 when the CPU has them, 0 otherwise. Overrides may only
+  /// turn them off (the code generator would emit instructions LLVM cannot
+  /// select for a CPU without them).
+  int64_t vnni = 0;
+  int64_t amxInt8 = 0;
+  int64_t amxBF16 = 0;
 
   /// Elements of `elementBytes` bytes per vector register.
   int64_t vectorLanes(int64_t elementBytes) const {
@@ -79,7 +87,8 @@ FailureOr<TargetDescription> getCPUTarget(StringRef cpu, std::string &error);
 
 /// Applies overrides to `desc`: a comma- or newline-separated `key=value`
 /// list (keys: l1, l2, l3, line, vector-bits, registers, fma-units,
-/// fma-latency, threads, shared-memory, scratchpad; sizes take K/KiB/M/MiB
+/// fma-latency, threads, shared-memory, scratchpad, vnni, amx-int8,
+/// amx-bf16; sizes take K/KiB/M/MiB
 /// suffixes; '#' starts a comment), or `@PATH` for a file with that list.
 /// On a bad key, value or unreadable file returns failure and sets `error`.
 LogicalResult applyTargetOverrides(TargetDescription &desc, StringRef overrides,
