@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Export small transformer models with PyTorch's own ONNX exporter, for tests.
 
-Five models, written here in plain PyTorch (no downloads, no `transformers`)
+Seven models, written here in plain PyTorch (no downloads, no `transformers`)
 and laid out like their Hugging Face counterparts so that the exported graphs
 have the same structure as real exports, with seeded random weights and tiny
 dims:
@@ -34,6 +34,22 @@ dims:
                input_ids i64[1, 1], past_key/past_value f32[1, 2, past, 16]
                -> logits f32[1, 1, 128], present_key/present_value
                f32[1, 2, past + 1, 16].
+
+  gptj_block   a GPT-J style block (parallel attention + MLP after one
+               LayerNorm): interleaved rotary embeddings on the first 8 of
+               16 head dims (partial rotary; rotate_every_two written as
+               strided slices + stack + flatten), sin/cos gathered from one
+               sincos table by position_ids and repeat_interleave'd, applied
+               in the [batch, seq, heads, head_dim] layout; causal attention,
+               GELU (tanh) MLP. hidden_states f32[1, 16, 64], position_ids
+               i64[1, 16] -> f32[1, 16, 64].
+  neox_block   a GPT-NeoX style block: rotate-half rotary embeddings on the
+               first 8 of 16 head dims (partial rotary), cos/sin computed at
+               run time from position_ids (inv_freq x positions, cat(freqs,
+               freqs), cos, sin, as current Hugging Face LLaMA/NeoX code
+               does), causal attention, parallel residual, GELU (erf) MLP.
+               hidden_states f32[1, 16, 64], position_ids i64[1, 16]
+               -> f32[1, 16, 64].
 
 For each model NAME the script writes OUT/NAME.onnx and the ONNX test-data
 layout OUT/NAME/test_data_set_N/{input_K,output_K}.pb (onnx.numpy_helper),
@@ -285,6 +301,119 @@ class LlamaBlock(nn.Module):
 
 
 # --------------------------------------------------------------------------
+# GPT-J (gptj_block) and GPT-NeoX (neox_block): partial rotary embeddings
+# --------------------------------------------------------------------------
+
+def rotate_every_two(x):
+    x1 = x[:, :, :, ::2]
+    x2 = x[:, :, :, 1::2]
+    return torch.stack((-x2, x1), dim=-1).flatten(-2)
+
+
+class CausalSelfAttention(nn.Module):
+    """q/k/v projections, heads, a rotary hook, causal softmax attention."""
+    D, N_HEAD, HEAD_DIM, ROTARY_DIM, MAX_POS = 64, 4, 16, 8, 32
+
+    def __init__(self, bias):
+        super().__init__()
+        d = self.D
+        self.q_proj = nn.Linear(d, d, bias=bias)
+        self.k_proj = nn.Linear(d, d, bias=bias)
+        self.v_proj = nn.Linear(d, d, bias=bias)
+        self.out_proj = nn.Linear(d, d, bias=bias)
+        self.register_buffer("causal", torch.tril(torch.ones(
+            self.MAX_POS, self.MAX_POS, dtype=torch.bool)).view(
+                1, 1, self.MAX_POS, self.MAX_POS), persistent=False)
+
+    def attend(self, q, k, v):
+        """q, k, v: [b, heads, s, head_dim] -> [b, s, d]."""
+        b, _, s, hd = q.shape
+        w = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(hd)
+        w = torch.where(self.causal[:, :, :s, :s], w,
+                        torch.tensor(torch.finfo(w.dtype).min))
+        a = torch.matmul(F.softmax(w, dim=-1), v)
+        return a.transpose(1, 2).reshape(b, s, self.D)
+
+
+class GPTJBlock(CausalSelfAttention):
+    FF = 128
+
+    def __init__(self):
+        super().__init__(bias=False)
+        d, rd = self.D, self.ROTARY_DIM
+        self.ln_1 = nn.LayerNorm(d)
+        self.fc_in = nn.Linear(d, self.FF)
+        self.fc_out = nn.Linear(self.FF, d)
+        inv_freq = 1.0 / (10000 ** (torch.arange(0, rd, 2).float() / rd))
+        angles = torch.einsum("i,j->ij", torch.arange(self.MAX_POS).float(),
+                              inv_freq)
+        self.register_buffer("embed_positions", torch.cat(
+            (angles.sin(), angles.cos()), dim=1), persistent=False)
+        perturb_norms(self)
+
+    def rotary(self, x, sin, cos):
+        """x: [b, s, heads, head_dim]; rotates its first ROTARY_DIM dims."""
+        rd = self.ROTARY_DIM
+        x_rot, x_pass = x[:, :, :, :rd], x[:, :, :, rd:]
+        x_rot = x_rot * cos + rotate_every_two(x_rot) * sin
+        return torch.cat((x_rot, x_pass), dim=-1)
+
+    def forward(self, hidden_states, position_ids):
+        b, s, _ = hidden_states.shape
+        x = self.ln_1(hidden_states)
+        shape = (b, s, self.N_HEAD, self.HEAD_DIM)
+        q = self.q_proj(x).view(shape)
+        k = self.k_proj(x).view(shape)
+        v = self.v_proj(x).view(shape).permute(0, 2, 1, 3)
+        sincos = self.embed_positions[position_ids]
+        sin, cos = torch.split(sincos, sincos.shape[-1] // 2, dim=-1)
+        sin = torch.repeat_interleave(sin[:, :, None, :], 2, 3)
+        cos = torch.repeat_interleave(cos[:, :, None, :], 2, 3)
+        q = self.rotary(q, sin, cos).permute(0, 2, 1, 3)
+        k = self.rotary(k, sin, cos).permute(0, 2, 1, 3)
+        attn = self.out_proj(self.attend(q, k, v))
+        mlp = self.fc_out(F.gelu(self.fc_in(x), approximate="tanh"))
+        return hidden_states + attn + mlp
+
+
+class NeoXBlock(CausalSelfAttention):
+    FF = 128
+
+    def __init__(self):
+        super().__init__(bias=True)
+        d, rd = self.D, self.ROTARY_DIM
+        self.input_layernorm = nn.LayerNorm(d)
+        self.post_attention_layernorm = nn.LayerNorm(d)
+        self.dense_h_to_4h = nn.Linear(d, self.FF)
+        self.dense_4h_to_h = nn.Linear(self.FF, d)
+        self.register_buffer("inv_freq", 1.0 / (10000 ** (
+            torch.arange(0, rd, 2).float() / rd)), persistent=False)
+        perturb_norms(self)
+
+    def forward(self, hidden_states, position_ids):
+        b, s, _ = hidden_states.shape
+        rd = self.ROTARY_DIM
+        x = self.input_layernorm(hidden_states)
+        q, k, v = (p(x).view(b, s, self.N_HEAD, self.HEAD_DIM).transpose(1, 2)
+                   for p in (self.q_proj, self.k_proj, self.v_proj))
+        # cos/sin at run time: [b, s, rd/2] angles -> cat -> [b, 1, s, rd].
+        freqs = (self.inv_freq[None, :, None].expand(b, -1, 1)
+                 @ position_ids[:, None, :].float()).transpose(1, 2)
+        emb = torch.cat((freqs, freqs), dim=-1)
+        cos, sin = emb.cos()[:, None], emb.sin()[:, None]
+
+        def rotary(t):
+            t_rot, t_pass = t[..., :rd], t[..., rd:]
+            t_rot = t_rot * cos + rotate_half(t_rot) * sin
+            return torch.cat((t_rot, t_pass), dim=-1)
+
+        attn = self.out_proj(self.attend(rotary(q), rotary(k), v))
+        mlp = self.dense_4h_to_h(F.gelu(self.dense_h_to_4h(
+            self.post_attention_layernorm(hidden_states))))
+        return hidden_states + attn + mlp
+
+
+# --------------------------------------------------------------------------
 # BERT (bert_layer)
 # --------------------------------------------------------------------------
 
@@ -376,12 +505,23 @@ def make_decode_step(gen):
             ["logits", "present_key", "present_value"], axes)
 
 
+def make_rotary_block(cls):
+    def make(gen):
+        x = torch.randn(1, 16, 64, generator=gen)
+        pos = torch.arange(16, dtype=torch.long).unsqueeze(0)
+        return (cls(), [(x, pos)], ["hidden_states", "position_ids"],
+                ["output"], None)
+    return make
+
+
 MODELS = {
     "gpt2_block": make_gpt2_block,
     "llama_block": make_llama_block,
     "bert_layer": make_bert_layer,
     "gpt_dynamic": make_gpt_dynamic,
     "decode_step": make_decode_step,
+    "gptj_block": make_rotary_block(GPTJBlock),
+    "neox_block": make_rotary_block(NeoXBlock),
 }
 
 

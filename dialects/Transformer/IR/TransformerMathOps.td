@@ -80,6 +80,8 @@ def Transformer_SqrtOp : Transformer_UnaryOp<"sqrt", Transformer_FloatTensor, "s
 def Transformer_RsqrtOp : Transformer_UnaryOp<"rsqrt", Transformer_FloatTensor, "1 / sqrt(x)">;
 def Transformer_TanhOp : Transformer_UnaryOp<"tanh", Transformer_FloatTensor, "tanh(x)">;
 def Transformer_ErfOp : Transformer_UnaryOp<"erf", Transformer_FloatTensor, "erf(x)">;
+def Transformer_CosOp : Transformer_UnaryOp<"cos", Transformer_FloatTensor, "cos(x)">;
+def Transformer_SinOp : Transformer_UnaryOp<"sin", Transformer_FloatTensor, "sin(x)">;
 def Transformer_SigmoidOp : Transformer_UnaryOp<"sigmoid", Transformer_FloatTensor, "1 / (1 + exp(-x))">;
 def Transformer_ReluOp : Transformer_UnaryOp<"relu", Transformer_Tensor, "max(x, 0)">;
 def Transformer_ReciprocalOp : Transformer_UnaryOp<"reciprocal", Transformer_FloatTensor, "1 / x">;

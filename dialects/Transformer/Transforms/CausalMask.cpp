@@ -1,7 +1,7 @@
 //===- CausalMask.cpp - recognise causal attention masks ------------------===//
 //
 // Static masks are evaluated: the mask subgraph (constants, `where` of
-// constants, casts and unit-dim reshapes) is folded into a 2-D grid of
+// constants, casts, unit-dim reshapes and static slices) is folded into a 2-D grid of
 // values and compared with the causal pattern. Dynamic masks are recognised
 // structurally: `buffer[T - S : T, :T]` of a constant lower-triangular
 // buffer, where the slice's row offset `off`, row count `n` and column count
@@ -83,6 +83,46 @@ std::optional<Grid> evaluate(Value value, int depth = 0) {
     if (!input || input->rows != grid.rows || input->cols != grid.cols)
       return std::nullopt;
     return input;
+  }
+  if (auto slice = dyn_cast<SliceOp>(op)) {
+    // A static slice of the grid (`buffer[:, :, :S, :S]` of a constant
+    // buffer when the sequence length is static).
+    std::optional<Grid> input = evaluate(slice.getInput(), depth + 1);
+    if (!input)
+      return std::nullopt;
+    int64_t rank = slice.getInput().getType().getRank();
+    std::optional<ArrayRef<int64_t>> steps = slice.getSteps();
+    int64_t firstRow = 0, firstCol = 0, rowStep = 1, colStep = 1;
+    for (auto [k, start] : llvm::enumerate(slice.getStarts())) {
+      int64_t axis = slice.getAxes() ? (*slice.getAxes())[k]
+                                     : static_cast<int64_t>(k);
+      if (axis < 0)
+        axis += rank;
+      int64_t size = axis == rank - 1   ? input->cols
+                     : axis == rank - 2 ? input->rows
+                                        : 1;
+      int64_t begin = start < 0 ? start + size : start;
+      begin = std::clamp<int64_t>(begin, 0, size);
+      int64_t step = steps ? (*steps)[k] : 1;
+      if (step <= 0)
+        return std::nullopt;
+      if (axis == rank - 1) {
+        firstCol = begin;
+        colStep = step;
+      } else if (axis == rank - 2) {
+        firstRow = begin;
+        rowStep = step;
+      }
+    }
+    if ((input->rows != 1 && firstRow + (grid.rows - 1) * rowStep >= input->rows) ||
+        (input->cols != 1 && firstCol + (grid.cols - 1) * colStep >= input->cols))
+      return std::nullopt;
+    grid.values.resize(grid.rows * grid.cols);
+    for (int64_t i = 0; i < grid.rows; ++i)
+      for (int64_t j = 0; j < grid.cols; ++j)
+        grid.values[i * grid.cols + j] =
+            input->at(firstRow + i * rowStep, firstCol + j * colStep);
+    return grid;
   }
   if (auto where = dyn_cast<WhereOp>(op)) {
     std::optional<Grid> c = evaluate(where.getCondition(), depth + 1);

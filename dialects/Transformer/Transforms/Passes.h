@@ -25,6 +25,10 @@ namespace llm::transformer {
 /// rotary embeddings).
 void populateRaisePatterns(RewritePatternSet &patterns);
 
+/// The rotary-embedding patterns among them (rotate-half, interleaved,
+/// partial rotary; RotaryPatterns.cpp).
+void populateRotaryRaisePatterns(RewritePatternSet &patterns);
+
 /// The rewrite pattern of transformer-fuse-attention.
 void populateFuseAttentionPatterns(RewritePatternSet &patterns);
 

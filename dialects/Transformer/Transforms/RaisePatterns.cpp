@@ -14,11 +14,7 @@
 //   operand order of `0.5 * x * (1 + f(...))` matches; the cube may be a
 //   `pow(x, 3)` or a chain of muls.
 // - SiLU `x * sigmoid(x)`.
-// - Rotary embeddings, rotate-half: `x * cos + concat(-x[.., R:], x[.., :R]) *
-//   sin`. The exported tables repeat their first half along the last dim
-//   (`cat(freqs, freqs)`); this is checked on the constant they come from
-//   (through gather/unsqueeze/slice/expand on other dims) before the half
-//   tables, which `transformer.rotary_embedding` takes, are sliced off.
+// - Rotary embeddings (rotate-half, interleaved, partial): RotaryPatterns.cpp.
 //
 // Each match checks that every intermediate value it removes has no other
 // user, and that broadcasting leaves the input's type unchanged.
@@ -435,177 +431,6 @@ struct SiluPattern : OpRewritePattern<MulOp> {
 };
 
 //===----------------------------------------------------------------------===//
-// Rotary embeddings
-//===----------------------------------------------------------------------===//
-
-/// True when `slice` takes `[start, end)` of the last axis of its input only,
-/// with step 1 (`end` at or past the dim size means "to the end").
-bool isLastAxisSlice(SliceOp slice, int64_t start, int64_t end) {
-  auto inputType = slice.getInput().getType();
-  int64_t rank = inputType.getRank();
-  int64_t size = inputType.getDimSize(rank - 1);
-  std::optional<ArrayRef<int64_t>> axes = slice.getAxes();
-  if (slice.getStarts().size() != 1 ||
-      (axes ? !isLastAxis(*axes, rank) : rank != 1))
-    return false;
-  if (std::optional<ArrayRef<int64_t>> steps = slice.getSteps())
-    if ((*steps)[0] != 1)
-      return false;
-  int64_t s = slice.getStarts()[0], e = slice.getEnds()[0];
-  if (s < 0)
-    s += size;
-  if (e < 0)
-    e += size;
-  return s == start && std::min(e, size) == end;
-}
-
-/// For `value = concat(-x[.., R:], x[.., :R])` along the last axis returns x.
-Value matchRotateHalf(Value value) {
-  auto concat = value.getDefiningOp<ConcatOp>();
-  if (!concat || concat.getInputs().size() != 2 || !concat->hasOneUse())
-    return {};
-  auto type = cast<RankedTensorType>(concat.getType());
-  int64_t rank = type.getRank();
-  if (!isLastAxis(concat.getAxis(), rank))
-    return {};
-  auto neg = concat.getInputs()[0].getDefiningOp<NegOp>();
-  if (!neg)
-    return {};
-  auto second = neg.getInput().getDefiningOp<SliceOp>();
-  auto first = concat.getInputs()[1].getDefiningOp<SliceOp>();
-  if (!first || !second || first.getInput() != second.getInput())
-    return {};
-  Value x = first.getInput();
-  int64_t d = type.getDimSize(rank - 1);
-  if (x.getType() != type || ShapedType::isDynamic(d) || d % 2 != 0)
-    return {};
-  if (!isLastAxisSlice(second, d / 2, d) || !isLastAxisSlice(first, 0, d / 2))
-    return {};
-  return x;
-}
-
-/// True when the last dim of `value` repeats its first half
-/// (`t[..., i] == t[..., i + D/2]`), traced through ops that only move data
-/// along other dims to the constant table it comes from.
-bool hasRepeatedHalves(Value value) {
-  for (int depth = 0; depth < 8; ++depth) {
-    Operation *op = value.getDefiningOp();
-    if (!op)
-      return false;
-    auto rankOf = [](Value v) {
-      return cast<RankedTensorType>(v.getType()).getRank();
-    };
-    if (auto unsqueeze = dyn_cast<UnsqueezeOp>(op)) {
-      int64_t rank = rankOf(unsqueeze.getResult());
-      if (llvm::any_of(unsqueeze.getAxes(), [&](int64_t a) {
-            return a == -1 || a == rank - 1;
-          }))
-        return false;
-      value = unsqueeze.getInput();
-    } else if (auto gather = dyn_cast<GatherOp>(op)) {
-      if (static_cast<int64_t>(gather.getAxis()) == rankOf(gather.getData()) - 1)
-        return false;
-      value = gather.getData();
-    } else if (auto slice = dyn_cast<SliceOp>(op)) {
-      int64_t rank = rankOf(slice.getInput());
-      if (!slice.getAxes() || llvm::any_of(*slice.getAxes(), [&](int64_t a) {
-            return a == -1 || a == rank - 1;
-          }))
-        return false;
-      value = slice.getInput();
-    } else if (auto expand = dyn_cast<ExpandOp>(op)) {
-      auto in = expand.getInput().getType();
-      auto out = cast<RankedTensorType>(expand.getType());
-      if (in.getDimSize(in.getRank() - 1) != out.getDimSize(out.getRank() - 1))
-        return false;
-      value = expand.getInput();
-    } else if (isa<ConstantOp>(op)) {
-      std::optional<SmallVector<double>> values = getConstantElements(value);
-      auto type = cast<RankedTensorType>(value.getType());
-      int64_t d = type.getDimSize(type.getRank() - 1);
-      if (!values || d % 2 != 0)
-        return false;
-      for (size_t row = 0; row < values->size(); row += d)
-        for (int64_t i = 0; i < d / 2; ++i)
-          if ((*values)[row + i] != (*values)[row + i + d / 2])
-            return false;
-      return true;
-    } else {
-      return false;
-    }
-  }
-  return false;
-}
-
-/// `x * cos + rotate_half(x) * sin` -> rotary_embedding(x, cos[.., :D/2],
-/// sin[.., :D/2]) in rotate-half mode.
-struct RotaryPattern : OpRewritePattern<AddOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  /// For `mul = a * b` returns the operand that is not `x` when the other is.
-  static Value otherFactor(MulOp mul, Value x) {
-    if (mul.getLhs() == x)
-      return mul.getRhs();
-    if (mul.getRhs() == x)
-      return mul.getLhs();
-    return {};
-  }
-
-  LogicalResult matchAndRewrite(AddOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    for (auto [a, b] : {std::pair(op.getLhs(), op.getRhs()),
-                        std::pair(op.getRhs(), op.getLhs())}) {
-      auto cosMul = a.getDefiningOp<MulOp>();
-      auto sinMul = b.getDefiningOp<MulOp>();
-      if (!cosMul || !sinMul || !a.hasOneUse() || !b.hasOneUse() ||
-          cosMul.getType() != type || sinMul.getType() != type)
-        continue;
-      // Which operand of the sin product is rotate_half(x)?
-      Value x, sin;
-      for (auto [r, s] : {std::pair(sinMul.getLhs(), sinMul.getRhs()),
-                          std::pair(sinMul.getRhs(), sinMul.getLhs())}) {
-        if (Value rotated = matchRotateHalf(r)) {
-          x = rotated;
-          sin = s;
-          break;
-        }
-      }
-      if (!x || x.getType() != type)
-        continue;
-      Value cos = otherFactor(cosMul, x);
-      if (!cos || cos.getType() != sin.getType())
-        continue;
-      auto tableType = cast<RankedTensorType>(cos.getType());
-      int64_t rank = type.getRank(), tableRank = tableType.getRank();
-      int64_t d = type.getDimSize(rank - 1);
-      if (tableRank < 1 || tableRank > rank ||
-          tableType.getDimSize(tableRank - 1) != d ||
-          tableType.getElementType() != type.getElementType() ||
-          !hasRepeatedHalves(cos) || !hasRepeatedHalves(sin))
-        continue;
-      SmallVector<int64_t> halfShape(tableType.getShape());
-      halfShape.back() = d / 2;
-      auto halfType = RankedTensorType::get(halfShape, tableType.getElementType());
-      auto half = [&](Value table) {
-        return SliceOp::create(rewriter, op.getLoc(), halfType, table,
-                               rewriter.getDenseI64ArrayAttr({0}),
-                               rewriter.getDenseI64ArrayAttr({d / 2}),
-                               rewriter.getDenseI64ArrayAttr({tableRank - 1}),
-                               rewriter.getDenseI64ArrayAttr({1}))
-            .getResult();
-      };
-      Value cosHalf = half(cos), sinHalf = half(sin);
-      rewriter.replaceOpWithNewOp<RotaryEmbeddingOp>(
-          op, type, x, cosHalf, sinHalf, RotaryMode::RotateHalf,
-          IntegerAttr());
-      return success();
-    }
-    return failure();
-  }
-};
-
-//===----------------------------------------------------------------------===//
 // Pass
 //===----------------------------------------------------------------------===//
 
@@ -634,6 +459,6 @@ void transformer::populateRaisePatterns(RewritePatternSet &patterns) {
   // that a product tree is matched whole.
   patterns.add<GeluPattern, NormPattern<MulOp>, NormPattern<DivOp>>(
       context, /*benefit=*/2);
-  patterns.add<SiluPattern, NormScalePattern, LayerNormBiasPattern,
-               RotaryPattern>(context);
+  patterns.add<SiluPattern, NormScalePattern, LayerNormBiasPattern>(context);
+  populateRotaryRaisePatterns(patterns);
 }

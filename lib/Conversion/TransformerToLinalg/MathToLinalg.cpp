@@ -474,6 +474,10 @@ void mlir::llm::populateTransformerMathToLinalgPatterns(
       context, floatUnaryBody<TanhOp, math::TanhOp>);
   patterns.add<ElementwiseLowering<ErfOp>>(context,
                                            floatUnaryBody<ErfOp, math::ErfOp>);
+  patterns.add<ElementwiseLowering<CosOp>>(context,
+                                           floatUnaryBody<CosOp, math::CosOp>);
+  patterns.add<ElementwiseLowering<SinOp>>(context,
+                                           floatUnaryBody<SinOp, math::SinOp>);
   patterns.add<ElementwiseLowering<SigmoidOp>>(context, sigmoidBody);
   patterns.add<ElementwiseLowering<ReluOp>>(context, reluBody);
   patterns.add<ElementwiseLowering<ReciprocalOp>>(context, reciprocalBody);

@@ -587,6 +587,8 @@ void mlir::llm::onnx_import::addMathOps(OpTable &t) {
   t.add({"", "Sqrt", 6, hi, 1, 1, 1, {}, convertUnary<tf::SqrtOp>});
   t.add({"", "Tanh", 6, hi, 1, 1, 1, {}, convertUnary<tf::TanhOp>});
   t.add({"", "Erf", 9, hi, 1, 1, 1, {}, convertUnary<tf::ErfOp>});
+  t.add({"", "Cos", 7, hi, 1, 1, 1, {}, convertUnary<tf::CosOp>});
+  t.add({"", "Sin", 7, hi, 1, 1, 1, {}, convertUnary<tf::SinOp>});
   t.add({"", "Sigmoid", 6, hi, 1, 1, 1, {}, convertUnary<tf::SigmoidOp>});
   t.add({"", "Relu", 6, hi, 1, 1, 1, {}, convertUnary<tf::ReluOp>});
   t.add({"", "Reciprocal", 6, hi, 1, 1, 1, {}, convertUnary<tf::ReciprocalOp>});

@@ -248,6 +248,29 @@ static LogicalResult convertConcat(NodeImporter &n) {
   return success();
 }
 
+/// Split of a known integer vector (shape building, e.g. the repeat counts
+/// torch's repeat_interleave export splits per element): known pieces.
+static bool splitKnownInts(NodeImporter &n, ArrayRef<int64_t> sizes) {
+  const SymInts *ints = n.inputInts(0);
+  RankedTensorType type = n.inputType(0);
+  if (!ints || type.getRank() != 1 ||
+      static_cast<int64_t>(sizes.size()) != n.numOutputs())
+    return false;
+  int64_t total = 0;
+  for (int64_t size : sizes)
+    total += size;
+  if (total != static_cast<int64_t>(ints->size()))
+    return false;
+  int64_t offset = 0;
+  for (auto [i, size] : llvm::enumerate(sizes)) {
+    n.setOutputInts(i, SymInts(ints->begin() + offset,
+                               ints->begin() + offset + size),
+                    intsType(type.getElementType(), true, size));
+    offset += size;
+  }
+  return true;
+}
+
 static LogicalResult convertSplit(NodeImporter &n) {
   FailureOr<Value> x = n.input(0);
   if (failed(x))
@@ -293,6 +316,8 @@ static LogicalResult convertSplit(NodeImporter &n) {
     return n.emitError() << "splits into " << sizes.size()
                          << " pieces but has " << n.numOutputs()
                          << " outputs";
+  if (*axis == 0 && splitKnownInts(n, sizes))
+    return success();
   auto op = createInferred<tf::SplitOp>(
       n.builder, n.loc, sizes.size(), *x, n.builder.getI64IntegerAttr(*axis),
       n.builder.getDenseI64ArrayAttr(sizes));
@@ -626,6 +651,28 @@ static LogicalResult convertExpand(NodeImporter &n) {
   if (!shape)
     return n.emitError() << "the shape input must be computable at import "
                             "time (a constant or a shape computation)";
+  // A known integer scalar/vector broadcast to a constant rank-0/1 shape
+  // stays known (shape building).
+  if (const SymInts *ints = n.inputInts(0);
+      ints && shape->size() <= 1 && allConstant(*shape)) {
+    int64_t len = shape->empty() ? 1 : (*shape)[0].constant;
+    int64_t have = ints->size();
+    // numpy broadcasting of [have] against [len]: 1 stretches either way.
+    int64_t out = len < 0     ? -1
+                  : have == 1 ? len
+                              : (len == 1 || len == have ? have : -1);
+    if (out >= 0 && out <= kMaxTrackedInts &&
+        n.inputType(0).getRank() <= 1) {
+      SymInts values;
+      for (int64_t i = 0; i < out; ++i)
+        values.push_back((*ints)[have == 1 ? 0 : i]);
+      n.setOutputInts(0, std::move(values),
+                      intsType(n.inputType(0).getElementType(),
+                               !shape->empty() || n.inputType(0).getRank() == 1,
+                               out));
+      return success();
+    }
+  }
   FailureOr<Value> x = n.input(0);
   if (failed(x))
     return failure();
