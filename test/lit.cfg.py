@@ -33,6 +33,7 @@ tool_dirs = [config.llm_tools_dir, config.llvm_tools_dir]
 tools = [
     ToolSubst("llm-opt", unresolved="fatal"),
     ToolSubst("llm-run", unresolved="ignore"),
+    ToolSubst("llm-run-cuda", unresolved="fatal"),
     ToolSubst("npu-sim", unresolved="fatal"),
     ToolSubst("llm-import-fuzzer", unresolved="ignore"),
     ToolSubst("llvm-objdump", unresolved="fatal"),

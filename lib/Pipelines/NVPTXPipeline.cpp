@@ -6,9 +6,9 @@
 // outlined kernels, merged into one gpu.module -> NVVM -> one gpu.binary
 // holding the PTX of all kernels (libdevice linked for math functions).
 //
-// Host code stays at the func/memref/scf level with gpu.launch_func ops:
-// the runtime of a later milestone (our own, over the CUDA driver API)
-// lowers or interprets it. Every linalg op becomes one kernel, each thread
+// Host code stays at the func/memref/scf level with gpu.launch_func ops;
+// buildNVPTXHostPipeline (option lower-host) lowers it to the LLVM dialect
+// calling our CUDA runtime (lib/Runtime/CUDA). Every linalg op becomes one kernel, each thread
 // computing one element of the op's parallel dims (reductions loop inside a
 // thread); tensor cores, shared-memory tiles and fused attention are later
 // work (docs/nvptx.md).
@@ -159,7 +159,29 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
   binaryOptions.toolkitPath = resolveCUDAPath(options.cudaPath);
   pm.addPass(createGpuModuleToBinaryPass(binaryOptions));
   pm.addPass(createCanonicalizerPass());
+  if (options.lowerHost)
+    buildNVPTXHostPipeline(pm);
   return success();
+}
+
+void llm::buildNVPTXHostPipeline(OpPassManager &pm) {
+  pm.addPass(createLLMGPUHostBuffersPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createLLMEmitCInterfacePass());
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createLLMGPUDeviceGlobalsPass());
+  pm.addPass(createCanonicalizerPass());
 }
 
 void llm::registerNVPTXPipeline() {

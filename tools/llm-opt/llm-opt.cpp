@@ -34,9 +34,13 @@
 #include "llm/Import/ONNXImporter.h"
 #include "llm/InitAll.h"
 #include "llm/Target/CPU/CPUTarget.h"
+#include "llm/Pipelines/Pipelines.h"
+#include "llm/Target/CPU/CPURunner.h"
+#include "llm/Target/NVPTX/CUDAArtifact.h"
 #include "llm/Target/NVPTX/NVPTXTarget.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -132,12 +136,44 @@ struct EmitArtifactPass
   StringRef getDescription() const override {
     return "Write the module as LLVM IR, assembly, object or shared library";
   }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    OpPassManager host("builtin.module");
+    llm::buildNVPTXHostPipeline(host);
+    host.getDependentDialects(registry);
+  }
   void runOnOperation() override {
     llm::CPUCodegenOptions options;
     options.optLevel = emitOptLevel;
-    if (failed(llm::emitArtifact(getOperation(), kind, outputPath, options)))
+    ModuleOp module = getOperation();
+    // GPU models (--llm-nvptx-pipeline): lower the host code for our CUDA
+    // runtime, embed the signature (docs/nvptx.md).
+    if (llm::hasGPUKernels(module)) {
+      if (failed(emitGPUModel(module, options)))
+        return signalPassFailure();
+    } else if (failed(llm::emitArtifact(module, kind, outputPath, options))) {
       return signalPassFailure();
+    }
     markAllAnalysesPreserved();
+  }
+  LogicalResult emitGPUModel(ModuleOp module,
+                             const llm::CPUCodegenOptions &options) {
+    if (!llm::hasUnloweredGPUHostCode(module))
+      return module.emitError()
+             << "--emit=" << emitKind
+             << " of a GPU model needs its host code unlowered (it reads the "
+                "model's signature from it): drop lower-host=true";
+    func::FuncOp entry = llm::findEntryFunction(module);
+    if (!entry)
+      return failure();
+    FailureOr<llm::ModelSignature> signature = llm::getModelSignature(entry);
+    if (failed(signature))
+      return failure();
+    OpPassManager host("builtin.module");
+    llm::buildNVPTXHostPipeline(host);
+    if (failed(runPipeline(host, module)))
+      return failure();
+    return llm::emitCUDAArtifact(module, *signature, kind, outputPath,
+                                 options);
   }
   llm::ArtifactKind kind;
   std::string outputPath;

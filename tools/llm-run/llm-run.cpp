@@ -42,6 +42,8 @@
 #include "llm/Target/CPU/CPURunner.h"
 #include "llm/Target/CPU/CPUTarget.h"
 
+#include "RunCUDA.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -72,7 +74,7 @@ static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model .onnx|.onnxtxt|.mlir>"),
                                       cl::cat(runCategory));
 static cl::opt<std::string>
-    target("target", cl::desc("Where to run: cpu (cuda and npu: later)"),
+    target("target", cl::desc("Where to run: cpu or cuda (npu: later)"),
            cl::init("cpu"), cl::cat(runCategory));
 static cl::list<std::string>
     inputSpecs("input",
@@ -430,6 +432,9 @@ static int runModel(CPUJITModel &model, const InputSet &inputs,
   auto outputs = model.run(inputPtrs);
   if (!outputs)
     return fail(llvm::toString(outputs.takeError()));
+  if (target == "cuda")
+    if (llvm::Error error = takeCUDAError())
+      return fail(llvm::toString(std::move(error)));
 
   for (size_t k = 0; k < outputs->size(); ++k) {
     llvm::outs() << "output '" << signature.outputs[k].name
@@ -451,6 +456,9 @@ static int runModel(CPUJITModel &model, const InputSet &inputs,
       auto result = model.run(inputPtrs, &seconds);
       if (!result)
         return fail(llvm::toString(result.takeError()));
+      if (target == "cuda")
+        if (llvm::Error error = takeCUDAError())
+          return fail(llvm::toString(std::move(error)));
       times.push_back(seconds * 1e3);
     }
     std::sort(times.begin(), times.end());
@@ -507,9 +515,14 @@ int main(int argc, char **argv) {
       "llm-run: compile a model for the CPU and run it\n\n"
       "  llm-run model.onnx --input x=x.npy [--expected DIR] [--bench N]\n");
 
-  if (target != "cpu")
+  if (target != "cpu" && target != "cuda")
     return fail("--target=" + target +
-                " is not available yet: only --target=cpu runs models");
+                " is not available yet: --target=cpu or cuda runs models");
+  if (target == "cuda" && quantizeMode != "none")
+    return fail("--quantize is not available with --target=cuda");
+  if (target == "cuda")
+    if (llvm::Error error = initCUDA())
+      return fail(llvm::toString(std::move(error)));
   if (outputFormat != "npy" && outputFormat != "pb")
     return fail("--output-format=" + outputFormat + " is not npy or pb");
   if (!expectedDir.empty() && !llvm::sys::fs::is_directory(expectedDir))
@@ -534,7 +547,9 @@ int main(int argc, char **argv) {
                 "--output-dir: it feeds the model itself");
 
   CPUPipelineOptions options;
-  if (failed(options.parseFromString(pipelineOptions)))
+  // (--target=cuda: the options are the NVPTX pipeline's, RunCUDA.cpp.)
+  if (failed(options.parseFromString(
+          target == "cuda" ? std::string() : pipelineOptions.getValue())))
     return fail("cannot parse --pipeline-options='" + pipelineOptions + "'");
   if (quantizeMode != "none") {
     if (options.quantize != "none")
@@ -621,11 +636,21 @@ int main(int argc, char **argv) {
   }
 
   PassManager pm(&context);
-  if (failed(buildCPUPipeline(pm, options)) || failed(pm.run(*module)))
+  if (target == "cuda") {
+    if (llvm::Error error = buildCUDAPipeline(pm, pipelineOptions))
+      return fail(llvm::toString(std::move(error)));
+  } else if (failed(buildCPUPipeline(pm, options))) {
     return fail("compiling '" + modelPath + "' for the CPU failed");
+  }
+  if (failed(pm.run(*module)))
+    return fail("compiling '" + modelPath + "' for " +
+                (target == "cuda" ? "CUDA" : "the CPU") + " failed");
   auto model = CPUJITModel::create(*module, *signature, optLevel);
   if (!model)
     return fail(llvm::toString(model.takeError()));
+  if (target == "cuda") // the kernels were loaded by the constructor
+    if (llvm::Error error = takeCUDAError())
+      return fail(llvm::toString(std::move(error)));
   module = nullptr;
   double compileSeconds = std::chrono::duration<double>(
                               std::chrono::steady_clock::now() - compileStart)

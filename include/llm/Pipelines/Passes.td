@@ -220,4 +220,83 @@ def LLMMergeGPUModulesPass
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def LLMGPUHostBuffersPass
+    : Pass<"llm-gpu-host-buffers", "::mlir::ModuleOp"> {
+  let summary = "Give the host code of a GPU module buffers the kernels can use";
+  let description = [{
+    After the NVPTX pipeline, the host functions allocate buffers with
+    `memref.alloc` (host `malloc`) and pass them, and the caller's input
+    buffers, to `gpu.launch_func`. This pass makes every buffer the host
+    code allocates CUDA managed memory, which the kernels and the host code
+    (its remaining loops, `memref.copy`) both address, and keeps the C ABI of
+    the CPU target (docs/cpu.md): inputs are any host memory, results are
+    `malloc`ed and owned by the caller.
+
+    - `memref.alloc` in a host function becomes `gpu.alloc host_shared`
+      (mgpuMemAlloc, our runtime: managed memory), `memref.dealloc` becomes a
+      synchronous `gpu.dealloc` (`gpu.wait async`, `gpu.dealloc async`,
+      `gpu.wait`).
+    - In public functions, each memref argument is copied into such a buffer
+      at entry; at each return every result is copied into a new
+      `memref.alloc` (host memory) and the device buffers it came from, and
+      the argument copies, are freed.
+
+    Constant globals (weights) are handled after the lowering to LLVM by
+    `llm-gpu-device-globals`.
+
+    Before:
+    ```mlir
+    func.func @main(%x: memref<4xf32>) -> memref<4xf32> {
+      %y = memref.alloc() : memref<4xf32>
+      gpu.launch_func @llm_kernels::@k blocks in (...) threads in (...)
+          args(%x : memref<4xf32>, %y : memref<4xf32>)
+      return %y : memref<4xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: memref<4xf32>) -> memref<4xf32> {
+      %xd = gpu.alloc host_shared () : memref<4xf32>
+      memref.copy %x, %xd : memref<4xf32> to memref<4xf32>
+      %y = gpu.alloc host_shared () : memref<4xf32>
+      gpu.launch_func @llm_kernels::@k ... args(%xd : ..., %y : ...)
+      %r = memref.alloc() : memref<4xf32>
+      memref.copy %y, %r : memref<4xf32> to memref<4xf32>
+      %t = gpu.wait async
+      %t1 = gpu.dealloc async [%t] %y : memref<4xf32>
+      gpu.wait [%t1]
+      ... (the same for %xd)
+      return %r : memref<4xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def LLMGPUDeviceGlobalsPass
+    : Pass<"llm-gpu-device-globals", "::mlir::ModuleOp"> {
+  let summary = "Address constant globals through their device copies";
+  let description = [{
+    Runs on the host code of a GPU module after its lowering to the LLVM
+    dialect. Every `llvm.mlir.addressof` of a global in a host function (the
+    model's constants, e.g. weights, which the kernels read) is replaced by
+    a call to our runtime's `llmCudaGlobal(address, size in bytes)`, which
+    returns a managed-memory copy of the global made once per process. The
+    host code's own accesses to constants read the same copy.
+
+    Before:
+    ```mlir
+    %w = llvm.mlir.addressof @__constant_4xf32 : !llvm.ptr
+    ```
+    After:
+    ```mlir
+    %a = llvm.mlir.addressof @__constant_4xf32 : !llvm.ptr
+    %n = llvm.mlir.constant(16 : i64) : i64
+    %w = llvm.call @llmCudaGlobal(%a, %n) : (!llvm.ptr, i64) -> !llvm.ptr
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // LLM_PIPELINES_PASSES_TD

@@ -153,6 +153,11 @@ struct NVPTXPipelineOptions : public PassPipelineOptions<NVPTXPipelineOptions> {
       *this, "tile-sizes-3d",
       llvm::cl::desc("Threads per block along the three innermost dims "
                      "(2,4,32)")};
+  PassOptions::Option<bool> lowerHost{
+      *this, "lower-host",
+      llvm::cl::desc("Also lower the host code to the LLVM dialect for our "
+                     "CUDA runtime (buildNVPTXHostPipeline)"),
+      llvm::cl::init(false)};
 };
 
 /// Checks NVPTX option values the option parser cannot (known chip, a PTX
@@ -184,6 +189,18 @@ std::string resolveCUDAPath(StringRef cudaPath);
 /// Fails, adding nothing, if checkNVPTXPipelineOptions reports a problem.
 LogicalResult buildNVPTXPipeline(OpPassManager &pm,
                                  const NVPTXPipelineOptions &options);
+
+/// Lowers the host code the NVPTX pipeline leaves (func/memref/scf with
+/// gpu.launch_func, next to the gpu.binary) to the LLVM dialect, calling our
+/// CUDA runtime (lib/Runtime/CUDA, the mgpu* ABI): llm-gpu-host-buffers
+/// (managed buffers, inputs and results copied, the CPU target's C ABI) ->
+/// math, scf, strided metadata, affine -> finalize-memref-to-llvm ->
+/// llm-emit-c-interface -> gpu-to-llvm -> arith/index/func/cf/ub to LLVM ->
+/// reconcile-unrealized-casts -> llm-gpu-device-globals -> canonicalize.
+/// The gpu.binary and the lowered gpu.launch_func ops are translated to
+/// LLVM IR (module load in a global constructor, launches) with the GPU
+/// dialect's LLVM IR translation. Added by `lower-host=true`.
+void buildNVPTXHostPipeline(OpPassManager &pm);
 
 /// Registers `--llm-nvptx-pipeline` (called by registerPipelines).
 void registerNVPTXPipeline();

@@ -95,7 +95,10 @@ static std::optional<DType> getDType(Type type) {
 static FailureOr<TensorSignature>
 getTensorSignature(func::FuncOp func, Type type, StringAttr name,
                    ArrayAttr dimNames, const Twine &fallbackName) {
-  auto tensorType = dyn_cast<RankedTensorType>(type);
+  // Ranked tensors, or ranked memrefs (a GPU module's host code).
+  auto tensorType = dyn_cast<ShapedType>(type);
+  if (tensorType && !(isa<RankedTensorType>(type) || isa<MemRefType>(type)))
+    tensorType = nullptr;
   std::optional<DType> dtype =
       tensorType ? getDType(tensorType.getElementType()) : std::nullopt;
   std::string label = name ? name.getValue().str() : fallbackName.str();
@@ -138,7 +141,7 @@ FailureOr<ModelSignature> llm::getModelSignature(func::FuncOp func) {
     if (auto declared =
             func.getResultAttrOfType<TypeAttr>(i, "onnx.declared_type")) {
       auto declaredType = dyn_cast<RankedTensorType>(declared.getValue());
-      auto computedType = dyn_cast<RankedTensorType>(resultType);
+      auto computedType = dyn_cast<ShapedType>(resultType);
       if (!declaredType || !computedType ||
           declaredType.getElementType() != computedType.getElementType() ||
           failed(verifyCompatibleShape(declaredType, computedType))) {

@@ -202,12 +202,14 @@ llvm::Expected<std::string> llm::findLinker() {
 }
 
 llvm::Error llm::linkSharedLibrary(ArrayRef<std::string> objectPaths,
-                                   StringRef outputPath) {
+                                   StringRef outputPath,
+                                   ArrayRef<std::string> extraArgs) {
   auto linker = findLinker();
   if (!linker)
     return linker.takeError();
   std::vector<std::string> args = {*linker, "-shared", "-o", outputPath.str()};
   args.insert(args.end(), objectPaths.begin(), objectPaths.end());
+  args.insert(args.end(), extraArgs.begin(), extraArgs.end());
   args.push_back("-lm");
   SmallVector<StringRef> argRefs(args.begin(), args.end());
   std::string errorMessage;
@@ -242,6 +244,21 @@ LogicalResult llm::emitArtifact(ModuleOp module, ArtifactKind kind,
                                 StringRef outputPath,
                                 const CPUCodegenOptions &options) {
   assert(kind != ArtifactKind::MLIR && "MLIR is printed, not emitted");
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return failure();
+  return emitLLVMModuleArtifact(module, *llvmModule, kind, outputPath,
+                                options);
+}
+
+LogicalResult llm::emitLLVMModuleArtifact(ModuleOp module,
+                                          llvm::Module &llvmModuleRef,
+                                          ArtifactKind kind,
+                                          StringRef outputPath,
+                                          const CPUCodegenOptions &options,
+                                          ArrayRef<std::string> extraLinkArgs) {
   auto fail = [&](const Twine &message) {
     module.emitError() << message;
     return failure();
@@ -249,12 +266,7 @@ LogicalResult llm::emitArtifact(ModuleOp module, ArtifactKind kind,
   auto failWith = [&](llvm::Error error) {
     return fail(llvm::toString(std::move(error)));
   };
-
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateToLLVMIR(module, llvmContext);
-  if (!llvmModule)
-    return failure();
+  llvm::Module *llvmModule = &llvmModuleRef;
   internalizeWrappedFunctions(*llvmModule);
 
   std::string cpu = options.cpu;
@@ -290,8 +302,8 @@ LogicalResult llm::emitArtifact(ModuleOp module, ArtifactKind kind,
         return fail("cannot create a temporary library file: " + ec.message());
       libraryPath = library.path.str().str();
     }
-    if (llvm::Error error =
-            linkSharedLibrary({object.path.str().str()}, libraryPath))
+    if (llvm::Error error = linkSharedLibrary({object.path.str().str()},
+                                              libraryPath, extraLinkArgs))
       return failWith(std::move(error));
     if (outputPath == "-") {
       auto buffer = llvm::MemoryBuffer::getFile(libraryPath, /*IsText=*/false);

@@ -52,7 +52,8 @@ namespace llm {
 func::FuncOp findEntryFunction(ModuleOp module, StringRef name = "");
 
 /// Reads the signature of `func` (tensor arguments and results of supported
-/// element types; anything else is an error emitted on the function).
+/// element types, or ranked memrefs for a bufferized function; anything else
+/// is an error emitted on the function).
 FailureOr<ModelSignature> getModelSignature(func::FuncOp func);
 
 /// Checks `inputs` (in signature order) against the signature: count,

@@ -103,9 +103,10 @@ llvm::Error emitMachineCode(llvm::Module &module,
 llvm::Expected<std::string> findLinker();
 
 /// Links the object files into the shared library `outputPath`
-/// (`<linker> -shared -o outputPath objects... -lm`).
+/// (`<linker> -shared -o outputPath objects... extraArgs... -lm`).
 llvm::Error linkSharedLibrary(ArrayRef<std::string> objectPaths,
-                              StringRef outputPath);
+                              StringRef outputPath,
+                              ArrayRef<std::string> extraArgs = {});
 
 /// Translates, optimizes and writes `module` (in the LLVM dialect) as an
 /// artifact of `kind` (not MLIR) to `outputPath` ("-" is stdout). Errors are
@@ -113,6 +114,15 @@ llvm::Error linkSharedLibrary(ArrayRef<std::string> objectPaths,
 LogicalResult emitArtifact(ModuleOp module, ArtifactKind kind,
                            StringRef outputPath,
                            const CPUCodegenOptions &options = {});
+
+/// As emitArtifact, for an LLVM IR module already translated from `module`
+/// (which gets the diagnostics): optimizes it for `options.cpu` (empty: the
+/// module's recorded CPU, else the host) and writes it; shared libraries
+/// are linked with `extraLinkArgs` after the object.
+LogicalResult emitLLVMModuleArtifact(ModuleOp module, llvm::Module &llvmModule,
+                                     ArtifactKind kind, StringRef outputPath,
+                                     const CPUCodegenOptions &options,
+                                     ArrayRef<std::string> extraLinkArgs = {});
 
 } // namespace llm
 } // namespace mlir
