@@ -24,6 +24,7 @@ config.environment["PATH"] = os.pathsep.join(
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%llm_src_root", config.llm_src_root))
+config.substitutions.append(("%llm_obj_root", config.llm_obj_root))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
                                      "ASAN_OPTIONS", "UBSAN_OPTIONS"])
