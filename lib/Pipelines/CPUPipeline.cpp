@@ -129,6 +129,8 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   // Math first: convert-math-to-libm unrolls vector math without an LLVM
   // intrinsic (erf) into scalar calls and vector inserts, which the vector
   // lowering below must still see.
+  // exp/tanh/erf/log as vector polynomials instead of scalar libm calls.
+  pm.addPass(createLLMApproximateMathPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToSCFPass());

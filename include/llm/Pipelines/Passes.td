@@ -107,6 +107,32 @@ def LLMStridedCopyToLinalgPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LLMApproximateMathPass
+    : Pass<"llm-approximate-math", "::mlir::ModuleOp"> {
+  let summary = "Polynomial approximations of exp, tanh, erf and log";
+  let description = [{
+    Rewrites `math.exp`, `expm1`, `tanh`, `erf`, `log`, `log1p` and `log2`
+    on f32 scalars and vectors (f16/bf16 through f32) into MLIR's upstream
+    polynomial/rational approximations, i.e. plain vector arithmetic. Without
+    it the LLVM lowering turns a `vector<16xf32>` exp (softmax, flash
+    attention's online softmax, GELU) into 16 scalar calls to libm's `expf`,
+    which then dominate attention. Accuracy: a few f32 ulps for exp/log,
+    about 1e-6 absolute for tanh/erf (the ONNX conformance tests, rtol 1e-3,
+    and the PyTorch model tests, 1e-4, pass with it). `sin`/`cos` stay libm
+    calls: their upstream approximation has no full range reduction, and
+    rotary tables take them at angles up to the context length.
+
+    Before:
+    ```mlir
+    %e = math.exp %x : vector<16xf32>
+    ```
+    After: `arith`/`math.fma`/bit-cast arithmetic on `vector<16xf32>`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def LLMFuseElementwisePass
     : Pass<"llm-fuse-elementwise", "::mlir::ModuleOp"> {
   let summary = "Fuse elementwise linalg ops without recomputation";
