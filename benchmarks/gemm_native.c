@@ -10,9 +10,13 @@
  *                                       OMP_NUM_THREADS; prints the median
  *                                       milliseconds of REPS calls after one
  *                                       warm-up call
+ *   gemm_native dnnl-u8s8 M N K REPS    the same for oneDNN's
+ *                                       dnnl_gemm_u8s8s32 (int8 baseline of
+ *                                       benchmarks/int8_gemm.py)
  */
 #include <immintrin.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,11 +129,47 @@ static int dnnl(long m, long n, long k, int reps) {
   return 0;
 }
 
+/* oneDNN's int8 GEMM (u8 x s8 -> s32, zero offsets), timed like dnnl():
+ * benchmarks/int8_gemm.py's baseline. */
+static int dnnlU8S8(long m, long n, long k, int reps) {
+  uint8_t *a = malloc(m * k);
+  int8_t *b = malloc(k * n);
+  int32_t *c = malloc(sizeof(int32_t) * m * n);
+  int32_t co = 0;
+  double *times = malloc(sizeof(double) * reps);
+  for (long i = 0; i < m * k; ++i)
+    a[i] = (uint8_t)(i * 7 % 251);
+  for (long i = 0; i < k * n; ++i)
+    b[i] = (int8_t)(i * 13 % 255 - 127);
+  if (dnnl_gemm_u8s8s32('N', 'N', 'F', m, n, k, 1.0f, a, k, 0, b, n, 0, 0.0f,
+                        c, n, &co) != dnnl_success) {
+    fprintf(stderr, "dnnl_gemm_u8s8s32 failed\n");
+    return 1;
+  }
+  for (int r = 0; r < reps; ++r) {
+    double start = now();
+    dnnl_gemm_u8s8s32('N', 'N', 'F', m, n, k, 1.0f, a, k, 0, b, n, 0, 0.0f, c,
+                      n, &co);
+    times[r] = (now() - start) * 1e3;
+  }
+  qsort(times, reps, sizeof(double), compareDouble);
+  printf("%.6f\n", times[reps / 2]);
+  free(a);
+  free(b);
+  free(c);
+  free(times);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 3 && !strcmp(argv[1], "peak"))
     return peak(atoi(argv[2]));
   if (argc == 6 && !strcmp(argv[1], "dnnl"))
     return dnnl(atol(argv[2]), atol(argv[3]), atol(argv[4]), atoi(argv[5]));
-  fprintf(stderr, "usage: gemm_native peak THREADS | dnnl M N K REPS\n");
+  if (argc == 6 && !strcmp(argv[1], "dnnl-u8s8"))
+    return dnnlU8S8(atol(argv[2]), atol(argv[3]), atol(argv[4]),
+                    atoi(argv[5]));
+  fprintf(stderr, "usage: gemm_native peak THREADS | dnnl M N K REPS | "
+                  "dnnl-u8s8 M N K REPS\n");
   return 2;
 }
