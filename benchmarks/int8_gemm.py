@@ -18,8 +18,8 @@ GEMM and oneDNN, in the same run.
 2. Weight-only GEMV (M = 1, decode): one f32 model `x @ W` with a constant
    W [K, N], run by `llm-run` as f32 and with --quantize=int8-weight,
    int8-dynamic and int4-weight (group 32); prints the time, the weight
-   bytes each reads per call (f32: 4 K N; int8: K N; int4: K N as stored
-   today, one value per byte, + scales) as GB/s, against this machine's
+   bytes each reads per call (f32: 4 K N; int8: K N + scales; int4: K N / 2,
+   two values per byte, + group scales) as GB/s, against this machine's
    measured memory bandwidth (numpy copy of 512 MiB, read + write bytes).
 
 Our timings include allocating and zero-filling C (llm-run's --bench
@@ -199,7 +199,8 @@ def main():
                     groups = (k + 31) // 32
                     nbytes = {"f32": 4 * k * n, "int8-weight": k * n + 4 * n,
                               "int8-dynamic": k * n + 4 * n,
-                              "int4-weight": k * n + 4 * n * groups}[mode]
+                              "int4-weight": (k + 1) // 2 * n +
+                              4 * n * groups}[mode]
                     gbs = nbytes / (t[mode] * 1e-3) / 1e9
                     print("| %d | %d | %s | %.3f | %.1f | %.1f | %.0f%% | "
                           "%.2f |" % (k, n, mode, t[mode], nbytes / 1e6, gbs,

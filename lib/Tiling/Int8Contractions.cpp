@@ -54,6 +54,8 @@
 #include "llm/Tiling/Passes.h"
 #include "llm/Tiling/TargetDescription.h"
 
+#include "Int8Kernels.h"
+
 #include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -72,7 +74,75 @@ namespace mlir::llm {
 #define GEN_PASS_DEF_LLMTILEINT8CONTRACTIONSPASS
 #include "llm/Tiling/Passes.h.inc"
 
+//===----------------------------------------------------------------------===//
+// Helpers shared with WeightOnlyContractions.cpp (Int8Kernels.h)
+//===----------------------------------------------------------------------===//
+
+/// The global a `memref.get_global` reads, if it is a constant with data.
+std::optional<std::pair<memref::GlobalOp, ElementsAttr>>
+int8::getConstantGlobal(Value value) {
+  auto getGlobal = value.getDefiningOp<memref::GetGlobalOp>();
+  if (!getGlobal)
+    return std::nullopt;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      getGlobal, getGlobal.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue())
+    return std::nullopt;
+  auto data = dyn_cast<ElementsAttr>(*global.getInitialValue());
+  if (!data)
+    return std::nullopt;
+  return std::make_pair(global, data);
+}
+
+/// The values of an 8-bit constant, extended as `isUnsigned` says.
+std::optional<std::vector<int32_t>> int8::readBytes(ElementsAttr attr,
+                                              bool isUnsigned) {
+  if (getElementTypeOrSelf(attr.getType()).getIntOrFloatBitWidth() != 8)
+    return std::nullopt;
+  int64_t count = attr.getNumElements();
+  ArrayRef<char> raw;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
+    raw = dense.getRawData();
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    raw = blob->getData();
+  } else {
+    return std::nullopt;
+  }
+  bool splat = static_cast<int64_t>(raw.size()) == 1 && count != 1;
+  if (!splat && static_cast<int64_t>(raw.size()) != count)
+    return std::nullopt;
+  std::vector<int32_t> values(count);
+  for (int64_t i = 0; i < count; ++i) {
+    char byte = raw[splat ? 0 : i];
+    values[i] = isUnsigned ? static_cast<int32_t>(static_cast<uint8_t>(byte))
+                           : static_cast<int32_t>(static_cast<int8_t>(byte));
+  }
+  return values;
+}
+
+/// A private constant global holding `data` with `type`, named after `base`.
+memref::GlobalOp int8::createGlobal(OpBuilder &b, Location loc, SymbolTable &symbols,
+                              StringRef base, MemRefType type,
+                              DenseElementsAttr data) {
+  auto global = memref::GlobalOp::create(
+      b, loc, base, b.getStringAttr("private"), type, data, /*constant=*/true,
+      b.getI64IntegerAttr(64));
+  symbols.insert(global);
+  return global;
+}
+
+Value int8::cst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+Value int8::cstI32(OpBuilder &b, Location loc, int32_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+}
+
 namespace {
+using namespace int8;
 
 //===----------------------------------------------------------------------===//
 // Plan: tile sizes and instruction choice
@@ -128,51 +198,6 @@ Int8Plan planInt8(const TargetDescription &target, ContractionShape shape) {
 // Compile-time weights
 //===----------------------------------------------------------------------===//
 
-/// The global a `memref.get_global` reads, if it is a constant with data.
-std::optional<std::pair<memref::GlobalOp, ElementsAttr>>
-getConstantGlobal(Value value) {
-  auto getGlobal = value.getDefiningOp<memref::GetGlobalOp>();
-  if (!getGlobal)
-    return std::nullopt;
-  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-      getGlobal, getGlobal.getNameAttr());
-  if (!global || !global.getConstant() || !global.getInitialValue())
-    return std::nullopt;
-  auto data = dyn_cast<ElementsAttr>(*global.getInitialValue());
-  if (!data)
-    return std::nullopt;
-  return std::make_pair(global, data);
-}
-
-/// The values of an 8-bit constant, extended as `isUnsigned` says.
-std::optional<std::vector<int32_t>> readBytes(ElementsAttr attr,
-                                              bool isUnsigned) {
-  if (getElementTypeOrSelf(attr.getType()).getIntOrFloatBitWidth() != 8)
-    return std::nullopt;
-  int64_t count = attr.getNumElements();
-  ArrayRef<char> raw;
-  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
-    raw = dense.getRawData();
-  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    raw = blob->getData();
-  } else {
-    return std::nullopt;
-  }
-  bool splat = static_cast<int64_t>(raw.size()) == 1 && count != 1;
-  if (!splat && static_cast<int64_t>(raw.size()) != count)
-    return std::nullopt;
-  std::vector<int32_t> values(count);
-  for (int64_t i = 0; i < count; ++i) {
-    char byte = raw[splat ? 0 : i];
-    values[i] = isUnsigned ? static_cast<int32_t>(static_cast<uint8_t>(byte))
-                           : static_cast<int32_t>(static_cast<int8_t>(byte));
-  }
-  return values;
-}
-
 /// B' = B - zero point in the packed VNNI layout and its column sums.
 struct PackedWeights {
   int64_t k = 0, n = 0, k4 = 0, k4Padded = 0, panels = 0, nr = 0;
@@ -210,17 +235,6 @@ std::optional<PackedWeights> packWeights(ArrayRef<int32_t> b, int64_t k,
   return w;
 }
 
-/// A private constant global holding `data` with `type`, named after `base`.
-memref::GlobalOp createGlobal(OpBuilder &b, Location loc, SymbolTable &symbols,
-                              StringRef base, MemRefType type,
-                              DenseElementsAttr data) {
-  auto global = memref::GlobalOp::create(
-      b, loc, base, b.getStringAttr("private"), type, data, /*constant=*/true,
-      b.getI64IntegerAttr(64));
-  symbols.insert(global);
-  return global;
-}
-
 //===----------------------------------------------------------------------===//
 // Kernel emission
 //===----------------------------------------------------------------------===//
@@ -237,13 +251,6 @@ struct Int8Kernel {
   /// 128 for a signed A (the +128 offset), else 0.
   int32_t offset = 0;
 };
-
-Value cst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-Value cstI32(OpBuilder &b, Location loc, int32_t v) {
-  return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
-}
 
 /// The indices of `map` for loop values `loops` (one per loop; entries of
 /// unused loops may be null). Results are loop dims or constants (checked by
@@ -969,6 +976,38 @@ struct TileInt8ContractionsPass
     return true;
   }
 
+  /// Erases the ops that only fed rewritten weight-only contractions (the
+  /// generic filling a 4-bit buffer from an i8 global, the buffer, its
+  /// dealloc, the get_globals) once nothing else uses them.
+  static void eraseDeadFeeders(ArrayRef<Operation *> candidates) {
+    llvm::SetVector<Operation *> live(candidates.begin(), candidates.end());
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (Operation *op : llvm::to_vector(live)) {
+        bool dead = false;
+        if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+          Value out = generic.getDpsInits()[0];
+          dead = llvm::all_of(out.getUsers(), [&](Operation *user) {
+            return user == op || isa<memref::DeallocOp>(user);
+          });
+        } else if (auto dealloc = dyn_cast<memref::DeallocOp>(op)) {
+          dead = llvm::all_of(dealloc.getMemref().getUsers(),
+                              [](Operation *user) {
+                                return isa<memref::DeallocOp>(user);
+                              });
+        } else {
+          dead = op->use_empty();
+        }
+        if (dead) {
+          live.remove(op);
+          op->erase();
+          changed = true;
+        }
+      }
+    }
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     FailureOr<TargetDescription> target =
@@ -976,24 +1015,28 @@ struct TileInt8ContractionsPass
     if (failed(target))
       return signalPassFailure();
     SmallVector<std::pair<linalg::GenericOp, IntegerContractionMatch>> found;
+    SmallVector<linalg::GenericOp> others;
     module.walk([&](linalg::GenericOp op) {
       if (!op.hasPureBufferSemantics())
         return;
       if (std::optional<IntegerContractionMatch> match =
               matchIntegerContraction(op))
         found.emplace_back(op, *match);
+      else if (op.getNumReductionLoops() == 1)
+        others.push_back(op);
     });
     SymbolTable symbols(module);
     bool usesAMX = false;
-    llvm::SetVector<memref::GlobalOp> oldGlobals;
-    for (auto &[op, match] : found)
-      if (auto global = getConstantGlobal(op.getDpsInputs()[1]))
-        oldGlobals.insert(global->first);
+    SmallVector<Operation *> deadAfter;
     for (auto &[op, match] : found)
       rewrite(op, match, *target, symbols, usesAMX);
+    for (linalg::GenericOp op : others)
+      rewriteWeightOnly(op, *target, symbols, deadAfter);
+    eraseDeadFeeders(deadAfter);
     // Weights only the rewritten contractions read.
-    for (memref::GlobalOp global : oldGlobals)
-      if (SymbolTable::symbolKnownUseEmpty(global, module))
+    for (auto global : llvm::to_vector(module.getOps<memref::GlobalOp>()))
+      if (global.getConstant() && global.isPrivate() &&
+          SymbolTable::symbolKnownUseEmpty(global, module))
         symbols.erase(global);
     if (usesAMX)
       addAMXPermissionRequest(module);

@@ -91,3 +91,26 @@ func.func @runtime_weights(%a: tensor<4x8xui8>, %b: tensor<8x16xi8>) -> tensor<4
 // ASM-AMX: __llm_request_amx_permission:
 // ASM-AMX: syscall
 // ASM-AMX: .section {{\.init_array|\.ctors}}
+
+// Weight-only int4 (f32 activations): the 4-bit weights [N = 20, K = 10]
+// are packed two per byte (K / 2 = 5 rows in each column panel; the
+// one-value-per-byte constant and its widening copy are gone) and unpacked
+// in the k loop by shifts; the group scales are applied per group. No
+// float copy of the weights: the only f32 globals are the scales.
+// VNNI-LABEL: func.func @int4_weights
+// VNNI-NOT: linalg.generic
+// VNNI: memref.get_global @__llm_int4_packed_weights : memref<{{[0-9]+}}x5x{{[0-9]+}}xi8>
+// VNNI: memref.get_global @__llm_weight_scales : memref<1x32xf32>
+// VNNI: vector.load {{.+}} : memref<{{[0-9]+}}x5x{{[0-9]+}}xi8>, vector<16xi8>
+// VNNI: arith.shli
+// VNNI: arith.shrsi
+// VNNI: arith.sitofp {{.+}} : vector<16xi32> to vector<16xf32>
+// VNNI: vector.fma
+// VNNI: return
+// VNNI-NOT: xi4>
+func.func @int4_weights(%x: tensor<?x10xf32>) -> tensor<?x20xf32> {
+  %w = arith.constant dense<[[-8, -5, -2, 1, 4, 7, -6, -3, 0, 3], [-1, 2, 5, -8, -5, -2, 1, 4, 7, -6], [6, -7, -4, -1, 2, 5, -8, -5, -2, 1], [-3, 0, 3, 6, -7, -4, -1, 2, 5, -8], [4, 7, -6, -3, 0, 3, 6, -7, -4, -1], [-5, -2, 1, 4, 7, -6, -3, 0, 3, 6], [2, 5, -8, -5, -2, 1, 4, 7, -6, -3], [-7, -4, -1, 2, 5, -8, -5, -2, 1, 4], [0, 3, 6, -7, -4, -1, 2, 5, -8, -5], [7, -6, -3, 0, 3, 6, -7, -4, -1, 2], [-2, 1, 4, 7, -6, -3, 0, 3, 6, -7], [5, -8, -5, -2, 1, 4, 7, -6, -3, 0], [-4, -1, 2, 5, -8, -5, -2, 1, 4, 7], [3, 6, -7, -4, -1, 2, 5, -8, -5, -2], [-6, -3, 0, 3, 6, -7, -4, -1, 2, 5], [1, 4, 7, -6, -3, 0, 3, 6, -7, -4], [-8, -5, -2, 1, 4, 7, -6, -3, 0, 3], [-1, 2, 5, -8, -5, -2, 1, 4, 7, -6], [6, -7, -4, -1, 2, 5, -8, -5, -2, 1], [-3, 0, 3, 6, -7, -4, -1, 2, 5, -8]]> : tensor<20x10xi4>
+  %s = arith.constant dense<[[0.010], [0.020], [0.030], [0.040], [0.050], [0.010], [0.020], [0.030], [0.040], [0.050], [0.010], [0.020], [0.030], [0.040], [0.050], [0.010], [0.020], [0.030], [0.040], [0.050]]> : tensor<20x1xf32>
+  %0 = transformer.quantized_linear %x, %w, %s {group_size = 32 : i64} : tensor<?x10xf32>, tensor<20x10xi4>, tensor<20x1xf32> -> tensor<?x20xf32>
+  return %0 : tensor<?x20xf32>
+}
