@@ -31,8 +31,14 @@ width d, MLP width 4d:
     total               24 * S * d^2 + 4 * S^2 * d
 For S = 128, d = 768: 1.862 GFLOP.
 
+With --quantize MODE (int8-dynamic, int8-weight, int4-weight) ours also
+runs with `llm-run --quantize=MODE` (the weights quantized at compile time;
+its output judged by cosine similarity with PyTorch's, >= 0.999 for int8,
+0.99 for int4) and gets its own row.
+
 Usage:
     benchmarks/gpt2_block.py [-n 3] [--warmup 1] [--rounds 1] [--llm-run PATH]
+                             [--quantize MODE ...]
 llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
 
@@ -112,10 +118,12 @@ def time_torch(model, x, threads, n, warmup):
     return times
 
 
-def time_ours(llm_run, path, data, n):
+def time_ours(llm_run, path, data, n, quantize=None):
     """(median ms, compile ms) from llm-run; exits if the output differs."""
     cmd = [llm_run, path, "--target=cpu", "--threads", "1", "--bench", str(n),
-           "--expected", data, "--rtol", "0", "--atol", "1e-4"]
+           "--expected", data]
+    cmd += (["--quantize=" + quantize] if quantize else
+            ["--rtol", "0", "--atol", "1e-4"])
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           universal_newlines=True)
     if proc.returncode != 0:
@@ -144,6 +152,8 @@ def main():
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--llm-run", default=None)
+    p.add_argument("--quantize", nargs="*", default=[],
+                   help="also time ours with llm-run --quantize=MODE")
     args = p.parse_args()
     llm_run = args.llm_run or find_llm_run()
     warnings.filterwarnings("ignore")
@@ -151,12 +161,16 @@ def main():
     with tempfile.TemporaryDirectory(prefix="gpt2_block_bench_") as tmp:
         model, x, path, data = export(tmp)
         t1, t2, ours, compile_ms, err = [], [], [], [], None
+        quantized = {mode: [] for mode in args.quantize}
         for _ in range(args.rounds):
             t1 += time_torch(model, x, 1, args.n, args.warmup)
             t2 += time_torch(model, x, 2, args.n, args.warmup)
             med, comp, err = time_ours(llm_run, path, data, args.n)
             ours.append(med)
             compile_ms.append(comp)
+            for mode in args.quantize:
+                quantized[mode].append(
+                    time_ours(llm_run, path, data, args.n, mode)[0])
 
     gflop = block_flops() / 1e9
     rows = [("PyTorch %s eager, 1 thread" % torch.__version__.split("+")[0],
@@ -176,11 +190,16 @@ def main():
                                              "ours / this"))
     print("|%s|%s|%s|%s|" % ("-" * 42, "-" * 12, "-" * 10, "-" * 15))
     ours_ms = rows[2][1]
+    rows += [("ours, --quantize=%s (1 thread)" % mode, statistics.median(v))
+             for mode, v in quantized.items()]
     for name, ms in rows:
         print("| %-40s | %10.2f | %8.2f | %13.1f |"
               % (name, ms, gflop / (ms / 1e3), ours_ms / ms))
     print()
     print("ours / PyTorch (1 thread): %.1fx" % (ours_ms / rows[0][1]))
+    for mode, v in quantized.items():
+        print("PyTorch (1 thread) / ours --quantize=%s: %.2fx"
+              % (mode, rows[0][1] / statistics.median(v)))
     return 0
 
 

@@ -56,6 +56,8 @@
 
 #include "Int8Kernels.h"
 
+#include "Transformer/Transforms/ConstantData.h"
+
 #include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -63,7 +65,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/SymbolTable.h"
 
 #include "llvm/ADT/SetVector.h"
@@ -96,31 +97,18 @@ int8::getConstantGlobal(Value value) {
 
 /// The values of an 8-bit constant, extended as `isUnsigned` says.
 std::optional<std::vector<int32_t>> int8::readBytes(ElementsAttr attr,
-                                              bool isUnsigned) {
+                                                    bool isUnsigned) {
   if (getElementTypeOrSelf(attr.getType()).getIntOrFloatBitWidth() != 8)
     return std::nullopt;
-  int64_t count = attr.getNumElements();
-  ArrayRef<char> raw;
-  if (auto dense = dyn_cast<DenseIntElementsAttr>(attr)) {
-    raw = dense.getRawData();
-  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    raw = blob->getData();
-  } else {
+  std::optional<std::vector<int64_t>> values =
+      transformer::readIntConstant(attr);
+  if (!values)
     return std::nullopt;
-  }
-  bool splat = static_cast<int64_t>(raw.size()) == 1 && count != 1;
-  if (!splat && static_cast<int64_t>(raw.size()) != count)
-    return std::nullopt;
-  std::vector<int32_t> values(count);
-  for (int64_t i = 0; i < count; ++i) {
-    char byte = raw[splat ? 0 : i];
-    values[i] = isUnsigned ? static_cast<int32_t>(static_cast<uint8_t>(byte))
-                           : static_cast<int32_t>(static_cast<int8_t>(byte));
-  }
-  return values;
+  std::vector<int32_t> out(values->size());
+  for (size_t i = 0; i < values->size(); ++i)
+    out[i] = isUnsigned ? static_cast<int32_t>((*values)[i] & 255)
+                        : static_cast<int32_t>(static_cast<int8_t>((*values)[i]));
+  return out;
 }
 
 /// A private constant global holding `data` with `type`, named after `base`.

@@ -32,13 +32,13 @@
 
 #include "llm/Tiling/CostModel.h"
 
+#include "Transformer/Transforms/ConstantData.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 
-#include <cstring>
 #include <functional>
 
 using namespace mlir;
@@ -71,49 +71,6 @@ Value throughCast(Value v) {
   return v;
 }
 
-/// The float values of a constant f32/f16/bf16 ElementsAttr.
-std::optional<std::vector<float>> readFloats(ElementsAttr attr) {
-  auto type = dyn_cast<FloatType>(getElementTypeOrSelf(attr.getType()));
-  if (!type)
-    return std::nullopt;
-  int64_t count = attr.getNumElements();
-  std::vector<float> values(count);
-  auto widen = [&](APFloat v) {
-    bool lost;
-    v.convert(APFloat::IEEEsingle(), APFloat::rmNearestTiesToEven, &lost);
-    return v.convertToFloat();
-  };
-  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
-    int64_t i = 0;
-    for (APFloat v : dense.getValues<APFloat>())
-      values[i++] = widen(v);
-    return values;
-  }
-  auto resource = dyn_cast<DenseResourceElementsAttr>(attr);
-  if (!resource)
-    return std::nullopt;
-  AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-  if (!blob)
-    return std::nullopt;
-  ArrayRef<char> raw = blob->getData();
-  unsigned width = type.getWidth();
-  if (static_cast<int64_t>(raw.size()) != count * width / 8)
-    return std::nullopt;
-  for (int64_t i = 0; i < count; ++i) {
-    if (width == 32) {
-      std::memcpy(&values[i], raw.data() + 4 * i, 4);
-    } else if (width == 16) {
-      uint16_t bitsValue;
-      std::memcpy(&bitsValue, raw.data() + 2 * i, 2);
-      values[i] = widen(APFloat(type.getFloatSemantics(),
-                                APInt(16, bitsValue)));
-    } else {
-      return std::nullopt;
-    }
-  }
-  return values;
-}
-
 /// The integer values behind memref `mem` read with extension kind
 /// `isUnsigned`: a constant global of 8-bit values, or a buffer of 4-bit
 /// values that one generic fills by truncating a constant i8 global (how
@@ -136,14 +93,14 @@ readIntegerBuffer(Value mem, bool isUnsigned, int &bits,
     return std::nullopt;
   if (auto global = getConstantGlobal(mem)) {
     // An inline 4-bit constant.
-    auto dense = dyn_cast<DenseIntElementsAttr>(global->second);
-    if (!dense)
+    std::optional<std::vector<int64_t>> raw =
+        transformer::readIntConstant(global->second);
+    if (!raw)
       return std::nullopt;
     std::vector<int32_t> values;
-    values.reserve(dense.getNumElements());
-    for (const APInt &v : dense.getValues<APInt>())
-      values.push_back(isUnsigned ? static_cast<int32_t>(v.getZExtValue())
-                                  : static_cast<int32_t>(v.getSExtValue()));
+    for (int64_t v : *raw)
+      values.push_back(isUnsigned ? static_cast<int32_t>(v & 15)
+                                  : static_cast<int32_t>(((v & 15) ^ 8) - 8));
     feeders.push_back(mem.getDefiningOp());
     return values;
   }
@@ -328,7 +285,7 @@ std::optional<WeightOnlyMatch> matchWeightOnly(linalg::GenericOp op) {
   auto scaleGlobal = getConstantGlobal(scaleMem);
   if (!scaleGlobal)
     return std::nullopt;
-  std::optional<std::vector<float>> scales = readFloats(scaleGlobal->second);
+  std::optional<std::vector<float>> scales = transformer::readFloatConstant(scaleGlobal->second);
   if (!scales)
     return std::nullopt;
   m.groupSize = scaleGroup ? scaleGroup : m.k;
