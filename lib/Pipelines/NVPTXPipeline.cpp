@@ -120,10 +120,11 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
   if (checkNVPTXPipelineOptions(options))
     return failure();
 
-  // transformer -> linalg on tensors with upstream elementwise fusion (the
-  // CPU pipeline uses llm-fuse-elementwise, which avoids recomputation).
+  // transformer -> linalg on tensors with llm-fuse-elementwise (as the CPU
+  // pipeline: a producer is fused only where each of its elements is
+  // computed once, never into a matmul).
   pm.addPass(transformer::createTransformerFoldQDQPass());
-  addTransformerToLinalgStages(pm, createLinalgElementwiseOpFusionPass());
+  addTransformerToLinalgStages(pm, createLLMFuseElementwisePass());
   // Tensors -> buffers (identity layouts at the boundary, read-only inputs).
   addBufferizationStages(pm);
 

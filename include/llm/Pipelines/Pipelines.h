@@ -173,7 +173,7 @@ std::string resolveCUDAPath(StringRef cudaPath);
 
 /// Appends the NVPTX pipeline to `pm` (anchored on builtin.module):
 ///   transformer-fold-qdq -> canonicalize -> convert-transformer-to-linalg ->
-///   canonicalize, cse -> linalg-fuse-elementwise-ops -> canonicalize, cse ->
+///   canonicalize, cse -> llm-fuse-elementwise -> canonicalize, cse ->
 ///   llm-readonly-arguments -> one-shot-bufferize (as the CPU pipeline) ->
 ///   buffer-deallocation-pipeline -> convert-bufferization-to-memref ->
 ///   llm-strided-copy-to-linalg -> convert-linalg-to-parallel-loops ->
