@@ -74,8 +74,9 @@ LLM_CUDA_API const char *llmCudaDeviceName(void);
 /// model's weights), made on the first call for `hostData` and reused.
 LLM_CUDA_API void *llmCudaGlobal(const void *hostData, uint64_t size);
 
-/// Frees every cached buffer and global copy (the host code's buffers must
-/// be freed first). Returns the number of bytes released.
+/// Frees every cached (freed, kept for reuse) buffer and every constant
+/// copy; no model call may be running or run later with the constants.
+/// Returns the bytes of cached buffers released.
 LLM_CUDA_API uint64_t llmCudaReleaseCache(void);
 
 /* The mgpu* ABI of MLIR's GPU host lowering (CUDA types as opaque
