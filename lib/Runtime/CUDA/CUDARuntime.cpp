@@ -235,6 +235,19 @@ bool ready() {
   return true;
 }
 
+/// Whether the driver is initialized, errors or not: releasing resources
+/// (streams, events, modules) goes on after an error.
+bool initialized() {
+  State &s = state();
+  std::call_once(s.initOnce, [&] { s.status = initialize(); });
+  if (s.status != LLM_CUDA_OK)
+    return false;
+  thread_local bool current = false;
+  if (!current && s.driver.cuCtxSetCurrent(s.context) == kSuccess)
+    current = true;
+  return current;
+}
+
 CUdeviceptr toDevice(const void *ptr) {
   return static_cast<CUdeviceptr>(reinterpret_cast<uintptr_t>(ptr));
 }
@@ -313,7 +326,7 @@ void *mgpuModuleLoad(void *data, size_t /*size*/) {
 }
 
 void mgpuModuleUnload(void *module) {
-  if (module && ready())
+  if (module && initialized())
     check(state().driver.cuModuleUnload(module), "cuModuleUnload");
 }
 
@@ -355,7 +368,7 @@ void *mgpuStreamCreate(void) {
 }
 
 void mgpuStreamDestroy(void *stream) {
-  if (stream && ready())
+  if (stream && initialized())
     check(state().driver.cuStreamDestroy(stream), "cuStreamDestroy");
 }
 
@@ -383,7 +396,7 @@ void *mgpuEventCreate(void) {
 }
 
 void mgpuEventDestroy(void *event) {
-  if (event && ready())
+  if (event && initialized())
     check(state().driver.cuEventDestroy(event), "cuEventDestroy");
 }
 

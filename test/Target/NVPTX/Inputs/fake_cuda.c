@@ -95,7 +95,19 @@ CUresult cuModuleGetFunction(void **function, void *module, const char *name) {
   snprintf(pattern, sizeof(pattern), ".entry %s(", name);
   if (!strstr((const char *)module, pattern))
     return 500;
-  *function = strdup(name);
+  /* Function handles live as long as the process (as the driver's live as
+     long as their module): one interned copy per name. */
+  static char names[256][128];
+  static int count;
+  for (int i = 0; i < count; ++i)
+    if (strcmp(names[i], name) == 0) {
+      *function = names[i];
+      return 0;
+    }
+  if (count == 256 || strlen(name) >= sizeof(names[0]))
+    return 1;
+  strcpy(names[count], name);
+  *function = names[count++];
   return 0;
 }
 #ifndef FAKE_CUDA_NO_LAUNCH
