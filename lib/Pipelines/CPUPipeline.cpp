@@ -65,6 +65,10 @@ llm::checkCPUPipelineOptions(const CPUPipelineOptions &options) {
       return "quantize-exclude pattern '" + pattern +
              "' is not a valid regular expression: " + error;
   }
+  if (options.attentionTileQ <= 0 || options.attentionTileKV <= 0)
+    return "attention-tile-q and attention-tile-kv must be positive, got " +
+           std::to_string(options.attentionTileQ) + " and " +
+           std::to_string(options.attentionTileKV);
   std::string error;
   if (failed(resolveCPUTarget(options.targetCPU, options.targetDesc, error)))
     return error;
@@ -100,7 +104,12 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
 
   // transformer -> linalg on tensors, elementwise fusion without
   // recomputation, then buffers (PipelineStages.h).
-  addTransformerToLinalgStages(pm, createLLMFuseElementwisePass());
+  ConvertTransformerToLinalgPassOptions linalgOptions;
+  linalgOptions.flashAttention = options.flashAttention;
+  linalgOptions.attentionTileQ = options.attentionTileQ;
+  linalgOptions.attentionTileKV = options.attentionTileKV;
+  addTransformerToLinalgStages(pm, createLLMFuseElementwisePass(),
+                               linalgOptions);
   addBufferizationStages(pm);
 
   // Contractions -> cache/register tiles with a vector micro-kernel,

@@ -13,9 +13,10 @@
 using namespace mlir;
 
 void llm::addTransformerToLinalgStages(
-    OpPassManager &pm, std::unique_ptr<Pass> elementwiseFusion) {
+    OpPassManager &pm, std::unique_ptr<Pass> elementwiseFusion,
+    const ConvertTransformerToLinalgPassOptions &options) {
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createConvertTransformerToLinalgPass());
+  pm.addPass(createConvertTransformerToLinalgPass(options));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(std::move(elementwiseFusion));

@@ -8,6 +8,8 @@
 #ifndef LLM_LIB_PIPELINES_PIPELINESTAGES_H
 #define LLM_LIB_PIPELINES_PIPELINESTAGES_H
 
+#include "llm/Conversion/Passes.h"
+
 #include "mlir/Pass/PassManager.h"
 
 #include <memory>
@@ -17,8 +19,9 @@ namespace llm {
 
 /// transformer -> linalg/tensor/arith/math on tensors, then
 /// `elementwiseFusion` with canonicalize/cse around it.
-void addTransformerToLinalgStages(OpPassManager &pm,
-                                  std::unique_ptr<Pass> elementwiseFusion);
+void addTransformerToLinalgStages(
+    OpPassManager &pm, std::unique_ptr<Pass> elementwiseFusion,
+    const ConvertTransformerToLinalgPassOptions &options = {});
 
 /// Tensors -> buffers. Identity layouts at the function boundary make the
 /// C ABI plain dense row-major descriptors; inputs are read-only; returned

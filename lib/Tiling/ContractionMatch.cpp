@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/TypeUtilities.h"
+#include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
 using namespace mlir;
 using namespace mlir::llm;
@@ -18,6 +19,26 @@ static bool innermostIs(AffineMap map, unsigned dim) {
     return false;
   auto expr = dyn_cast<AffineDimExpr>(map.getResults().back());
   return expr && expr.getPosition() == dim;
+}
+
+/// A constant upper bound of loop dim `dim` of `op`, from the output operand
+/// dim it indexes (ValueBounds: `min(64, x)`, allocations of such sizes,
+/// subviews, ...), or kDynamic.
+static int64_t upperBoundOfLoop(linalg::LinalgOp op, unsigned dim) {
+  OpOperand *init = op.getDpsInitOperand(0);
+  AffineMap map = op.getMatchingIndexingMap(init);
+  for (auto [pos, expr] : llvm::enumerate(map.getResults())) {
+    auto d = dyn_cast<AffineDimExpr>(expr);
+    if (!d || d.getPosition() != dim)
+      continue;
+    FailureOr<int64_t> bound = ValueBoundsConstraintSet::computeConstantBound(
+        presburger::BoundType::UB,
+        ValueBoundsConstraintSet::Variable(init->get(), pos),
+        /*stopCondition=*/nullptr, /*closedUB=*/true);
+    if (succeeded(bound) && *bound > 0)
+      return *bound;
+  }
+  return ShapedType::kDynamic;
 }
 
 std::optional<ContractionMatch> llm::matchContraction(linalg::LinalgOp op) {
@@ -51,6 +72,10 @@ std::optional<ContractionMatch> llm::matchContraction(linalg::LinalgOp op) {
   match.shape.n = ranges[match.nDim];
   match.shape.k = ranges[match.kDim];
   match.shape.elementBytes = elementType.getIntOrFloatBitWidth() / 8;
+  if (ShapedType::isDynamic(match.shape.m))
+    match.shape.mBound = upperBoundOfLoop(op, match.mDim);
+  if (ShapedType::isDynamic(match.shape.n))
+    match.shape.nBound = upperBoundOfLoop(op, match.nDim);
   return match;
 }
 

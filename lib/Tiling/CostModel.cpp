@@ -83,6 +83,9 @@ ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
                                              const ContractionShape &shape) {
   ContractionTiles tiles;
   int64_t lanes = std::max<int64_t>(1, target.vectorLanes(shape.elementBytes));
+  // A dynamic size with a known upper bound is planned for at the bound.
+  int64_t m = ShapedType::isDynamic(shape.m) ? shape.mBound : shape.m;
+  int64_t n = ShapedType::isDynamic(shape.n) ? shape.nBound : shape.n;
   tiles.lanes = lanes;
 
   // Register tile: accumulators + one row of B vectors + one A broadcast
@@ -94,7 +97,7 @@ ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
       if (mr * vectors + vectors + 1 > target.vectorRegisters)
         continue;
       double cycles =
-          estimateCycles(target, shape.m, shape.n, mr, vectors, lanes);
+          estimateCycles(target, m, n, mr, vectors, lanes);
       double score = 1.0 / cycles;
       // Ties (within 0.5%): fewer loads per FMA.
       double intensity =
@@ -111,9 +114,9 @@ ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
   // Efficiency: the ideal cycles (every element at the peak rate; one
   // element stands for a dynamic dim, as in estimateCycles) over the
   // estimate.
-  double ideal = (ShapedType::isDynamic(shape.m) ? 1.0 : shape.m) *
-                 (ShapedType::isDynamic(shape.n) ? 1.0 : shape.n);
-  tiles.efficiency = ideal / estimateCycles(target, shape.m, shape.n, tiles.mr,
+  double ideal = (ShapedType::isDynamic(m) ? 1.0 : m) *
+                 (ShapedType::isDynamic(n) ? 1.0 : n);
+  tiles.efficiency = ideal / estimateCycles(target, m, n, tiles.mr,
                                             tiles.nr / lanes, lanes);
 
   // KC: the B micro-panel KC x NR in half of L1 (the other half holds the A
@@ -123,10 +126,10 @@ ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
   tiles.kc = balance(shape.k, kcLimit, 1);
   // MC: the A block MC x KC in half of L2.
   int64_t mcLimit = roundDown(target.l2Bytes / 2 / (tiles.kc * eb), tiles.mr);
-  tiles.mc = balance(shape.m, mcLimit, tiles.mr);
+  tiles.mc = balance(m, mcLimit, tiles.mr);
   // NC: the B panel KC x NC in this thread's share of half of L3.
   int64_t l3Share = target.l3Bytes / 2 / std::max<int64_t>(1, target.threads);
   int64_t ncLimit = roundDown(l3Share / (tiles.kc * eb), tiles.nr);
-  tiles.nc = balance(shape.n, ncLimit, tiles.nr);
+  tiles.nc = balance(n, ncLimit, tiles.nr);
   return tiles;
 }

@@ -18,8 +18,10 @@ namespace mlir::llm {
 namespace {
 
 /// Prints a static size or '?'.
-std::string sizeString(int64_t size) {
-  return ShapedType::isDynamic(size) ? "?" : std::to_string(size);
+std::string sizeString(int64_t size, int64_t bound = ShapedType::kDynamic) {
+  if (!ShapedType::isDynamic(size))
+    return std::to_string(size);
+  return ShapedType::isDynamic(bound) ? "?" : "?(<=" + std::to_string(bound) + ")";
 }
 
 struct TestTileSizesPass : impl::LLMTestTileSizesPassBase<TestTileSizesPass> {
@@ -47,8 +49,9 @@ struct TestTileSizesPass : impl::LLMTestTileSizesPassBase<TestTileSizesPass> {
       std::string text;
       llvm::raw_string_ostream os(text);
       tiles.print(os);
-      op.emitRemark() << "contraction m=" << sizeString(match->shape.m)
-                      << " n=" << sizeString(match->shape.n)
+      op.emitRemark() << "contraction m="
+                      << sizeString(match->shape.m, match->shape.mBound)
+                      << " n=" << sizeString(match->shape.n, match->shape.nBound)
                       << " k=" << sizeString(match->shape.k) << ": " << text;
     });
   }

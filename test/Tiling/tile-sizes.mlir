@@ -59,6 +59,24 @@ func.func @scores(%q: tensor<12x128x64xf32>, %k: tensor<12x64x128xf32>, %s: tens
   return %0 : tensor<12x128x128xf32>
 }
 
+// A tile of flash attention: m and n are `min(64, remaining)`, dynamic with
+// the upper bound 64 (ValueBounds through affine.min, the allocation and
+// the subviews), which the model plans for as m = n = 64: V = 4 (64 columns)
+// allows MR <= 6; 4 x 4 divides 64 rows (16 FMAs / 8 loads, efficiency 1),
+// MR = 5 or 6 leave 4 rows to 1 x 4 edge tiles. So mr=4 nr=64, KC = K = 64,
+// MC = NC = 64 (the bound). Without the bound it would be the unbounded
+// choice of @dynamic_m's kind.
+// SKX-LABEL: remark: contraction m=?(<=64) n=?(<=64) k=64: mr=4 nr=64 kc=64 mc=64 nc=64 lanes=16 efficiency=1.00
+func.func @bounded_tile(%a: memref<?x64xf32>, %b: memref<64x?xf32>, %s: index, %i: index) {
+  %r = arith.subi %s, %i : index
+  %t = affine.min affine_map<(d0) -> (64, d0)>(%r)
+  %c = memref.alloc(%t, %t) : memref<?x?xf32>
+  %av = memref.subview %a[0, 0] [%t, 64] [1, 1] : memref<?x64xf32> to memref<?x64xf32, strided<[64, 1]>>
+  %bv = memref.subview %b[0, 0] [64, %t] [1, 1] : memref<64x?xf32> to memref<64x?xf32, strided<[?, 1]>>
+  linalg.matmul ins(%av, %bv : memref<?x64xf32, strided<[64, 1]>>, memref<64x?xf32, strided<[?, 1]>>) outs(%c : memref<?x?xf32>)
+  return
+}
+
 // Not contractions the model tiles: B's innermost dim is k (transposed B),
 // and an elementwise generic. No remark.
 // SKX-NOT: remark: contraction

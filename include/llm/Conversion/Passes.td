@@ -58,6 +58,7 @@ def ConvertTransformerToLinalgPass : Pass<"convert-transformer-to-linalg"> {
            "Keys/values per tile of the flash-style attention lowering">,
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",

@@ -83,6 +83,20 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Raise primitive-op chains (norms, GELU, SiLU, RoPE) to "
                      "the fused ops (transformer-raise-patterns)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> flashAttention{
+      *this, "flash-attention",
+      llvm::cl::desc("Lower transformer.attention flash-style (tiles, online "
+                     "softmax); false: the naive lowering with the S x S "
+                     "scores"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> attentionTileQ{
+      *this, "attention-tile-q",
+      llvm::cl::desc("Queries per tile of the flash-style attention"),
+      llvm::cl::init(64)};
+  PassOptions::Option<int64_t> attentionTileKV{
+      *this, "attention-tile-kv",
+      llvm::cl::desc("Keys per tile of the flash-style attention"),
+      llvm::cl::init(64)};
 };
 
 /// Checks option values the option parser cannot: returns a message saying

@@ -42,6 +42,12 @@ struct ContractionShape {
   int64_t n = ShapedType::kDynamic;
   int64_t k = ShapedType::kDynamic;
   int64_t elementBytes = 4;
+  /// Constant upper bounds of a dynamic m / n where the IR proves one (e.g.
+  /// `min(64, S - i)` tiles of flash attention), else kDynamic. The cost
+  /// model takes them as the likely sizes when it picks the tiles; the code
+  /// still handles any size.
+  int64_t mBound = ShapedType::kDynamic;
+  int64_t nBound = ShapedType::kDynamic;
 };
 
 /// Tile sizes for every level; see the loop nest in the file comment.

@@ -40,6 +40,7 @@
 
 #include "Transformer/IR/TransformerOps.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -63,6 +64,17 @@ Value createFilledTile(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
   Value empty = tensor::EmptyOp::create(b, loc, sizes, elementType);
   return createFill(b, loc, empty,
                     createScalarConstant(b, loc, elementType, value));
+}
+
+/// `min(step, remaining)` as `affine.min`, whose constant upper bound the
+/// tiling cost model sees (ValueBounds), so the tiles' contractions get a
+/// register tile planned for `step` rows/columns.
+Value tileSize(OpBuilder &b, Location loc, Value step, Value remaining) {
+  MLIRContext *context = b.getContext();
+  AffineMap map = AffineMap::get(
+      2, 0, {getAffineDimExpr(0, context), getAffineDimExpr(1, context)},
+      context);
+  return affine::AffineMinOp::create(b, loc, map, ValueRange{step, remaining});
 }
 
 /// The float type the online softmax accumulates in (f32 for f16/bf16).
@@ -220,7 +232,7 @@ struct FlashAttentionLowering
                     b, l, zero, qLen, stepQ, hArgs,
                     [&](OpBuilder &b, Location l, Value q0, ValueRange qArgs) {
                       Value remainingQ = arith::SubIOp::create(b, l, qLen, q0);
-                      Value tq = arith::MinSIOp::create(b, l, stepQ, remainingQ);
+                      Value tq = tileSize(b, l, stepQ, remainingQ);
                       OpFoldResult tqOfr = tq;
                       OpFoldResult oneAttr = b.getIndexAttr(1),
                                    zeroAttr = b.getIndexAttr(0);
@@ -263,8 +275,7 @@ struct FlashAttentionLowering
                                   sumOld = kvArgs[2];
                             Value remainingKV =
                                 arith::SubIOp::create(b, l, kvEnd, k0);
-                            Value tk =
-                                arith::MinSIOp::create(b, l, stepKV, remainingKV);
+                            Value tk = tileSize(b, l, stepKV, remainingKV);
                             OpFoldResult tkOfr = tk;
                             Value kTile = slice2D(
                                 key, {bIdx, kvHead, k0, zeroAttr},

@@ -19,7 +19,7 @@
 // CHECK:           scf.for %[[H:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
 // CHECK:             %[[KVH:.+]] = arith.divui %[[H]], %{{.+}} : index
 // CHECK:             scf.for %[[Q0:.+]] = %{{.+}} to %{{.+}} step %[[C2]] iter_args(%[[OUT:.+]] = %{{.+}})
-// CHECK:               %[[TQ:.+]] = arith.minsi %[[C2]], %{{.+}} : index
+// CHECK:               %[[TQ:.+]] = affine.min #{{[a-z0-9]+}}(%[[C2]], %{{.+}})
 // CHECK:               %[[QT:.+]] = tensor.extract_slice %[[Q]][%[[B]], %[[H]], %[[Q0]], 0] [1, 1, %[[TQ]], 8] [1, 1, 1, 1] : tensor<1x2x4x8xf32> to tensor<?x8xf32>
 // CHECK:               %[[QEND:.+]] = arith.addi %[[Q0]], %[[TQ]] : index
 // CHECK:               %[[LAST:.+]] = arith.addi %[[QEND]], %{{.+}} : index
