@@ -22,8 +22,9 @@
 // is concatenated first and returned as the present key/value. Query length
 // 1 (a decode step) is the same loop with one query tile.
 //
-// The two contractions are plain `linalg.matmul`s on tiles (K's tile is
-// transposed into a `[D, tk]` tile first), so the matmul tiling and
+// The two contractions are plain `linalg.matmul`s on tiles (K^T `[D, T]` is
+// built once per head, outside the query-tile loop, and sliced into
+// `[D, tk]` tiles), so the matmul tiling and
 // vectorization of the CPU pipeline applies to them; everything else is a
 // small elementwise or row-reduction generic. Memory is O(tile-q x tile-kv)
 // per head instead of O(Sq x T).
@@ -228,6 +229,28 @@ struct FlashAttentionLowering
               b, l, zero, qHeads, one, bArgs,
               [&](OpBuilder &b, Location l, Value hIdx, ValueRange hArgs) {
                 Value kvHead = arith::DivUIOp::create(b, l, hIdx, group);
+                // K^T of this head, [Dk, T], once for all its query tiles
+                // (O(T x Dk), never O(Sq x T)): the score matmuls then read
+                // B tiles row-major, as the tiling's micro-kernel wants.
+                OpFoldResult unit = b.getIndexAttr(1);
+                Value keyHead = tensor::ExtractSliceOp::create(
+                    b, l,
+                    RankedTensorType::get({ShapedType::kDynamic, staticDk},
+                                          elementType),
+                    key,
+                    ArrayRef<OpFoldResult>{bIdx, kvHead, b.getIndexAttr(0),
+                                           b.getIndexAttr(0)},
+                    ArrayRef<OpFoldResult>{unit, unit, OpFoldResult(total),
+                                           dkOfr},
+                    ArrayRef<OpFoldResult>(SmallVector<OpFoldResult>(4, unit)));
+                Value keyT =
+                    linalg::TransposeOp::create(
+                        b, l, keyHead,
+                        tensor::EmptyOp::create(
+                            b, l, ArrayRef<OpFoldResult>{dkOfr, total},
+                            elementType),
+                        ArrayRef<int64_t>{1, 0})
+                        .getResult()[0];
                 auto qLoop = scf::ForOp::create(
                     b, l, zero, qLen, stepQ, hArgs,
                     [&](OpBuilder &b, Location l, Value q0, ValueRange qArgs) {
@@ -277,21 +300,19 @@ struct FlashAttentionLowering
                                 arith::SubIOp::create(b, l, kvEnd, k0);
                             Value tk = tileSize(b, l, stepKV, remainingKV);
                             OpFoldResult tkOfr = tk;
-                            Value kTile = slice2D(
-                                key, {bIdx, kvHead, k0, zeroAttr},
-                                {oneAttr, oneAttr, tkOfr, dkOfr}, {dyn, staticDk});
                             Value vTile = slice2D(
                                 value, {bIdx, kvHead, k0, zeroAttr},
                                 {oneAttr, oneAttr, tkOfr, dvOfr}, {dyn, staticDv});
 
-                            // S = Q_tile @ K_tile^T.
-                            Value kT = linalg::TransposeOp::create(
-                                           b, l, kTile,
-                                           tensor::EmptyOp::create(
-                                               b, l, ArrayRef<OpFoldResult>{dkOfr, tkOfr},
-                                               elementType),
-                                           ArrayRef<int64_t>{1, 0})
-                                           .getResult()[0];
+                            // S = Q_tile @ K_tile^T (a slice of K^T).
+                            Value kT = tensor::ExtractSliceOp::create(
+                                b, l,
+                                RankedTensorType::get({staticDk, dyn},
+                                                      elementType),
+                                keyT,
+                                ArrayRef<OpFoldResult>{zeroAttr, k0},
+                                ArrayRef<OpFoldResult>{dkOfr, tkOfr},
+                                ArrayRef<OpFoldResult>{oneAttr, oneAttr});
                             Value sInit =
                                 createFilledTile(b, l, {tqOfr, tkOfr}, accType, 0.0);
                             Value scores =

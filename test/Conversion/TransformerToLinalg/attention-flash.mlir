@@ -18,6 +18,8 @@
 // CHECK:         scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
 // CHECK:           scf.for %[[H:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
 // CHECK:             %[[KVH:.+]] = arith.divui %[[H]], %{{.+}} : index
+// CHECK:             %[[KH:.+]] = tensor.extract_slice %[[K]][%[[B]], %[[KVH]], 0, 0] [1, 1, %{{.+}}, 8] [1, 1, 1, 1] : tensor<1x2x4x8xf32> to tensor<?x8xf32>
+// CHECK:             %[[KHT:.+]] = linalg.transpose ins(%[[KH]] : tensor<?x8xf32>) outs(%{{.+}} : tensor<8x?xf32>) permutation = [1, 0]
 // CHECK:             scf.for %[[Q0:.+]] = %{{.+}} to %{{.+}} step %[[C2]] iter_args(%[[OUT:.+]] = %{{.+}})
 // CHECK:               %[[TQ:.+]] = affine.min #{{[a-z0-9]+}}(%[[C2]], %{{.+}})
 // CHECK:               %[[QT:.+]] = tensor.extract_slice %[[Q]][%[[B]], %[[H]], %[[Q0]], 0] [1, 1, %[[TQ]], 8] [1, 1, 1, 1] : tensor<1x2x4x8xf32> to tensor<?x8xf32>
@@ -26,9 +28,8 @@
 // CHECK:               %[[CLAMP:.+]] = arith.minsi %{{.+}}, %[[LAST]] : index
 // CHECK:               %[[END:.+]] = arith.maxsi %{{.+}}, %[[CLAMP]] : index
 // CHECK:               %[[R:.+]]:3 = scf.for %[[K0:.+]] = %{{.+}} to %[[END]] step %[[C3]] iter_args(%[[ACC:.+]] = %{{.+}}, %[[M:.+]] = %{{.+}}, %[[L:.+]] = %{{.+}}) -> (tensor<?x8xf32>, tensor<?xf32>, tensor<?xf32>)
-// CHECK:                 %[[KT:.+]] = tensor.extract_slice %[[K]][%[[B]], %[[KVH]], %[[K0]], 0]
 // CHECK:                 %[[VT:.+]] = tensor.extract_slice %[[V]][%[[B]], %[[KVH]], %[[K0]], 0]
-// CHECK:                 %[[KTT:.+]] = linalg.transpose ins(%[[KT]] : tensor<?x8xf32>) outs(%{{.+}} : tensor<8x?xf32>) permutation = [1, 0]
+// CHECK:                 %[[KTT:.+]] = tensor.extract_slice %[[KHT]][0, %[[K0]]] [8, %{{.+}}] [1, 1] : tensor<8x?xf32> to tensor<8x?xf32>
 // CHECK:                 %[[S:.+]] = linalg.matmul ins(%[[QT]], %[[KTT]] : tensor<?x8xf32>, tensor<8x?xf32>) outs(%{{.+}} : tensor<?x?xf32>)
 // CHECK:                 %[[SM:.+]] = linalg.generic {{.+}} ins(%[[S]] : tensor<?x?xf32>)
 // CHECK:                   arith.mulf
@@ -67,8 +68,8 @@ func.func @causal(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x4x8xf32>, %v: tensor<1
 // CHECK:         scf.for
 // CHECK:           scf.for %[[H:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
 // CHECK:             %[[KVH:.+]] = arith.divui %[[H]], %[[G]] : index
+// CHECK:             tensor.extract_slice %[[KEYS]][%{{.+}}, %[[KVH]], 0, 0] [1, 1, %[[T]], 8]
 // CHECK:           scf.for %{{.+}} = %{{.+}} to %[[T]] step %{{.+}} iter_args
-// CHECK:             tensor.extract_slice %[[KEYS]][%{{.+}}, %[[KVH]], %{{.+}}, 0]
 // CHECK:             tensor.extract_slice %[[M4]][0, 0, 0, %{{.+}}] [1, 1, 1, %{{.+}}] [1, 1, 1, 1] : tensor<1x1x1x?xf32> to tensor<1x?xf32>
 // CHECK:             linalg.generic {indexing_maps = [#{{.+}}, #[[MASKMAP:.+]], #{{.+}}]
 // CHECK-NOT:           arith.cmpi
