@@ -7,6 +7,7 @@
 
 #include "llm/InitAll.h"
 
+#include "NPU/IR/NPUDialect.h"
 #include "Transformer/IR/TransformerDialect.h"
 #include "Transformer/Transforms/Passes.h"
 #include "llm/Conversion/Passes.h"
@@ -52,7 +53,8 @@
 #include "mlir/Transforms/Passes.h"
 
 void mlir::llm::registerAllDialects(DialectRegistry &registry) {
-  registry.insert<transformer::TransformerDialect, arith::ArithDialect,
+  registry.insert<transformer::TransformerDialect, npu_ir::NPUDialect,
+                  arith::ArithDialect,
                   func::FuncDialect, linalg::LinalgDialect, math::MathDialect,
                   memref::MemRefDialect, scf::SCFDialect,
                   tensor::TensorDialect>();

@@ -174,6 +174,7 @@ void llm::registerPipelines() {
   registerUBToLLVMConversionPass();
 
   registerNVPTXPipeline();
+  registerNPUPipeline();
 
   registerPassPipeline(
       "llm-cpu-pipeline",

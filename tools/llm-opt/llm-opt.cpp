@@ -27,7 +27,9 @@
 // LLVM IR, assembly, an object file or a shared library (lib/Target/CPU;
 // the C ABI is in docs/cpu.md). `--emit=ptx|cubin -o FILE` writes the PTX
 // of the kernels the NVPTX pipeline compiled, or the cubin ptxas makes of it
-// (lib/Target/NVPTX; docs/nvptx.md). `--emit=mlir` (the default) prints MLIR.
+// (lib/Target/NVPTX; docs/nvptx.md). `--emit=npu-asm|npu-bin -o FILE` writes
+// the NPU program of --llm-npu-pipeline as assembly or a binary
+// (lib/Target/NPU; docs/npu.md). `--emit=mlir` (the default) prints MLIR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +38,7 @@
 #include "llm/Target/CPU/CPUTarget.h"
 #include "llm/Pipelines/Pipelines.h"
 #include "llm/Target/CPU/CPURunner.h"
+#include "llm/Target/NPU/NPUTarget.h"
 #include "llm/Target/NVPTX/CUDAArtifact.h"
 #include "llm/Target/NVPTX/NVPTXTarget.h"
 
@@ -93,8 +96,11 @@ static llvm::cl::opt<std::string>
                             "IR), asm, obj (ELF object) or shared (shared "
                             "library), which need a module lowered to the "
                             "LLVM dialect (e.g. --llm-cpu-pipeline); ptx or "
-                            "cubin (ptxas), which need --llm-nvptx-pipeline"),
-             llvm::cl::value_desc("mlir|llvm|asm|obj|shared|ptx|cubin"),
+                            "cubin (ptxas), which need --llm-nvptx-pipeline; "
+                            "npu-asm or npu-bin, which need "
+                            "--llm-npu-pipeline"),
+             llvm::cl::value_desc(
+                 "mlir|llvm|asm|obj|shared|ptx|cubin|npu-asm|npu-bin"),
              llvm::cl::init("mlir"));
 
 static llvm::cl::opt<unsigned>
@@ -201,6 +207,28 @@ struct EmitGPUArtifactPass
 };
 } // namespace
 
+namespace {
+/// Writes the NPU program (llm::emitNPUArtifact); appended to the pipeline
+/// by --emit=npu-asm|npu-bin.
+struct EmitNPUArtifactPass
+    : public PassWrapper<EmitNPUArtifactPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(EmitNPUArtifactPass)
+  EmitNPUArtifactPass(llm::NPUArtifactKind kind, std::string outputPath)
+      : kind(kind), outputPath(std::move(outputPath)) {}
+  StringRef getArgument() const override { return "llm-emit-npu-artifact"; }
+  StringRef getDescription() const override {
+    return "Write the NPU program as assembly or a binary";
+  }
+  void runOnOperation() override {
+    if (failed(llm::emitNPUArtifact(getOperation(), kind, outputPath)))
+      return signalPassFailure();
+    markAllAnalysesPreserved();
+  }
+  llm::NPUArtifactKind kind;
+  std::string outputPath;
+};
+} // namespace
+
 /// Imports one ONNX buffer (a whole file, or a chunk of a split .onnxtxt)
 /// and runs the mlir-opt processing on the result.
 static LogicalResult processONNX(std::unique_ptr<llvm::MemoryBuffer> buffer,
@@ -276,12 +304,16 @@ int main(int argc, char **argv) {
   std::optional<llm::ArtifactKind> artifact = llm::parseArtifactKind(emitKind);
   std::optional<llm::GPUArtifactKind> gpuArtifact =
       llm::parseGPUArtifactKind(emitKind);
-  if (!artifact && !gpuArtifact) {
+  std::optional<llm::NPUArtifactKind> npuArtifact =
+      llm::parseNPUArtifactKind(emitKind);
+  if (!artifact && !gpuArtifact && !npuArtifact) {
     llvm::errs() << "llm-opt: --emit=" << emitKind
-                 << " is not one of mlir, llvm, asm, obj, shared, ptx, cubin\n";
+                 << " is not one of mlir, llvm, asm, obj, shared, ptx, cubin, "
+                    "npu-asm, npu-bin\n";
     return EXIT_FAILURE;
   }
-  bool emitsArtifact = gpuArtifact || *artifact != llm::ArtifactKind::MLIR;
+  bool emitsArtifact = gpuArtifact || npuArtifact ||
+                       *artifact != llm::ArtifactKind::MLIR;
   if (emitsArtifact) {
     if (!config.inputSplitMarker().empty()) {
       llvm::errs() << "llm-opt: --emit=" << emitKind
@@ -292,10 +324,14 @@ int main(int argc, char **argv) {
     MlirOptMainConfig base = config;
     std::string path = outputFilename;
     config.setPassPipelineSetupFn(
-        [base, artifact, gpuArtifact, path](PassManager &pm) -> LogicalResult {
+        [base, artifact, gpuArtifact, npuArtifact,
+         path](PassManager &pm) -> LogicalResult {
           if (failed(base.setupPassPipeline(pm)))
             return failure();
-          if (gpuArtifact)
+          if (npuArtifact)
+            pm.addPass(
+                std::make_unique<EmitNPUArtifactPass>(*npuArtifact, path));
+          else if (gpuArtifact)
             pm.addPass(
                 std::make_unique<EmitGPUArtifactPass>(*gpuArtifact, path));
           else

@@ -33,6 +33,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Generate.h"
+#include "RunNPU.h"
 
 #include "llm/Import/ONNXImporter.h"
 #include "llm/InitAll.h"
@@ -74,7 +75,8 @@ static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
                                       cl::desc("<model .onnx|.onnxtxt|.mlir>"),
                                       cl::cat(runCategory));
 static cl::opt<std::string>
-    target("target", cl::desc("Where to run: cpu or cuda (npu: later)"),
+    target("target", cl::desc("Where to run: cpu, cuda, or npu (the "
+                              "simulator; tools/llm-run/RunNPU.cpp)"),
            cl::init("cpu"), cl::cat(runCategory));
 static cl::list<std::string>
     inputSpecs("input",
@@ -423,7 +425,8 @@ static llvm::Expected<bool> compareOutputs(const ModelSignature &signature,
 }
 
 /// Runs the model once per input set; reports, compares and benchmarks.
-static int runModel(CPUJITModel &model, const InputSet &inputs,
+template <typename Model>
+static int runModel(Model &model, const InputSet &inputs,
                     StringRef expected) {
   const ModelSignature &signature = model.getSignature();
   std::vector<const Tensor *> inputPtrs;
@@ -515,14 +518,19 @@ int main(int argc, char **argv) {
       "llm-run: compile a model for the CPU and run it\n\n"
       "  llm-run model.onnx --input x=x.npy [--expected DIR] [--bench N]\n");
 
-  if (target != "cpu" && target != "cuda")
+  bool onNPU = target == "npu";
+  if (target != "cpu" && target != "cuda" && !onNPU)
     return fail("--target=" + target +
-                " is not available yet: --target=cpu or cuda runs models");
+                " is not available yet: --target=cpu, cuda or npu runs models");
   if (target == "cuda" && quantizeMode != "none")
     return fail("--quantize is not available with --target=cuda");
   if (target == "cuda")
     if (llvm::Error error = initCUDA())
       return fail(llvm::toString(std::move(error)));
+  if (onNPU && !relTolerance.getNumOccurrences())
+    relTolerance = kNPUBF16Tolerance;
+  if (onNPU && !absTolerance.getNumOccurrences())
+    absTolerance = kNPUBF16Tolerance;
   if (outputFormat != "npy" && outputFormat != "pb")
     return fail("--output-format=" + outputFormat + " is not npy or pb");
   if (!expectedDir.empty() && !llvm::sys::fs::is_directory(expectedDir))
@@ -547,9 +555,11 @@ int main(int argc, char **argv) {
                 "--output-dir: it feeds the model itself");
 
   CPUPipelineOptions options;
-  // (--target=cuda: the options are the NVPTX pipeline's, RunCUDA.cpp.)
-  if (failed(options.parseFromString(
-          target == "cuda" ? std::string() : pipelineOptions.getValue())))
+  // (--target=cuda|npu: the options are the NVPTX / NPU pipeline's,
+  // RunCUDA.cpp / RunNPU.cpp.)
+  if (failed(options.parseFromString(target != "cpu"
+                                         ? std::string()
+                                         : pipelineOptions.getValue())))
     return fail("cannot parse --pipeline-options='" + pipelineOptions + "'");
   if (quantizeMode != "none") {
     if (options.quantize != "none")
@@ -633,6 +643,19 @@ int main(int argc, char **argv) {
       ptrs.push_back(&t);
     if (llvm::Error error = checkInputs(*signature, ptrs))
       return fail(llvm::toString(std::move(error)));
+  }
+
+  if (onNPU) {
+    if (generating || quantizeMode != "none")
+      return fail("--generate and --quantize do not run on the NPU yet");
+    auto npuModel = NPUModel::compile(*module, *signature, pipelineOptions);
+    if (!npuModel)
+      return fail(llvm::toString(npuModel.takeError()));
+    int status = EXIT_SUCCESS;
+    for (auto &[inputs, expected] : runs)
+      if (runModel(**npuModel, inputs, expected) != EXIT_SUCCESS)
+        status = EXIT_FAILURE;
+    return status;
   }
 
   PassManager pm(&context);

@@ -67,4 +67,49 @@ def ConvertTransformerToLinalgPass : Pass<"convert-transformer-to-linalg"> {
   ];
 }
 
+def ConvertTransformerToNPUPass : Pass<"convert-transformer-to-npu", "::mlir::ModuleOp"> {
+  let summary = "Lower the entry function to an npu.program of tile-level ops";
+  let description = [{
+    Replaces the module's entry function (static shapes, f32 tensors) by an
+    `npu.program` that lays its tensors out in DRAM by the NPU calling
+    convention (inputs r1.., outputs after them, constants and intermediates
+    in the data segment r0; weights of matmul/linear packed as 16x16 bf16
+    tiles) and computes it with tile-level ops: `npu.gemm` for
+    matmul/linear (a following bias add fused) and attention's two products,
+    `npu.eltwise`, `npu.softmax` (scaled and causally masked for attention),
+    `npu.layer_norm`. Shape ops become strided views, with no data movement.
+    Unsupported ops are all reported with their locations (ONNX nodes)
+    before the pass fails; so are dynamic shapes and programs larger than
+    DRAM.
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<16x64xf32>) -> tensor<16x32xf32> {
+      %w = transformer.constant dense<...> : tensor<64x32xf32>
+      %y = transformer.matmul %x, %w : tensor<16x64xf32>, tensor<64x32xf32> -> tensor<16x32xf32>
+      return %y : tensor<16x32xf32>
+    }
+    ```
+    After:
+    ```mlir
+    npu.program @main attributes {data = dense_resource<npu_data> : tensor<4096xi8>, data_size = 4096 : i64} {
+      npu.arg "x" {elem = "f32", reg = 1 : i64, role = "input", shape = array<i64: 16, 64>}
+      npu.arg "y" {elem = "f32", reg = 2 : i64, role = "output", shape = array<i64: 16, 32>}
+      npu.gemm {a = #npu.view<reg = 1, ...>, c = #npu.view<reg = 2, ...>, packed_b = 0 : i64, dtype = "bf16", tile_m = 128 : i64, tile_n = 64 : i64}
+    }
+    ```
+  }];
+  let options = [
+    Option<"dtype", "dtype", "std::string", /*default=*/"\"bf16\"",
+           "Array data type: bf16">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"128",
+           "Rows of a C block kept in the accumulator">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"64",
+           "Columns of a C block (a multiple of 16)">,
+    Option<"dramLimit", "dram-limit", "int64_t", /*default=*/"int64_t(4) << 30",
+           "DRAM bytes the program (data segment and arguments) may use">,
+  ];
+  let dependentDialects = ["::mlir::llm::npu_ir::NPUDialect"];
+}
+
 #endif // LLM_CONVERSION_PASSES_TD

@@ -219,6 +219,59 @@ void buildNVPTXHostPipeline(OpPassManager &pm);
 /// Registers `--llm-nvptx-pipeline` (called by registerPipelines).
 void registerNVPTXPipeline();
 
+/// Options of the NPU pipeline (`--llm-npu-pipeline="opt=value ..."`).
+struct NPUPipelineOptions : public PassPipelineOptions<NPUPipelineOptions> {
+  PassOptions::Option<std::string> dtype{
+      *this, "dtype",
+      llvm::cl::desc("Data type of the systolic array's operands: bf16 "
+                     "(int8 is not lowered yet)"),
+      llvm::cl::init("bf16")};
+  PassOptions::Option<int64_t> tileM{
+      *this, "tile-m",
+      llvm::cl::desc("Rows of a C block in the accumulator (0: from the NPU "
+                     "target description)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> tileN{
+      *this, "tile-n",
+      llvm::cl::desc("Columns of a C block, a multiple of 16 (0: from the NPU "
+                     "target description)"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> dramLimit{
+      *this, "dram-limit",
+      llvm::cl::desc("DRAM bytes a program may use (data segment and "
+                     "arguments); npu-sim's default is 4 GiB"),
+      llvm::cl::init(int64_t(4) << 30)};
+  PassOptions::Option<bool> fuseAttention{
+      *this, "fuse-attention",
+      llvm::cl::desc("Fuse attention subgraphs (transformer-fuse-attention)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> raisePatterns{
+      *this, "raise-patterns",
+      llvm::cl::desc("Raise primitive-op chains to the fused ops "
+                     "(transformer-raise-patterns)"),
+      llvm::cl::init(true)};
+};
+
+/// Checks NPU option values; returns what is wrong or nullopt.
+std::optional<std::string>
+checkNPUPipelineOptions(const NPUPipelineOptions &options);
+
+/// Appends the NPU pipeline to `pm` (anchored on builtin.module):
+///   transformer-fold-qdq -> canonicalize -> transformer-raise-patterns ->
+///   cse -> transformer-fuse-attention -> canonicalize ->
+///   convert-transformer-to-npu{dtype, tile sizes, dram-limit} ->
+///   npu.program(npu-lower-tiles, npu-insert-tokens).
+/// The result is one `npu.program` of instructions (llm-opt
+/// --emit=npu-asm|npu-bin writes it; llm-run --target=npu runs it on the
+/// simulator). Tile sizes not given come from the NPU's target description
+/// (lib/Tiling: the scratchpad size; the accumulator holds two C blocks).
+/// Fails, adding nothing, if checkNPUPipelineOptions reports a problem.
+LogicalResult buildNPUPipeline(OpPassManager &pm,
+                               const NPUPipelineOptions &options);
+
+/// Registers `--llm-npu-pipeline` (called by registerPipelines).
+void registerNPUPipeline();
+
 /// Registers `--llm-cpu-pipeline`, `--llm-nvptx-pipeline` and the pipelines'
 /// helper passes (llm-readonly-arguments, llm-emit-c-interface,
 /// llm-set-target-cpu, llm-strided-copy-to-linalg, llm-gpu-map-parallel-loops,

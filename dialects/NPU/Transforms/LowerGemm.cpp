@@ -1,0 +1,144 @@
+//===- LowerGemm.cpp - npu.gemm -> DMA, vcvt and matmul instructions -----===//
+//
+// The array lowering of npu-lower-tiles. Per batch slab and block of mt rows
+// of A (mt from tile_m, bounded so that the bf16 copy of the block fits the
+// scratchpad and a C block fits half the accumulator):
+//
+//   A rows -> f32 staging (two buffers, column chunks) -> vcvt -> bf16 A block
+//   for each block of tile_n columns of C (accumulator buffer i % 2):
+//     for each 16-column tile j, for each 16-deep k tile:
+//       weight tile -> one of eight 16x16 buffers (packed: one dense DMA;
+//                      a tensor: f32 rows -> vcvt)
+//       matmul.bf16 C[:, j] (+)= A[:, k] x W[k, j]
+//     (+ bias, b=row) -> store
+//
+// Written in program order; npu-insert-tokens lets the load queue run up to
+// eight weight tiles ahead of the array and the store of one C block overlap
+// the next, as in the hand-written GEMM of test/Target/NPU.
+//
+// Local map: bf16 A block 0x00000-0x1ffff, staging 0x20000/0x28000, weight
+// tiles 0x30000 (8 x 512 B), f32 weight staging 0x31000 (4 x 1 KiB), bias
+// 0x32000/0x36000, C blocks acc+0x0 / acc+0x8000.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TileLowering.h"
+
+using namespace mlir;
+using namespace mlir::llm::npu_ir;
+
+namespace {
+constexpr int64_t kABlock = 0x00000, kABlockBytes = 0x20000;
+constexpr int64_t kStage[2] = {0x20000, 0x28000};
+constexpr int64_t kStageBytes = 0x8000;
+constexpr int64_t kWTiles = 0x30000, kNumWTiles = 8, kWTileBytes = 512;
+constexpr int64_t kWStage = 0x31000, kNumWStage = 4;
+constexpr int64_t kBias[2] = {0x32000, 0x36000};
+constexpr int64_t kCBlock[2] = {kAcc, kAcc + 0x8000};
+constexpr int64_t kCBlockBytes = 0x8000;
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+} // namespace
+
+LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
+  if (op.getDtype() != "bf16")
+    return op.emitOpError("only dtype bf16 is lowered so far");
+  ViewAttr a = op.getA(), c = op.getC();
+  ArrayRef<int64_t> aShape = a.getShape().asArrayRef();
+  ArrayRef<int64_t> aStr = a.getStrides().asArrayRef(),
+                    cStr = c.getStrides().asArrayRef();
+  size_t rank = aShape.size();
+  int64_t M = aShape[rank - 2], K = aShape[rank - 1];
+  int64_t N = c.getShape().asArrayRef().back();
+  if (aStr.back() != 1 || cStr.back() != 1)
+    return op.emitOpError("a and c must be contiguous along their last dim");
+  std::optional<ViewAttr> b = op.getB();
+  ArrayRef<int64_t> bStr;
+  if (b) {
+    bStr = b->getStrides().asArrayRef();
+    if (bStr.back() != 1)
+      return op.emitOpError("b must be contiguous along its last dim");
+  }
+  int64_t KT = ceilDiv(K, 16), Kp = KT * 16;
+  int64_t tileN = std::min<int64_t>(static_cast<int64_t>(op.getTileN()), ceilDiv(N, 16) * 16);
+  int64_t mtMax = std::min({static_cast<int64_t>(op.getTileM()), kABlockBytes / (Kp * 2),
+                            kCBlockBytes / (tileN * 4), int64_t(4095)});
+  if (mtMax < 1)
+    return op.emitOpError() << "K = " << K
+                            << " is too deep for one block of A rows in the "
+                               "scratchpad";
+  int64_t mBlocks = ceilDiv(M, mtMax), mt = ceilDiv(M, mBlocks);
+
+  int64_t batch = 1;
+  for (int64_t d : aShape.drop_back(2))
+    batch *= d;
+  auto batchOffset = [&](ArrayRef<int64_t> strides, int64_t index) {
+    int64_t off = 0;
+    for (int64_t d = static_cast<int64_t>(rank) - 3; d >= 0; --d) {
+      off += (index % aShape[d]) * strides[d];
+      index /= aShape[d];
+    }
+    return off * 4;
+  };
+
+  InstEmitter e(op);
+  int64_t wTile = 0, cBlock = 0, stage = 0;
+  for (int64_t bi = 0; bi < batch; ++bi) {
+    int64_t aOff = a.getOffset() + batchOffset(aStr, bi);
+    int64_t cOff = c.getOffset() + batchOffset(cStr, bi);
+    int64_t bOff = b ? b->getOffset() + batchOffset(bStr, bi) : 0;
+    for (int64_t m0 = 0; m0 < M; m0 += mt) {
+      int64_t mw = std::min(mt, M - m0);
+      // A block -> bf16 [mw, Kp] at kABlock, through the staging buffers.
+      int64_t kc = std::max<int64_t>(16, kStageBytes / (mw * 4) / 16 * 16);
+      for (int64_t k0 = 0; k0 < K; k0 += kc, ++stage) {
+        int64_t kw = std::min(kc, K - k0);
+        int64_t st = kStage[stage % 2];
+        e.load(st, a.getReg(), aOff + (m0 * aStr[rank - 2] + k0) * 4, mw,
+               kw * 4, kw * 4, aStr[rank - 2] * 4);
+        e.convert("f32", "bf16", kABlock + k0 * 2, st, mw, kw, kw * 4, Kp * 2);
+      }
+      for (int64_t n0 = 0; n0 < N; n0 += tileN, ++cBlock) {
+        int64_t nw = std::min(tileN, N - n0);
+        int64_t cb = kCBlock[cBlock % 2];
+        for (int64_t j = 0; j * 16 < nw; ++j) {
+          int64_t col = n0 + j * 16, njw = std::min<int64_t>(16, N - col);
+          for (int64_t kk = 0; kk < KT; ++kk, ++wTile) {
+            int64_t kw = std::min<int64_t>(16, K - kk * 16);
+            int64_t wbuf = kWTiles + (wTile % kNumWTiles) * kWTileBytes;
+            if (!b) {
+              int64_t tile = (col / 16) * KT + kk;
+              e.load(wbuf, 0, *op.getPackedB() + tile * kWTileBytes, 1,
+                     kWTileBytes, kWTileBytes, kWTileBytes);
+            } else if (!op.getTransposeB()) {
+              // B[k0.., col..]: kw rows of njw f32.
+              int64_t ws = kWStage + (wTile % kNumWStage) * 1024;
+              int64_t ld = bStr[rank - 2];
+              e.load(ws, b->getReg(), bOff + (kk * 16 * ld + col) * 4, kw,
+                     njw * 4, njw * 4, ld * 4);
+              e.convert("f32", "bf16", wbuf, ws, kw, njw, njw * 4, 32);
+            } else {
+              // B^T stored as [N, K]: row j of the tile holds B[k.., col+j].
+              int64_t ws = kWStage + (wTile % kNumWStage) * 1024;
+              int64_t ld = bStr[rank - 2];
+              e.load(ws, b->getReg(), bOff + (col * ld + kk * 16) * 4, njw,
+                     kw * 4, kw * 4, ld * 4);
+              e.convert("f32", "bf16", wbuf, ws, njw, kw, kw * 4, 32);
+            }
+            e.matmul("bf16", cb + j * 64, kABlock + kk * 32, wbuf, mw, kw, njw,
+                     Kp * 2, tileN * 4, /*accumulate=*/kk > 0,
+                     /*transposeB=*/b && op.getTransposeB());
+          }
+        }
+        if (auto bias = op.getBias()) {
+          int64_t bb = kBias[cBlock % 2];
+          e.load(bb, 0, *bias + n0 * 4, 1, nw * 4, nw * 4, nw * 4);
+          e.binary("add", "row", cb, cb, bb, mw, nw, tileN * 4);
+        }
+        e.store(c.getReg(), cOff + (m0 * cStr[rank - 2] + n0) * 4, cb, mw,
+                nw * 4, tileN * 4, cStr[rank - 2] * 4);
+      }
+    }
+  }
+  return success();
+}

@@ -1,0 +1,122 @@
+//===- NPUPipeline.cpp - --llm-npu-pipeline ------------------------------===//
+//
+// The NPU pipeline: the graph-level raising shared with the other targets
+// (QDQ folding, pattern raising, attention fusion), then
+// convert-transformer-to-npu (DRAM layout, tile-level ops),
+// npu-lower-tiles (instructions) and npu-insert-tokens (queue ordering).
+//
+// Tile sizes: the C block (tile_m x tile_n f32) must fit half the
+// accumulator so that two blocks alternate (one stored while the array
+// fills the other); tile_n = 64 (four array tiles) keeps the A block's rows
+// long and lets the A block cover up to half the scratchpad described by
+// the target description (scratchpad = 256 KiB, lib/Tiling).
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/Pipelines/Pipelines.h"
+
+#include "NPU/Transforms/Passes.h"
+#include "Transformer/Transforms/Passes.h"
+#include "llm/Conversion/Passes.h"
+#include "llm/Target/NPU/ISA.h"
+#include "llm/Tiling/TargetDescription.h"
+
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::llm;
+
+namespace {
+/// The NPU as the tiling framework describes memory levels.
+TargetDescription getNPUTarget() {
+  TargetDescription desc;
+  desc.cpu = "npu";
+  desc.source = "npu-isa";
+  desc.vectorBits = npu::kVectorLanes * 32;
+  desc.scratchpadBytes = npu::kScratchpadBytes;
+  desc.threads = 1;
+  return desc;
+}
+
+/// tile_n x tile_m of the C blocks (see the file comment).
+std::pair<int64_t, int64_t> npuTileSizes(const NPUPipelineOptions &options) {
+  TargetDescription desc = getNPUTarget();
+  int64_t tileN = options.tileN ? options.tileN.getValue()
+                                : 4 * static_cast<int64_t>(npu::kArrayDim);
+  int64_t accumulatorHalf = npu::kAccumulatorBytes / 2;
+  int64_t tileM = options.tileM
+                      ? options.tileM.getValue()
+                      : std::min<int64_t>(4095, accumulatorHalf / (tileN * 4));
+  // An A block of tileM rows must leave half the scratchpad for staging,
+  // weight tiles and biases even for short rows (K = 256).
+  tileM = std::min<int64_t>(tileM, desc.scratchpadBytes / 2 / (256 * 2));
+  return {tileM, tileN};
+}
+} // namespace
+
+std::optional<std::string>
+llm::checkNPUPipelineOptions(const NPUPipelineOptions &options) {
+  if (options.dtype == "int8")
+    return std::string("dtype=int8 is not lowered yet: use dtype=bf16");
+  if (options.dtype != "bf16")
+    return "dtype=" + options.dtype + " is not bf16 or int8";
+  if (options.tileN < 0 || options.tileN % 16)
+    return "tile-n=" + std::to_string(options.tileN) +
+           " must be a positive multiple of 16";
+  if (options.tileM < 0 || options.tileM > 4095)
+    return "tile-m=" + std::to_string(options.tileM) + " must be 1-4095";
+  if (options.tileN * 4 * std::max<int64_t>(options.tileM, 1) >
+      npu::kAccumulatorBytes / 2)
+    return "tile-m x tile-n f32 must fit half the accumulator (32 KiB)";
+  if (options.dramLimit <= 0)
+    return std::string("dram-limit must be positive");
+  return std::nullopt;
+}
+
+LogicalResult llm::buildNPUPipeline(OpPassManager &pm,
+                                    const NPUPipelineOptions &options) {
+  if (checkNPUPipelineOptions(options))
+    return failure();
+  pm.addPass(transformer::createTransformerFoldQDQPass());
+  pm.addPass(createCanonicalizerPass());
+  if (options.raisePatterns)
+    pm.addPass(transformer::createTransformerRaisePatternsPass());
+  if (options.fuseAttention) {
+    pm.addPass(createCSEPass());
+    pm.addPass(transformer::createTransformerFuseAttentionPass());
+  }
+  pm.addPass(createCanonicalizerPass());
+  auto [tileM, tileN] = npuTileSizes(options);
+  ConvertTransformerToNPUPassOptions convertOptions;
+  convertOptions.dtype = options.dtype;
+  convertOptions.tileM = tileM;
+  convertOptions.tileN = tileN;
+  convertOptions.dramLimit = options.dramLimit;
+  pm.addPass(createConvertTransformerToNPUPass(convertOptions));
+  OpPassManager &program = pm.nest<npu_ir::ProgramOp>();
+  program.addPass(npu_ir::createNPULowerTilesPass());
+  program.addPass(npu_ir::createNPUInsertTokensPass());
+  return success();
+}
+
+void llm::registerNPUPipeline() {
+  npu_ir::registerNPUPasses();
+  registerPassPipeline(
+      "llm-npu-pipeline",
+      "Compile transformer ops to an NPU program (tile-level ops, then "
+      "instructions with dependency tokens); see "
+      "include/llm/Pipelines/Pipelines.h",
+      [](OpPassManager &pm, StringRef optionsStr,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        NPUPipelineOptions options;
+        if (failed(options.parseFromString(optionsStr)))
+          return failure();
+        if (auto problem = checkNPUPipelineOptions(options))
+          return errorHandler("llm-npu-pipeline: " + *problem);
+        return buildNPUPipeline(pm, options);
+      },
+      [](function_ref<void(const detail::PassOptions &)> fn) {
+        fn(NPUPipelineOptions());
+      });
+}
