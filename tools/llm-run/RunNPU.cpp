@@ -34,6 +34,8 @@ NPUModel::compile(ModuleOp module, ModelSignature signature,
                      "' for the NPU pipeline");
   if (auto problem = checkNPUPipelineOptions(options))
     return makeError(*problem);
+  // Diagnostics name the ONNX node; the op dump adds nothing.
+  module.getContext()->printOpOnDiagnostic(false);
   PassManager pm(module.getContext());
   if (failed(buildNPUPipeline(pm, options)) || failed(pm.run(module)))
     return makeError("compiling for the NPU failed");

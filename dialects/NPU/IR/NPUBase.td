@@ -51,7 +51,7 @@ def NPU_ViewAttr : AttrDef<NPU_Dialect, "View"> {
   let genVerifyDecl = 1;
   let description = [{
     ```mlir
-    #npu.view<reg = 1, offset = 0, shape = array<i64: 16, 64>, strides = array<i64: 64, 1>>
+    #npu.view<reg = 1, offset = 0, shape = [16, 64], strides = [64, 1]>
     ```
   }];
   let extraClassDeclaration = [{

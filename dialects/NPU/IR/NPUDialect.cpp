@@ -201,6 +201,13 @@ LogicalResult LayerNormOp::verify() {
   return success();
 }
 
+bool mlir::llm::npu_ir::needsStreamedA(int64_t rows, int64_t paddedK,
+                                       int64_t tileM, int64_t tileN) {
+  int64_t wanted = std::min({rows, int64_t(64), tileM,
+                             int64_t(npu::kAccumulatorBytes / 2) / (tileN * 4)});
+  return paddedK * 2 * wanted > int64_t(npu::kScratchpadBytes / 2);
+}
+
 bool mlir::llm::npu_ir::isInstructionOp(Operation *op) {
   return isa<HaltOp, SyncOp, DmaLoadOp, DmaStoreOp, MatmulOp, VUnaryOp,
              VBinaryOp, VReduceOp, VConvertOp, VFillOp>(op);

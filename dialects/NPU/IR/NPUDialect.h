@@ -34,6 +34,12 @@ namespace mlir {
 namespace llm {
 namespace npu_ir {
 
+/// Whether npu.gemm streams A in K panels from a bf16 copy in DRAM: when a
+/// block of min(rows, 64, tile_m) rows of A with `paddedK` bf16 columns
+/// does not fit the half of the scratchpad the A block may use.
+bool needsStreamedA(int64_t rows, int64_t paddedK, int64_t tileM,
+                    int64_t tileN);
+
 /// Whether `op` is an instruction-level op (exports to one instruction).
 bool isInstructionOp(Operation *op);
 /// Whether `op` is a tile-level op (npu.gemm, npu.eltwise, ...).

@@ -213,7 +213,8 @@ def NPU_GemmOp : NPU_TileOp<"gemm",
     (ins NPU_ViewAttr:$a, OptionalAttr<NPU_ViewAttr>:$b,
          OptionalAttr<I64Attr>:$packed_b, OptionalAttr<I64Attr>:$bias,
          OptionalAttr<I64Attr>:$scales, NPU_ViewAttr:$c, StrAttr:$dtype,
-         UnitAttr:$transpose_b, I64Attr:$tile_m, I64Attr:$tile_n)> {
+         UnitAttr:$transpose_b, I64Attr:$tile_m, I64Attr:$tile_n,
+         OptionalAttr<NPU_ViewAttr>:$a_bf16)> {
   let summary = "C = A x B (+ bias) on the array, f32 tensors in DRAM";
   let description = [{
     `a` is f32 `[batch..., M, K]`, `c` f32 `[batch..., M, N]`. B is either
@@ -225,11 +226,14 @@ def NPU_GemmOp : NPU_TileOp<"gemm",
     dtype "i8" the rows of A are quantized on chip (symmetric, one scale per
     row) and `scales` holds the per-column weight scales (f32[N]).
     `tile_m` x `tile_n` is the C block kept in the accumulator (from the
-    NPU target description, lib/Tiling).
+    NPU target description, lib/Tiling). `a_bf16` is DRAM scratch for A
+    converted to bf16 (rows of K rounded up to 16 elements), given when
+    K is so deep that a block of tile_m rows of A does not fit the
+    scratchpad: A is then converted once and streamed in K panels.
 
     ```mlir
-    npu.gemm {a = #npu.view<reg = 1, offset = 0, shape = array<i64: 16, 64>, strides = array<i64: 64, 1>>,
-              c = #npu.view<reg = 2, offset = 0, shape = array<i64: 16, 64>, strides = array<i64: 64, 1>>,
+    npu.gemm {a = #npu.view<reg = 1, offset = 0, shape = [16, 64], strides = [64, 1]>,
+              c = #npu.view<reg = 2, offset = 0, shape = [16, 64], strides = [64, 1]>,
               packed_b = 0 : i64, bias = 8192 : i64, dtype = "bf16", tile_m = 16 : i64, tile_n = 64 : i64}
     ```
   }];

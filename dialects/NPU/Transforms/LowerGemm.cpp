@@ -16,6 +16,12 @@
 // eight weight tiles ahead of the array and the store of one C block overlap
 // the next, as in the hand-written GEMM of test/Target/NPU.
 //
+// Deep K (`a_bf16` given, e.g. GPT-2's 3072 -> 768 projection): A is first
+// converted to bf16 rows in DRAM scratch; then, per C block, A is streamed
+// in panels of K (two 64 KiB buffers) and C accumulates across the panels,
+// so the C block keeps up to 128 rows and each weight tile is reused by all
+// of them.
+//
 // Local map: bf16 A block 0x00000-0x1ffff, staging 0x20000/0x28000, weight
 // tiles 0x30000 (8 x 512 B), f32 weight staging 0x31000 (4 x 1 KiB), bias
 // 0x32000/0x36000, C blocks acc+0x0 / acc+0x8000.
@@ -40,6 +46,131 @@ constexpr int64_t kCBlockBytes = 0x8000;
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 } // namespace
 
+/// The weight tile (kk, col) of `op` into `wbuf` (packed: one DMA; a
+/// tensor: f32 rows, converted).
+static void loadWeightTile(InstEmitter &e, GemmOp op, int64_t bOff,
+                           ArrayRef<int64_t> bStr, int64_t KT, int64_t K,
+                           int64_t N, int64_t kk, int64_t col, int64_t wTile,
+                           int64_t wbuf) {
+  int64_t kw = std::min<int64_t>(16, K - kk * 16);
+  int64_t njw = std::min<int64_t>(16, N - col);
+  std::optional<ViewAttr> b = op.getB();
+  if (!b) {
+    int64_t tile = (col / 16) * KT + kk;
+    e.load(wbuf, 0, *op.getPackedB() + tile * kWTileBytes, 1, kWTileBytes,
+           kWTileBytes, kWTileBytes);
+    return;
+  }
+  int64_t ws = kWStage + (wTile % kNumWStage) * 1024;
+  int64_t ld = bStr[bStr.size() - 2];
+  if (!op.getTransposeB()) {
+    // B[k0.., col..]: kw rows of njw f32.
+    e.load(ws, b->getReg(), bOff + (kk * 16 * ld + col) * 4, kw, njw * 4,
+           njw * 4, ld * 4);
+    e.convert("f32", "bf16", wbuf, ws, kw, njw, njw * 4, 32);
+  } else {
+    // B^T stored as [N, K]: row j of the tile holds B[k.., col+j].
+    e.load(ws, b->getReg(), bOff + (col * ld + kk * 16) * 4, njw, kw * 4,
+           kw * 4, ld * 4);
+    e.convert("f32", "bf16", wbuf, ws, njw, kw, kw * 4, 32);
+  }
+}
+
+/// The deep-K schedule (see the file comment): A -> bf16 in DRAM, then C
+/// blocks accumulated over K panels of A.
+static void lowerStreamedGemm(InstEmitter &e, GemmOp op, int64_t aReg,
+                              int64_t aOff, int64_t lda, int64_t cReg,
+                              int64_t cOff, int64_t ldc, int64_t M, int64_t K,
+                              int64_t N, int64_t tileN, int64_t &wTile,
+                              int64_t &cBlock, int64_t &stage) {
+  ViewAttr scratch = *op.getABf16();
+  int64_t KT = ceilDiv(K, 16), Kp = KT * 16;
+  // Phase 1: rows of A -> bf16 rows of Kp in DRAM.
+  int64_t rb = std::min<int64_t>(M, 64);
+  int64_t kc = std::max<int64_t>(16, kStageBytes / (rb * 4) / 16 * 16);
+  for (int64_t m0 = 0; m0 < M; m0 += rb)
+    for (int64_t k0 = 0; k0 < K; k0 += kc, ++stage) {
+      int64_t mw = std::min(rb, M - m0), kw = std::min(kc, K - k0);
+      int64_t st = kStage[stage % 2];
+      int64_t out = kABlock + (stage % 2) * 0x8000;
+      e.load(st, aReg, aOff + (m0 * lda + k0) * 4, mw, kw * 4, kw * 4,
+             lda * 4);
+      e.convert("f32", "bf16", out, st, mw, kw, kw * 4, kw * 2);
+      e.store(0, scratch.getOffset() + (m0 * Kp + k0) * 2, out, mw, kw * 2,
+              kw * 2, Kp * 2);
+    }
+  // Phase 2: C blocks of mt x tileN, A in panels of kp. The panels are
+  // listed first so that the load of panel q+1 can be spread, 16 rows at a
+  // time, among the weight-tile loads of panel q (the load queue is in
+  // order: one big load would hold back the weight tiles behind it).
+  int64_t mt = std::min({M, static_cast<int64_t>(op.getTileM()),
+                         kCBlockBytes / (tileN * 4), int64_t(4095)});
+  int64_t mBlocks = ceilDiv(M, mt);
+  mt = ceilDiv(M, mBlocks);
+  int64_t kp = std::max<int64_t>(16, (kABlockBytes / 2) / (mt * 2) / 16 * 16);
+  struct Panel {
+    int64_t m0, mw, n0, nw, p0, pw;
+    bool last; ///< the last panel of its C block
+  };
+  SmallVector<Panel> panels;
+  for (int64_t m0 = 0; m0 < M; m0 += mt)
+    for (int64_t n0 = 0; n0 < N; n0 += tileN)
+      for (int64_t p0 = 0; p0 < Kp; p0 += kp)
+        panels.push_back({m0, std::min(mt, M - m0), n0,
+                          std::min(tileN, N - n0), p0, std::min(kp, Kp - p0),
+                          p0 + kp >= Kp});
+  constexpr int64_t kChunkRows = 16;
+  auto abufOf = [&](size_t q) {
+    return kABlock + static_cast<int64_t>(q % 2) * (kABlockBytes / 2);
+  };
+  auto loadChunk = [&](size_t q, int64_t r0) {
+    const Panel &pn = panels[q];
+    int64_t rows = std::min(kChunkRows, pn.mw - r0);
+    e.load(abufOf(q) + r0 * pn.pw * 2, 0,
+           scratch.getOffset() + ((pn.m0 + r0) * Kp + pn.p0) * 2, rows,
+           pn.pw * 2, pn.pw * 2, Kp * 2);
+  };
+  for (int64_t r0 = 0; r0 < panels.front().mw; r0 += kChunkRows)
+    loadChunk(0, r0);
+  for (size_t q = 0; q < panels.size(); ++q) {
+    const Panel &pn = panels[q];
+    int64_t cb = kCBlock[cBlock % 2];
+    int64_t tiles = ceilDiv(pn.nw, 16) * ceilDiv(std::min(pn.pw, K - pn.p0), 16);
+    int64_t nextRow = 0, nextRows = q + 1 < panels.size() ? panels[q + 1].mw : 0;
+    int64_t chunks = ceilDiv(nextRows, kChunkRows);
+    int64_t every = std::max<int64_t>(1, tiles / std::max<int64_t>(chunks, 1));
+    int64_t t = 0;
+    for (int64_t j = 0; j * 16 < pn.nw; ++j) {
+      int64_t col = pn.n0 + j * 16, njw = std::min<int64_t>(16, N - col);
+      for (int64_t kk = pn.p0 / 16; kk * 16 < std::min(pn.p0 + pn.pw, K);
+           ++kk, ++wTile, ++t) {
+        int64_t kw = std::min<int64_t>(16, K - kk * 16);
+        int64_t wbuf = kWTiles + (wTile % kNumWTiles) * kWTileBytes;
+        loadWeightTile(e, op, 0, {}, KT, K, N, kk, col, wTile, wbuf);
+        if (t % every == every - 1 && nextRow < nextRows) {
+          loadChunk(q + 1, nextRow);
+          nextRow += kChunkRows;
+        }
+        e.matmul("bf16", cb + j * 64, abufOf(q) + (kk * 16 - pn.p0) * 2, wbuf,
+                 pn.mw, kw, njw, pn.pw * 2, tileN * 4,
+                 /*accumulate=*/kk > 0, /*transposeB=*/false);
+      }
+    }
+    for (; nextRow < nextRows; nextRow += kChunkRows)
+      loadChunk(q + 1, nextRow);
+    if (!pn.last)
+      continue;
+    if (auto bias = op.getBias()) {
+      int64_t bb = kBias[cBlock % 2];
+      e.load(bb, 0, *bias + pn.n0 * 4, 1, pn.nw * 4, pn.nw * 4, pn.nw * 4);
+      e.binary("add", "row", cb, cb, bb, pn.mw, pn.nw, tileN * 4);
+    }
+    e.store(cReg, cOff + (pn.m0 * ldc + pn.n0) * 4, cb, pn.mw, pn.nw * 4,
+            tileN * 4, ldc * 4);
+    ++cBlock;
+  }
+}
+
 LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
   if (op.getDtype() != "bf16")
     return op.emitOpError("only dtype bf16 is lowered so far");
@@ -63,11 +194,14 @@ LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
   int64_t tileN = std::min<int64_t>(static_cast<int64_t>(op.getTileN()), ceilDiv(N, 16) * 16);
   int64_t mtMax = std::min({static_cast<int64_t>(op.getTileM()), kABlockBytes / (Kp * 2),
                             kCBlockBytes / (tileN * 4), int64_t(4095)});
-  if (mtMax < 1)
+  if (mtMax < 1 && !op.getABf16())
     return op.emitOpError() << "K = " << K
                             << " is too deep for one block of A rows in the "
                                "scratchpad";
-  int64_t mBlocks = ceilDiv(M, mtMax), mt = ceilDiv(M, mBlocks);
+  int64_t mBlocks = ceilDiv(M, std::max<int64_t>(mtMax, 1));
+  int64_t mt = ceilDiv(M, mBlocks);
+  if (op.getABf16() && op.getB())
+    return op.emitOpError("a_bf16 goes with packed weights");
 
   int64_t batch = 1;
   for (int64_t d : aShape.drop_back(2))
@@ -87,6 +221,12 @@ LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
     int64_t aOff = a.getOffset() + batchOffset(aStr, bi);
     int64_t cOff = c.getOffset() + batchOffset(cStr, bi);
     int64_t bOff = b ? b->getOffset() + batchOffset(bStr, bi) : 0;
+    if (op.getABf16()) {
+      lowerStreamedGemm(e, op, a.getReg(), aOff, aStr[rank - 2], c.getReg(),
+                        cOff, cStr[rank - 2], M, K, N, tileN, wTile, cBlock,
+                        stage);
+      continue;
+    }
     for (int64_t m0 = 0; m0 < M; m0 += mt) {
       int64_t mw = std::min(mt, M - m0);
       // A block -> bf16 [mw, Kp] at kABlock, through the staging buffers.
@@ -106,25 +246,7 @@ LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
           for (int64_t kk = 0; kk < KT; ++kk, ++wTile) {
             int64_t kw = std::min<int64_t>(16, K - kk * 16);
             int64_t wbuf = kWTiles + (wTile % kNumWTiles) * kWTileBytes;
-            if (!b) {
-              int64_t tile = (col / 16) * KT + kk;
-              e.load(wbuf, 0, *op.getPackedB() + tile * kWTileBytes, 1,
-                     kWTileBytes, kWTileBytes, kWTileBytes);
-            } else if (!op.getTransposeB()) {
-              // B[k0.., col..]: kw rows of njw f32.
-              int64_t ws = kWStage + (wTile % kNumWStage) * 1024;
-              int64_t ld = bStr[rank - 2];
-              e.load(ws, b->getReg(), bOff + (kk * 16 * ld + col) * 4, kw,
-                     njw * 4, njw * 4, ld * 4);
-              e.convert("f32", "bf16", wbuf, ws, kw, njw, njw * 4, 32);
-            } else {
-              // B^T stored as [N, K]: row j of the tile holds B[k.., col+j].
-              int64_t ws = kWStage + (wTile % kNumWStage) * 1024;
-              int64_t ld = bStr[rank - 2];
-              e.load(ws, b->getReg(), bOff + (col * ld + kk * 16) * 4, njw,
-                     kw * 4, kw * 4, ld * 4);
-              e.convert("f32", "bf16", wbuf, ws, njw, kw, kw * 4, 32);
-            }
+            loadWeightTile(e, op, bOff, bStr, KT, K, N, kk, col, wTile, wbuf);
             e.matmul("bf16", cb + j * 64, kABlock + kk * 32, wbuf, mw, kw, njw,
                      Kp * 2, tileN * 4, /*accumulate=*/kk > 0,
                      /*transposeB=*/b && op.getTransposeB());

@@ -73,6 +73,68 @@ int64_t numElements(ArrayRef<int64_t> shape) {
   return n;
 }
 
+/// The strides of `v` reshaped to `shape` without moving data, if its
+/// layout allows: dims are grouped so that each group of old dims has the
+/// product of a group of new dims, and each old group must be contiguous in
+/// itself (e.g. [8, 32] with strides [96, 1] reshapes to [8, 2, 16] with
+/// strides [96, 16, 1]).
+std::optional<SmallVector<int64_t>> reshapeStrides(ViewAttr v,
+                                                   ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> oldShape, oldStrides;
+  for (auto [d, s] : llvm::zip(v.getShape().asArrayRef(),
+                               v.getStrides().asArrayRef()))
+    if (d != 1)
+      oldShape.push_back(d), oldStrides.push_back(s);
+  SmallVector<int64_t> strides(shape.size(), 0);
+  size_t i = 0, k = 0;
+  while (k < shape.size()) {
+    if (shape[k] == 1) {
+      strides[k] = 1;
+      ++k;
+      continue;
+    }
+    if (i >= oldShape.size())
+      return std::nullopt;
+    // Grow both groups until their products agree.
+    size_t i0 = i, k0 = k;
+    int64_t po = oldShape[i++], pn = shape[k++];
+    while (po != pn) {
+      if (po < pn) {
+        if (i >= oldShape.size())
+          return std::nullopt;
+        po *= oldShape[i++];
+      } else {
+        if (k >= shape.size())
+          return std::nullopt;
+        pn *= shape[k++];
+      }
+    }
+    for (size_t d = i0; d + 1 < i; ++d)
+      if (oldStrides[d] != oldStrides[d + 1] * oldShape[d + 1])
+        return std::nullopt;
+    int64_t stride = oldStrides[i - 1];
+    for (size_t d = k; d-- > k0;) {
+      strides[d] = stride;
+      stride *= shape[d];
+    }
+  }
+  if (i != oldShape.size())
+    return std::nullopt;
+  return strides;
+}
+
+/// " (ONNX node 'NAME', OpType)" from an importer location, else "".
+std::string describeNode(Location loc) {
+  auto name = dyn_cast<NameLoc>(loc);
+  if (!name)
+    return "";
+  std::string text = (" (ONNX node '" + name.getName().getValue() + "'").str();
+  if (auto fused = dyn_cast<FusedLoc>(name.getChildLoc()))
+    if (auto type = dyn_cast_or_null<StringAttr>(fused.getMetadata()))
+      text += (", " + type.getValue()).str();
+  return text + ")";
+}
+
 /// Whether the op has an NPU lowering (checked up front for all ops).
 bool isSupported(Operation *op) {
   return isa<tf::ConstantOp, tf::ReshapeOp, tf::SqueezeOp, tf::UnsqueezeOp,
@@ -302,13 +364,19 @@ LogicalResult Converter::convertGemm(Operation *op, Value lhs, Value rhs,
   SmallVector<int64_t> cShape(aView.getShape().asArrayRef().drop_back());
   cShape.push_back(outShape.back());
   ViewAttr c = allocScratch(cShape);
+  // Deep K: a bf16 copy of A in DRAM, streamed in K panels (LowerGemm.cpp).
+  ViewAttr aBf16;
+  ArrayRef<int64_t> as = aView.getShape().asArrayRef();
+  int64_t rows = as[as.size() - 2], kp = llvm::alignTo(as.back(), 16);
+  if (npu_ir::needsStreamedA(rows, kp, tileM, tileN))
+    aBf16 = allocScratch({rows, kp / 2});
   auto gemm = npu_ir::GemmOp::create(
       b, op->getLoc(), aView, bView ? *bView : ViewAttr(),
       packed ? b.getI64IntegerAttr(*packed) : IntegerAttr(),
       biasOffset ? b.getI64IntegerAttr(*biasOffset) : IntegerAttr(),
       IntegerAttr(), c, b.getStringAttr(dtype),
       transposeB ? b.getUnitAttr() : UnitAttr(), b.getI64IntegerAttr(tileM),
-      b.getI64IntegerAttr(tileN));
+      b.getI64IntegerAttr(tileN), aBf16);
   ViewAttr out = view(0, c.getOffset(), outShape, denseStrides(outShape));
   produce(result, out, gemm);
   if (biasAdd) {
@@ -385,6 +453,11 @@ LogicalResult Converter::convert(Operation *op) {
     if (failed(v))
       return failure();
     ArrayRef<int64_t> shape = typeOf(out).getShape();
+    if (std::optional<SmallVector<int64_t>> strides =
+            reshapeStrides(*v, shape)) {
+      views[out] = view(v->getReg(), v->getOffset(), shape, *strides);
+      return success();
+    }
     ViewAttr dense = *v;
     if (!isDense(dense)) {
       // Materialize a contiguous copy first.
@@ -534,7 +607,7 @@ LogicalResult Converter::convert(Operation *op) {
                                IntegerAttr(), IntegerAttr(), s,
                                b.getStringAttr(dtype), b.getUnitAttr(),
                                b.getI64IntegerAttr(tileM),
-                               b.getI64IntegerAttr(tileN));
+                               b.getI64IntegerAttr(tileN), ViewAttr());
         float scale = att.getScale()
                           ? att.getScale()->convertToFloat()
                           : 1.0f / std::sqrt(static_cast<float>(q[3]));
@@ -545,13 +618,15 @@ LogicalResult Converter::convert(Operation *op) {
         auto pv = npu_ir::GemmOp::create(
             b, op->getLoc(), s, *vv, IntegerAttr(), IntegerAttr(),
             IntegerAttr(), o, b.getStringAttr(dtype), UnitAttr(),
-            b.getI64IntegerAttr(tileM), b.getI64IntegerAttr(tileN));
+            b.getI64IntegerAttr(tileM), b.getI64IntegerAttr(tileN),
+            ViewAttr());
         produce(att.getOutput(), o, pv);
         return success();
       })
       .Case([&](func::ReturnOp) { return success(); })
       .Default([&](Operation *) {
-        return op->emitError("NPU: no lowering for ") << op->getName();
+        return op->emitError("NPU: no lowering for ")
+               << op->getName() << describeNode(op->getLoc());
       });
 }
 
@@ -583,18 +658,22 @@ LogicalResult Converter::run() {
     if (op == func.getOperation() || isSupported(op))
       return;
     op->emitError("NPU: no lowering for ")
-        << op->getName() << " (supported: matmul, linear, elementwise "
-        << "math, softmax, layer_norm, rms_norm, gelu, silu, attention and "
-           "shape ops)";
+        << op->getName() << describeNode(op->getLoc())
+        << " (supported: matmul, linear, elementwise math, softmax, "
+           "layer_norm, rms_norm, gelu, silu, attention and shape ops)";
     ok = false;
   });
-  for (Operation &op : func.getBody().front())
-    for (Value v : op.getResults())
-      if (auto t = dyn_cast<RankedTensorType>(v.getType());
-          t && !t.hasStaticShape()) {
-        op.emitError("NPU: result has dynamic dims ") << t;
-        ok = false;
-      }
+  // Dynamic dims inside a function with static inputs (e.g. data-dependent
+  // shapes): the first one.
+  if (ok)
+    for (Operation &op : func.getBody().front())
+      for (Value v : op.getResults())
+        if (auto t = dyn_cast<RankedTensorType>(v.getType());
+            ok && t && !t.hasStaticShape()) {
+          op.emitError("NPU: result has dynamic dims ")
+              << t << describeNode(op.getLoc());
+          ok = false;
+        }
   if (!ok)
     return failure();
   unsigned numArgs = type.getNumInputs() + type.getNumResults();
