@@ -80,17 +80,10 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   if (checkCPUPipelineOptions(options))
     return failure();
 
-  // Quantized ONNX models: QDQ pairs around matmuls -> integer ops.
-  pm.addPass(transformer::createTransformerFoldQDQPass());
-  // Raise primitive-op chains (norms, GELU, SiLU, RoPE), then fuse attention
+  // Quantized ONNX models: QDQ pairs around matmuls -> integer ops; raise
+  // primitive-op chains (norms, GELU, SiLU, RoPE), then fuse attention
   // subgraphs (the raised ops no longer sit in the way).
-  pm.addPass(createCanonicalizerPass());
-  if (options.raisePatterns)
-    pm.addPass(transformer::createTransformerRaisePatternsPass());
-  if (options.fuseAttention) {
-    pm.addPass(createCSEPass());
-    pm.addPass(transformer::createTransformerFuseAttentionPass());
-  }
+  addGraphRaisingStages(pm, options.raisePatterns, options.fuseAttention);
   // Weight quantization (constant linear/matmul weights to int8/int4).
   if (options.quantize != "none") {
     transformer::TransformerQuantizePassOptions quantizeOptions;

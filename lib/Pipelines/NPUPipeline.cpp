@@ -15,8 +15,9 @@
 
 #include "llm/Pipelines/Pipelines.h"
 
+#include "PipelineStages.h"
+
 #include "NPU/Transforms/Passes.h"
-#include "Transformer/Transforms/Passes.h"
 #include "llm/Conversion/Passes.h"
 #include "llm/Target/NPU/ISA.h"
 #include "llm/Tiling/TargetDescription.h"
@@ -78,14 +79,7 @@ LogicalResult llm::buildNPUPipeline(OpPassManager &pm,
                                     const NPUPipelineOptions &options) {
   if (checkNPUPipelineOptions(options))
     return failure();
-  pm.addPass(transformer::createTransformerFoldQDQPass());
-  pm.addPass(createCanonicalizerPass());
-  if (options.raisePatterns)
-    pm.addPass(transformer::createTransformerRaisePatternsPass());
-  if (options.fuseAttention) {
-    pm.addPass(createCSEPass());
-    pm.addPass(transformer::createTransformerFuseAttentionPass());
-  }
+  addGraphRaisingStages(pm, options.raisePatterns, options.fuseAttention);
   pm.addPass(createCanonicalizerPass());
   auto [tileM, tileN] = npuTileSizes(options);
   ConvertTransformerToNPUPassOptions convertOptions;

@@ -5,12 +5,26 @@
 #include "llm/Conversion/Passes.h"
 #include "llm/Pipelines/Passes.h"
 
+#include "Transformer/Transforms/Passes.h"
+
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+
+void llm::addGraphRaisingStages(OpPassManager &pm, bool raisePatterns,
+                                bool fuseAttention) {
+  pm.addPass(transformer::createTransformerFoldQDQPass());
+  pm.addPass(createCanonicalizerPass());
+  if (raisePatterns)
+    pm.addPass(transformer::createTransformerRaisePatternsPass());
+  if (fuseAttention) {
+    pm.addPass(createCSEPass());
+    pm.addPass(transformer::createTransformerFuseAttentionPass());
+  }
+}
 
 void llm::addTransformerToLinalgStages(
     OpPassManager &pm, std::unique_ptr<Pass> elementwiseFusion,

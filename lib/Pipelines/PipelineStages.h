@@ -1,6 +1,6 @@
 //===- PipelineStages.h - stages shared by the target pipelines -*- C++ -*-===//
 //
-// The stages every target pipeline (CPU, NVPTX) runs the same way, so that a
+// The stages the target pipelines (CPU, NVPTX, NPU) share, so that a
 // change to how transformer ops reach linalg or buffers applies to all.
 //
 //===----------------------------------------------------------------------===//
@@ -16,6 +16,14 @@
 
 namespace mlir {
 namespace llm {
+
+/// Graph-level raising on transformer ops: QDQ pairs folded into integer
+/// ops (transformer-fold-qdq), canonicalize, primitive-op chains raised to
+/// the fused ops (transformer-raise-patterns, if `raisePatterns`), then
+/// attention subgraphs fused (cse, transformer-fuse-attention, if
+/// `fuseAttention`).
+void addGraphRaisingStages(OpPassManager &pm, bool raisePatterns,
+                           bool fuseAttention);
 
 /// transformer -> linalg/tensor/arith/math on tensors, then
 /// `elementwiseFusion` with canonicalize/cse around it.

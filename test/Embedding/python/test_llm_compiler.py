@@ -172,6 +172,28 @@ def test_passes_pipeline_and_artifacts(tmp_path):
     assert (tmp_path / "m.o").read_bytes()[:4] == b"\x7fELF"
 
 
+def test_npu_pipeline_by_name():
+    # The NPU pipeline is registered like the others: a static f32 model
+    # becomes one npu.program of instructions (llm-opt --emit=npu-asm writes
+    # it; llm-run --target=npu simulates it).
+    w = np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["a", "w"], ["m"]),
+         helper.make_node("Relu", ["m"], ["y"])], "mm",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [2, 3])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 4])],
+        [onnx.numpy_helper.from_array(w, "w")])
+    data = helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+    module = llm.import_onnx(data)
+    module.run_pipeline("llm-npu-pipeline", "dtype=bf16")
+    text = str(module)
+    assert "npu.program @" in text and "npu.matmul" in text
+    assert "transformer." not in text
+    with pytest.raises(llm.CompilerError, match="dtype=fp8 is not bf16"):
+        llm.import_onnx(data).run_pipeline("llm-npu-pipeline", "dtype=fp8")
+
+
 def test_compiler_errors_carry_diagnostics():
     with pytest.raises(llm.CompilerError) as info:
         llm.Module.parse("func.func @f() {\n  transformer.nonsense\n}",

@@ -1,6 +1,7 @@
 """Runs ONNX backend node tests through llm-run on the CPU.
 
-Usage: run_node_tests.py LLM_RUN TEST_NAME...
+Usage: run_node_tests.py LLM_RUN [--LLM_RUN_OPTION...] TEST_NAME...
+(options such as --target=npu are passed to every llm-run).
 Each test is /usr/share/libonnx-testdata/data/node/TEST_NAME: its model.onnx
 is compiled and run on every test_data_set_N and compared with the ONNX
 reference outputs (llm-run --expected, rtol 1e-3, atol 1e-7 as the ONNX
@@ -13,13 +14,15 @@ import sys
 
 DATA = "/usr/share/libonnx-testdata/data/node"
 
-llm_run, names = sys.argv[1], sys.argv[2:]
+llm_run = sys.argv[1]
+options = [a for a in sys.argv[2:] if a.startswith("--")]
+names = [a for a in sys.argv[2:] if not a.startswith("--")]
 failed = []
 for name in names:
     directory = os.path.join(DATA, name)
     proc = subprocess.run(
         [llm_run, os.path.join(directory, "model.onnx"), "--expected",
-         directory], capture_output=True, text=True)
+         directory] + options, capture_output=True, text=True)
     ok = proc.returncode == 0
     print("%s %s" % ("PASS" if ok else "FAIL", name))
     if not ok:
