@@ -18,6 +18,7 @@
 #include "PipelineStages.h"
 
 #include "NPU/Transforms/Passes.h"
+#include "Transformer/Transforms/Passes.h"
 #include "llm/Conversion/Passes.h"
 #include "llm/Target/NPU/ISA.h"
 #include "llm/Tiling/TargetDescription.h"
@@ -58,9 +59,7 @@ std::pair<int64_t, int64_t> npuTileSizes(const NPUPipelineOptions &options) {
 
 std::optional<std::string>
 llm::checkNPUPipelineOptions(const NPUPipelineOptions &options) {
-  if (options.dtype == "int8")
-    return std::string("dtype=int8 is not lowered yet: use dtype=bf16");
-  if (options.dtype != "bf16")
+  if (options.dtype != "bf16" && options.dtype != "int8")
     return "dtype=" + options.dtype + " is not bf16 or int8";
   if (options.tileN < 0 || options.tileN % 16)
     return "tile-n=" + std::to_string(options.tileN) +
@@ -80,6 +79,13 @@ LogicalResult llm::buildNPUPipeline(OpPassManager &pm,
   if (checkNPUPipelineOptions(options))
     return failure();
   addGraphRaisingStages(pm, options.raisePatterns, options.fuseAttention);
+  if (options.dtype == "int8") {
+    // int8 weights per output channel; activations are quantized per row
+    // on chip (npu-lower-tiles).
+    transformer::TransformerQuantizePassOptions quantizeOptions;
+    quantizeOptions.mode = "int8-weight";
+    pm.addPass(transformer::createTransformerQuantizePass(quantizeOptions));
+  }
   pm.addPass(createCanonicalizerPass());
   auto [tileM, tileN] = npuTileSizes(options);
   ConvertTransformerToNPUPassOptions convertOptions;

@@ -531,6 +531,9 @@ int main(int argc, char **argv) {
     relTolerance = kNPUBF16Tolerance;
   if (onNPU && !absTolerance.getNumOccurrences())
     absTolerance = kNPUBF16Tolerance;
+  if (onNPU && minCosine < 0 &&
+      StringRef(pipelineOptions).contains("dtype=int8"))
+    minCosine = 0.999; // as the CPU's --quantize=int8-*
   if (outputFormat != "npy" && outputFormat != "pb")
     return fail("--output-format=" + outputFormat + " is not npy or pb");
   if (!expectedDir.empty() && !llvm::sys::fs::is_directory(expectedDir))

@@ -22,6 +22,14 @@
 // so the C block keeps up to 128 rows and each weight tile is reused by all
 // of them.
 //
+// dtype i8 (int8 weights from transformer-quantize, per output channel):
+// the rows of A are quantized on chip, symmetric, one scale per row: a first
+// pass over A's column chunks takes each row's max |a| (vabs, vredmax with
+// accumulate), scale = max / 127; a second pass multiplies by 1 / scale and
+// converts to i8 (round to nearest even, saturate). matmul.i8 accumulates
+// exactly in i32; the C block is converted to f32 and multiplied by the row
+// scales (b=col) and the weight scales (b=row) before the bias.
+//
 // Local map: bf16 A block 0x00000-0x1ffff, staging 0x20000/0x28000, weight
 // tiles 0x30000 (8 x 512 B), f32 weight staging 0x31000 (4 x 1 KiB), bias
 // 0x32000/0x36000, C blocks acc+0x0 / acc+0x8000.
@@ -42,6 +50,12 @@ constexpr int64_t kWStage = 0x31000, kNumWStage = 4;
 constexpr int64_t kBias[2] = {0x32000, 0x36000};
 constexpr int64_t kCBlock[2] = {kAcc, kAcc + 0x8000};
 constexpr int64_t kCBlockBytes = 0x8000;
+// dtype i8: the A block uses the lower half of its region; the upper half
+// holds |A| chunks and the per-row max/scale columns.
+constexpr int64_t kI8ABlockBytes = 0x10000;
+constexpr int64_t kAbs = 0x10000, kRowInv = 0x18000, kRowScale = 0x1c000;
+constexpr int64_t kWScale[2] = {0x3a000, 0x3c000};
+constexpr int64_t kI8Const = 0x3e000;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 } // namespace
@@ -56,9 +70,9 @@ static void loadWeightTile(InstEmitter &e, GemmOp op, int64_t bOff,
   int64_t njw = std::min<int64_t>(16, N - col);
   std::optional<ViewAttr> b = op.getB();
   if (!b) {
+    int64_t bytes = op.getDtype() == "i8" ? 256 : kWTileBytes;
     int64_t tile = (col / 16) * KT + kk;
-    e.load(wbuf, 0, *op.getPackedB() + tile * kWTileBytes, 1, kWTileBytes,
-           kWTileBytes, kWTileBytes);
+    e.load(wbuf, 0, *op.getPackedB() + tile * bytes, 1, bytes, bytes, bytes);
     return;
   }
   int64_t ws = kWStage + (wTile % kNumWStage) * 1024;
@@ -172,8 +186,6 @@ static void lowerStreamedGemm(InstEmitter &e, GemmOp op, int64_t aReg,
 }
 
 LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
-  if (op.getDtype() != "bf16")
-    return op.emitOpError("only dtype bf16 is lowered so far");
   ViewAttr a = op.getA(), c = op.getC();
   ArrayRef<int64_t> aShape = a.getShape().asArrayRef();
   ArrayRef<int64_t> aStr = a.getStrides().asArrayRef(),
@@ -192,8 +204,14 @@ LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
   }
   int64_t KT = ceilDiv(K, 16), Kp = KT * 16;
   int64_t tileN = std::min<int64_t>(static_cast<int64_t>(op.getTileN()), ceilDiv(N, 16) * 16);
-  int64_t mtMax = std::min({static_cast<int64_t>(op.getTileM()), kABlockBytes / (Kp * 2),
-                            kCBlockBytes / (tileN * 4), int64_t(4095)});
+  bool i8 = op.getDtype() == "i8";
+  int64_t es = i8 ? 1 : 2; // bytes per A element on the array
+  if (i8 && (op.getB() || op.getABf16()))
+    return op.emitOpError("dtype i8 takes packed weights only");
+  int64_t mtMax =
+      std::min({static_cast<int64_t>(op.getTileM()),
+                (i8 ? kI8ABlockBytes : kABlockBytes) / (Kp * es),
+                kCBlockBytes / (tileN * 4), int64_t(4095)});
   if (mtMax < 1 && !op.getABf16())
     return op.emitOpError() << "K = " << K
                             << " is too deep for one block of A rows in the "
@@ -216,6 +234,10 @@ LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
   };
 
   InstEmitter e(op);
+  if (i8) {
+    e.fill(kI8Const, 1.0f / 127.0f, 1, 1, 4);
+    e.fill(kI8Const + 4, 1e-30f, 1, 1, 4);
+  }
   int64_t wTile = 0, cBlock = 0, stage = 0;
   for (int64_t bi = 0; bi < batch; ++bi) {
     int64_t aOff = a.getOffset() + batchOffset(aStr, bi);
@@ -229,14 +251,39 @@ LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
     }
     for (int64_t m0 = 0; m0 < M; m0 += mt) {
       int64_t mw = std::min(mt, M - m0);
-      // A block -> bf16 [mw, Kp] at kABlock, through the staging buffers.
+      // A block -> bf16 (or i8) [mw, Kp] at kABlock, through the staging
+      // buffers.
       int64_t kc = std::max<int64_t>(16, kStageBytes / (mw * 4) / 16 * 16);
-      for (int64_t k0 = 0; k0 < K; k0 += kc, ++stage) {
-        int64_t kw = std::min(kc, K - k0);
-        int64_t st = kStage[stage % 2];
+      auto loadChunk = [&](int64_t k0, int64_t kw) {
+        int64_t st = kStage[stage++ % 2];
         e.load(st, a.getReg(), aOff + (m0 * aStr[rank - 2] + k0) * 4, mw,
                kw * 4, kw * 4, aStr[rank - 2] * 4);
-        e.convert("f32", "bf16", kABlock + k0 * 2, st, mw, kw, kw * 4, Kp * 2);
+        return st;
+      };
+      if (i8) {
+        // Per-row max |a| -> scale = max / 127, kRowInv = 1 / scale.
+        for (int64_t k0 = 0; k0 < K; k0 += kc) {
+          int64_t kw = std::min(kc, K - k0);
+          int64_t st = loadChunk(k0, kw);
+          e.unary("abs", kAbs, st, mw, kw, kw * 4);
+          e.reduce("max", kRowInv, kAbs, mw, kw, kw * 4,
+                   /*accumulate=*/k0 > 0);
+        }
+        e.binary("max", "scalar", kRowInv, kRowInv, kI8Const + 4, 1, mw,
+                 mw * 4);
+        e.binary("mul", "scalar", kRowScale, kRowInv, kI8Const, 1, mw, mw * 4);
+        e.unary("recip", kRowInv, kRowScale, 1, mw, mw * 4);
+      }
+      for (int64_t k0 = 0; k0 < K; k0 += kc) {
+        int64_t kw = std::min(kc, K - k0);
+        int64_t st = loadChunk(k0, kw);
+        if (i8) {
+          e.binary("mul", "col", st, st, kRowInv, mw, kw, kw * 4);
+          e.convert("f32", "i8", kABlock + k0, st, mw, kw, kw * 4, Kp);
+        } else {
+          e.convert("f32", "bf16", kABlock + k0 * 2, st, mw, kw, kw * 4,
+                    Kp * 2);
+        }
       }
       for (int64_t n0 = 0; n0 < N; n0 += tileN, ++cBlock) {
         int64_t nw = std::min(tileN, N - n0);
@@ -247,10 +294,19 @@ LogicalResult mlir::llm::npu_ir::lowerGemm(GemmOp op) {
             int64_t kw = std::min<int64_t>(16, K - kk * 16);
             int64_t wbuf = kWTiles + (wTile % kNumWTiles) * kWTileBytes;
             loadWeightTile(e, op, bOff, bStr, KT, K, N, kk, col, wTile, wbuf);
-            e.matmul("bf16", cb + j * 64, kABlock + kk * 32, wbuf, mw, kw, njw,
-                     Kp * 2, tileN * 4, /*accumulate=*/kk > 0,
+            e.matmul(i8 ? "i8" : "bf16", cb + j * 64, kABlock + kk * 16 * es,
+                     wbuf, mw, kw, njw, Kp * es, tileN * 4,
+                     /*accumulate=*/kk > 0,
                      /*transposeB=*/b && op.getTransposeB());
           }
+        }
+        if (i8) {
+          // i32 -> f32, times the row scales and the weight scales.
+          int64_t ws = kWScale[cBlock % 2];
+          e.convert("i32", "f32", cb, cb, mw, nw, tileN * 4, tileN * 4);
+          e.binary("mul", "col", cb, cb, kRowScale, mw, nw, tileN * 4);
+          e.load(ws, 0, *op.getScales() + n0 * 4, 1, nw * 4, nw * 4, nw * 4);
+          e.binary("mul", "row", cb, cb, ws, mw, nw, tileN * 4);
         }
         if (auto bias = op.getBias()) {
           int64_t bb = kBias[cBlock % 2];

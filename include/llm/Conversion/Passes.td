@@ -101,7 +101,8 @@ def ConvertTransformerToNPUPass : Pass<"convert-transformer-to-npu", "::mlir::Mo
   }];
   let options = [
     Option<"dtype", "dtype", "std::string", /*default=*/"\"bf16\"",
-           "Array data type: bf16">,
+           "Array data type: bf16, or int8 (transformer.quantized_linear "
+           "with int8 weights becomes an i8 gemm; other products stay bf16)">,
     Option<"tileM", "tile-m", "int64_t", /*default=*/"128",
            "Rows of a C block kept in the accumulator">,
     Option<"tileN", "tile-n", "int64_t", /*default=*/"64",

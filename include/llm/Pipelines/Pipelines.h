@@ -223,8 +223,10 @@ void registerNVPTXPipeline();
 struct NPUPipelineOptions : public PassPipelineOptions<NPUPipelineOptions> {
   PassOptions::Option<std::string> dtype{
       *this, "dtype",
-      llvm::cl::desc("Data type of the systolic array's operands: bf16 "
-                     "(int8 is not lowered yet)"),
+      llvm::cl::desc("Data type of the systolic array's operands: bf16, or "
+                     "int8 (weights quantized per output channel by "
+                     "transformer-quantize{mode=int8-weight}, activations "
+                     "per row on chip; attention stays bf16)"),
       llvm::cl::init("bf16")};
   PassOptions::Option<int64_t> tileM{
       *this, "tile-m",
@@ -258,7 +260,8 @@ checkNPUPipelineOptions(const NPUPipelineOptions &options);
 
 /// Appends the NPU pipeline to `pm` (anchored on builtin.module):
 ///   transformer-fold-qdq -> canonicalize -> transformer-raise-patterns ->
-///   cse -> transformer-fuse-attention -> canonicalize ->
+///   cse -> transformer-fuse-attention -> (dtype=int8:
+///   transformer-quantize{mode=int8-weight}) -> canonicalize ->
 ///   convert-transformer-to-npu{dtype, tile sizes, dram-limit} ->
 ///   npu.program(npu-lower-tiles, npu-insert-tokens).
 /// The result is one `npu.program` of instructions (llm-opt

@@ -139,7 +139,7 @@ std::string describeNode(Location loc) {
 bool isSupported(Operation *op) {
   return isa<tf::ConstantOp, tf::ReshapeOp, tf::SqueezeOp, tf::UnsqueezeOp,
              tf::TransposeOp, tf::SplitOp, tf::ExpandOp, tf::MatmulOp,
-             tf::LinearOp, tf::AddOp, tf::SubOp, tf::MulOp, tf::DivOp,
+             tf::LinearOp, tf::QuantizedLinearOp, tf::AddOp, tf::SubOp, tf::MulOp, tf::DivOp,
              tf::MaxOp, tf::MinOp, tf::NegOp, tf::AbsOp, tf::ReluOp,
              tf::ExpOp, tf::TanhOp, tf::SqrtOp, tf::RsqrtOp,
              tf::ReciprocalOp, tf::SigmoidOp, tf::GeluOp, tf::SiluOp,
@@ -178,13 +178,16 @@ private:
   FailureOr<std::vector<float>> constantValues(Value v, Operation *user);
   FailureOr<int64_t> f32Constant(Value v, Operation *user);
   FailureOr<int64_t> packedWeights(Value w, bool transposed, Operation *user);
+  FailureOr<int64_t> packedInt8Weights(Value w, Operation *user);
   FailureOr<ViewAttr> getView(Value v, Operation *user);
   ViewAttr broadcastTo(ViewAttr v, ArrayRef<int64_t> shape);
 
   // Ops.
   LogicalResult convert(Operation *op);
+  /// `scale`: int8 weights [N, K] with per-channel scales (quantized_linear).
   LogicalResult convertGemm(Operation *op, Value lhs, Value rhs,
-                            bool rhsIsLinearWeight, Value bias);
+                            bool rhsIsLinearWeight, Value bias,
+                            Value scale = Value());
   LogicalResult convertBinary(Operation *op, StringRef kind);
   LogicalResult convertUnary(Operation *op, StringRef kind);
   LogicalResult finish();
@@ -267,6 +270,34 @@ FailureOr<int64_t> Converter::packedWeights(Value w, bool transposed,
   return offset;
 }
 
+FailureOr<int64_t> Converter::packedInt8Weights(Value w, Operation *user) {
+  if (auto it = packedConstants.find(w); it != packedConstants.end())
+    return it->second;
+  auto constant = w.getDefiningOp<tf::ConstantOp>();
+  std::optional<std::vector<int64_t>> values;
+  if (constant)
+    values = tf::readIntConstant(cast<ElementsAttr>(constant.getValue()));
+  if (!values)
+    return user->emitError("NPU: int8 weights must be a constant with "
+                           "available data"),
+           failure();
+  ArrayRef<int64_t> shape = typeOf(w).getShape();
+  int64_t N = shape[0], K = shape[1];
+  int64_t KT = (K + 15) / 16, NT = (N + 15) / 16;
+  // Tile (j, kk) at (j * KT + kk) * 256 bytes: row r holds
+  // W^T[16kk + r][16j .. 16j + 16) = W[16j ..][16kk + r], zero-padded.
+  std::vector<uint8_t> bytes(NT * KT * 256, 0);
+  for (int64_t n = 0; n < N; ++n)
+    for (int64_t k = 0; k < K; ++k) {
+      int64_t tile = (n / 16) * KT + k / 16;
+      bytes[tile * 256 + (k % 16) * 16 + n % 16] =
+          static_cast<uint8_t>(static_cast<int8_t>((*values)[n * K + k]));
+    }
+  int64_t offset = appendData(bytes);
+  packedConstants[w] = offset;
+  return offset;
+}
+
 FailureOr<ViewAttr> Converter::getView(Value v, Operation *user) {
   if (auto it = views.find(v); it != views.end())
     return it->second;
@@ -293,7 +324,8 @@ ViewAttr Converter::broadcastTo(ViewAttr v, ArrayRef<int64_t> shape) {
 }
 
 LogicalResult Converter::convertGemm(Operation *op, Value lhs, Value rhs,
-                                     bool rhsIsLinearWeight, Value bias) {
+                                     bool rhsIsLinearWeight, Value bias,
+                                     Value scale) {
   Value result = op->getResult(0);
   ArrayRef<int64_t> outShape = typeOf(result).getShape();
   FailureOr<ViewAttr> a = getView(lhs, op);
@@ -323,15 +355,25 @@ LogicalResult Converter::convertGemm(Operation *op, Value lhs, Value rhs,
 
   ViewAttr aView = *a;
   std::optional<ViewAttr> bView;
-  std::optional<int64_t> packed;
+  std::optional<int64_t> packed, scales;
   bool transposeB = false;
   ArrayRef<int64_t> rhsShape = typeOf(rhs).getShape();
-  if (rhsIsLinearWeight || (rhs.getDefiningOp<tf::ConstantOp>() &&
-                            rhsShape.size() == 2)) {
-    FailureOr<int64_t> off = packedWeights(rhs, rhsIsLinearWeight, op);
-    if (failed(off))
+  if (scale) {
+    FailureOr<int64_t> off = packedInt8Weights(rhs, op);
+    FailureOr<int64_t> scaleOff = f32Constant(scale, op);
+    if (failed(off) || failed(scaleOff))
       return failure();
     packed = *off;
+    scales = *scaleOff;
+  }
+  if (scale || rhsIsLinearWeight ||
+      (rhs.getDefiningOp<tf::ConstantOp>() && rhsShape.size() == 2)) {
+    if (!scale) {
+      FailureOr<int64_t> off = packedWeights(rhs, rhsIsLinearWeight, op);
+      if (failed(off))
+        return failure();
+      packed = *off;
+    }
     // Constant weights: the rows of every batch form one tall A.
     if (isDense(aView)) {
       ArrayRef<int64_t> as = aView.getShape().asArrayRef();
@@ -368,13 +410,14 @@ LogicalResult Converter::convertGemm(Operation *op, Value lhs, Value rhs,
   ViewAttr aBf16;
   ArrayRef<int64_t> as = aView.getShape().asArrayRef();
   int64_t rows = as[as.size() - 2], kp = llvm::alignTo(as.back(), 16);
-  if (npu_ir::needsStreamedA(rows, kp, tileM, tileN))
+  if (!scale && npu_ir::needsStreamedA(rows, kp, tileM, tileN))
     aBf16 = allocScratch({rows, kp / 2});
   auto gemm = npu_ir::GemmOp::create(
       b, op->getLoc(), aView, bView ? *bView : ViewAttr(),
       packed ? b.getI64IntegerAttr(*packed) : IntegerAttr(),
       biasOffset ? b.getI64IntegerAttr(*biasOffset) : IntegerAttr(),
-      IntegerAttr(), c, b.getStringAttr(dtype),
+      scales ? b.getI64IntegerAttr(*scales) : IntegerAttr(), c,
+      b.getStringAttr(scale ? "i8" : "bf16"),
       transposeB ? b.getUnitAttr() : UnitAttr(), b.getI64IntegerAttr(tileM),
       b.getI64IntegerAttr(tileN), aBf16);
   ViewAttr out = view(0, c.getOffset(), outShape, denseStrides(outShape));
@@ -520,6 +563,17 @@ LogicalResult Converter::convert(Operation *op) {
           return op->emitError("NPU: linear needs constant weights");
         return convertGemm(op, l.getInput(), l.getWeight(), true, l.getBias());
       })
+      .Case([&](tf::QuantizedLinearOp q) -> LogicalResult {
+        auto wType = cast<RankedTensorType>(q.getWeight().getType());
+        if (!wType.getElementType().isInteger(8) ||
+            wType.getElementType().isUnsignedInteger() || q.getZeroPoint() ||
+            q.getGroupSize() || typeOf(q.getScale()).getRank() != 1)
+          return op->emitError("NPU: quantized_linear with int8 weights and "
+                               "per-channel scales only (int8-weight)")
+                 << describeNode(op->getLoc());
+        return convertGemm(op, q.getInput(), q.getWeight(), true, q.getBias(),
+                           q.getScale());
+      })
       .Case([&](tf::AddOp) { return convertBinary(op, "add"); })
       .Case([&](tf::SubOp) { return convertBinary(op, "sub"); })
       .Case([&](tf::MulOp) { return convertBinary(op, "mul"); })
@@ -605,7 +659,7 @@ LogicalResult Converter::convert(Operation *op) {
         ViewAttr s = allocScratch(sShape);
         npu_ir::GemmOp::create(b, op->getLoc(), *qv, *kv, IntegerAttr(),
                                IntegerAttr(), IntegerAttr(), s,
-                               b.getStringAttr(dtype), b.getUnitAttr(),
+                               b.getStringAttr("bf16"), b.getUnitAttr(),
                                b.getI64IntegerAttr(tileM),
                                b.getI64IntegerAttr(tileN), ViewAttr());
         float scale = att.getScale()
@@ -617,7 +671,7 @@ LogicalResult Converter::convert(Operation *op) {
         ViewAttr o = allocScratch(typeOf(att.getOutput()).getShape());
         auto pv = npu_ir::GemmOp::create(
             b, op->getLoc(), s, *vv, IntegerAttr(), IntegerAttr(),
-            IntegerAttr(), o, b.getStringAttr(dtype), UnitAttr(),
+            IntegerAttr(), o, b.getStringAttr("bf16"), UnitAttr(),
             b.getI64IntegerAttr(tileM), b.getI64IntegerAttr(tileN),
             ViewAttr());
         produce(att.getOutput(), o, pv);
@@ -797,9 +851,9 @@ struct ConvertTransformerToNPUPass
   using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (dtype != "bf16") {
+    if (dtype != "bf16" && dtype != "int8") {
       module.emitError("convert-transformer-to-npu: dtype=")
-          << dtype << " is not lowered yet (bf16 is)";
+          << dtype << " is not bf16 or int8";
       return signalPassFailure();
     }
     SmallVector<func::FuncOp> funcs(module.getOps<func::FuncOp>());
