@@ -9,9 +9,11 @@
 //   import_onnx        an ONNX file (path) or model bytes -> Module
 //   Module             parse(text) / str(); run_passes("canonicalize,cse"),
 //                      run_pipeline("llm-cpu-pipeline", "target-cpu=host"),
-//                      emit("obj", path), summary(), clone()
-//   compile            Module -> CPUModel (CPU pipeline + LLVM JIT); the
-//                      other targets are not built yet
+//                      emit("obj" | "ptx" | "npu-asm" | ..., path),
+//                      summary(), clone()
+//   compile            Module -> CPUModel (CPU pipeline + LLVM JIT); GPU and
+//                      NPU code is compiled with run_pipeline + emit and run
+//                      by llm-run-cuda / npu-sim
 //   CPUModel           inputs/outputs (name, dtype, shape); model(*arrays,
 //                      **named) runs it on numpy arrays and returns a list of
 //                      numpy arrays
@@ -32,6 +34,8 @@
 #include "llm/Runtime/Tensor.h"
 #include "llm/Target/CPU/CPURunner.h"
 #include "llm/Target/CPU/CPUTarget.h"
+#include "llm/Target/NPU/NPUTarget.h"
+#include "llm/Target/NVPTX/NVPTXTarget.h"
 #include "llm/Version.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -201,10 +205,26 @@ public:
 
   void emit(const std::string &kind, const std::string &path,
             const std::string &targetCPU, unsigned optLevel) {
+    // The GPU and NPU artifacts of modules their pipelines lowered.
+    std::optional<llm::GPUArtifactKind> gpu = llm::parseGPUArtifactKind(kind);
+    std::optional<llm::NPUArtifactKind> npu = llm::parseNPUArtifactKind(kind);
+    if (gpu || npu) {
+      DiagnosticCollector diags(getContext());
+      LogicalResult result = failure();
+      {
+        py::gil_scoped_release release;
+        result = gpu ? llm::emitGPUArtifact(*module, *gpu, path, "")
+                     : llm::emitNPUArtifact(*module, *npu, path);
+      }
+      if (failed(result))
+        diags.raise("emitting " + kind + " to '" + path + "' failed:");
+      return;
+    }
     std::optional<llm::ArtifactKind> artifact = llm::parseArtifactKind(kind);
     if (!artifact || *artifact == llm::ArtifactKind::MLIR)
       throw py::value_error("emit: kind '" + kind +
-                            "' is not one of llvm, asm, obj, shared");
+                            "' is not one of llvm, asm, obj, shared, ptx, "
+                            "cubin, npu-asm, npu-bin");
     if (optLevel > 3)
       throw py::value_error("emit: opt_level must be 0-3");
     DiagnosticCollector diags(getContext());
@@ -548,7 +568,10 @@ PYBIND11_MODULE(_llm_compiler, m) {
       .def("emit", &ModuleHandle::emit, py::arg("kind"), py::arg("path"),
            py::arg("target_cpu") = "", py::arg("opt_level") = 2,
            "Writes a module lowered to the LLVM dialect as 'llvm' IR, 'asm', "
-           "an 'obj' file or a 'shared' library (as llm-opt --emit).")
+           "an 'obj' file or a 'shared' library, one lowered by "
+           "llm-nvptx-pipeline as 'ptx' or 'cubin' (ptxas from PATH), or one "
+           "lowered by llm-npu-pipeline as 'npu-asm' or 'npu-bin' (as llm-opt "
+           "--emit).")
       .def("summary", &ModuleHandle::summary,
            "Inputs, outputs, op counts and parameters, as llm-opt "
            "--llm-summary prints them.");

@@ -172,7 +172,7 @@ def test_passes_pipeline_and_artifacts(tmp_path):
     assert (tmp_path / "m.o").read_bytes()[:4] == b"\x7fELF"
 
 
-def test_npu_pipeline_by_name():
+def test_npu_pipeline_by_name(tmp_path):
     # The NPU pipeline is registered like the others: a static f32 model
     # becomes one npu.program of instructions (llm-opt --emit=npu-asm writes
     # it; llm-run --target=npu simulates it).
@@ -192,6 +192,22 @@ def test_npu_pipeline_by_name():
     assert "transformer." not in text
     with pytest.raises(llm.CompilerError, match="dtype=fp8 is not bf16"):
         llm.import_onnx(data).run_pipeline("llm-npu-pipeline", "dtype=fp8")
+    # The program as assembly and as a binary (the format's magic, docs/npu.md).
+    asm = tmp_path / "mm.s"
+    module.emit("npu-asm", str(asm))
+    assert "halt" in asm.read_text()
+    module.emit("npu-bin", str(tmp_path / "mm.bin"))
+    assert (tmp_path / "mm.bin").stat().st_size > 0
+
+
+def test_nvptx_pipeline_emits_ptx(tmp_path):
+    module = llm.import_onnx(AFFINE_RELU)
+    module.run_pipeline("llm-nvptx-pipeline", "chip=sm_90")
+    module.emit("ptx", str(tmp_path / "m.ptx"))
+    ptx = (tmp_path / "m.ptx").read_text()
+    assert ".target sm_90" in ptx and ".entry" in ptx
+    with pytest.raises(llm.CompilerError, match="npu"):
+        module.emit("npu-asm", str(tmp_path / "m.s"))
 
 
 def test_compiler_errors_carry_diagnostics():
