@@ -5,28 +5,28 @@ One command, everything in the same run:
 
   1. measures this machine's f32 FMA peak (benchmarks/gemm_native.c,
      compiled here with clang: 24 independent FMA chains per thread, best
-     of 200 short bursts) for 1 and 2 threads;
-  2. for every shape C[M, N] = A[M, K] B[K, N] with M in {1, 32, 128, 512}
-     and (K, N) in {(768, 768), (768, 3072), (3072, 768), (4096, 4096)}:
+     of 200 short bursts) for 1 and 2 threads, and prints `uptime` (other
+     jobs on the machine skew every figure; compare same-run ratios);
+  2. for every thread count T of --threads (default 1 and 2) and every
+     shape C[M, N] = A[M, K] B[K, N] with M in {1, 32, 128, 512} and
+     (K, N) in {(768, 768), (768, 3072), (3072, 768), (4096, 4096)}:
      - numpy's matmul (OpenBLAS, OPENBLAS_CORETYPE=SKYLAKEX so that Debian's
        OpenBLAS uses its AVX-512 kernels instead of mis-detecting this CPU,
-       OPENBLAS_NUM_THREADS=1) in a subprocess,
-     - oneDNN's dnnl_sgemm (libdnnl-dev, OMP_NUM_THREADS=1),
-     - ours: `llm-run` on a `transformer.matmul` model (CPU pipeline,
-       tiling on, JIT, one checked call then --bench N timed calls; the
-       time includes allocating and zero-filling C, which the baselines
-       do not do: they write into a preallocated C),
+       OPENBLAS_NUM_THREADS=T) in a subprocess,
+     - oneDNN's dnnl_sgemm (libdnnl-dev, OMP_NUM_THREADS=T),
+     - ours: `llm-run --threads T` on a `transformer.matmul` model (CPU
+       pipeline, tiling on, compiled for T threads, JIT, one checked call
+       then --bench N timed calls; the time includes allocating and
+       zero-filling C, which the baselines do not do: they write into a
+       preallocated C),
      each --reps timed calls after a warm-up (median), the three
      alternating for --rounds rounds (median over rounds), so that all
      see the same machine load;
   3. prints GFLOP/s (2*M*N*K / time), our ratio to each baseline and the
-     fraction of the measured peak.
-
-Only single-threaded code is compared: the compiled code is single-threaded
-for now (the 2-thread peak is printed for reference).
+     fraction of the measured peak for T threads.
 
 Usage: benchmarks/gemm.py [--reps 20] [--rounds 3] [--llm-run PATH]
-                          [--shapes M,K,N ...]
+                          [--threads 1 2] [--shapes M,K,N ...]
 llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
 
@@ -80,26 +80,26 @@ def run(cmd, env=None):
     return proc.stdout
 
 
-def one_thread_env():
+def threads_env(threads):
     env = dict(os.environ)
-    env.update(OPENBLAS_CORETYPE="SKYLAKEX", OPENBLAS_NUM_THREADS="1",
-               OMP_NUM_THREADS="1")
+    env.update(OPENBLAS_CORETYPE="SKYLAKEX",
+               OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
     return env
 
 
-def time_numpy(m, n, k, reps):
+def time_numpy(m, n, k, reps, threads):
     out = run([sys.executable, "-c", NUMPY_TIMER, str(m), str(n), str(k),
-               str(reps)], one_thread_env())
+               str(reps)], threads_env(threads))
     return float(out.strip().splitlines()[-1])
 
 
-def time_dnnl(native, m, n, k, reps):
+def time_dnnl(native, m, n, k, reps, threads):
     out = run([native, "dnnl", str(m), str(n), str(k), str(reps)],
-              one_thread_env())
+              threads_env(threads))
     return float(out.strip())
 
 
-def time_ours(llm_run, tmp, m, n, k, reps):
+def time_ours(llm_run, tmp, m, n, k, reps, threads):
     import numpy as np
     model = os.path.join(tmp, "gemm_%d_%d_%d.mlir" % (m, n, k))
     a_t, b_t, c_t = ("tensor<%dx%dxf32>" % s for s in ((m, k), (k, n), (m, n)))
@@ -115,7 +115,8 @@ def time_ours(llm_run, tmp, m, n, k, reps):
     out_dir = os.path.join(tmp, "out")
     out = run([llm_run, model, "--input", "arg0=" + os.path.join(tmp, "a.npy"),
                "--input", "arg1=" + os.path.join(tmp, "b.npy"),
-               "--bench", str(reps), "--output-dir", out_dir])
+               "--bench", str(reps), "--output-dir", out_dir,
+               "--threads", str(threads)], threads_env(threads))
     got = np.load(glob.glob(os.path.join(out_dir, "*.npy"))[0])
     ref = a.astype(np.float64) @ b.astype(np.float64)
     err = float(np.abs(got - ref).max())
@@ -131,6 +132,7 @@ def main():
     p.add_argument("--reps", type=int, default=20)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--llm-run", default=None)
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--shapes", nargs="*", default=None,
                    help="M,K,N triples instead of the default grid")
     args = p.parse_args()
@@ -143,31 +145,39 @@ def main():
         run(["clang", "-O2", "-march=native", "-o", native,
              os.path.join(REPO, "benchmarks", "gemm_native.c"), "-ldnnl",
              "-lpthread"])
-        peak1 = float(run([native, "peak", "1"]).strip())
-        peak2 = float(run([native, "peak", "2"]).strip())
-        print("f32 FMA peak (measured): %.1f GFLOP/s 1 thread, %.1f GFLOP/s "
-              "2 threads" % (peak1, peak2))
-        print("1 thread, median over %d rounds of the median of %d calls; "
-              "llm-run: %s" % (args.rounds, args.reps, llm_run))
+        peaks = {t: float(run([native, "peak", str(t)]).strip())
+                 for t in sorted(set(args.threads) | {1, 2})}
+        print("f32 FMA peak (measured): " + ", ".join(
+            "%.1f GFLOP/s %d thread%s" % (peaks[t], t, "" if t == 1 else "s")
+            for t in sorted(peaks)))
+        print("uptime: " + run(["uptime"]).strip())
+        print("median over %d rounds of the median of %d calls; llm-run: %s"
+              % (args.rounds, args.reps, llm_run))
         print()
-        print("| M | K | N | ours GFLOP/s | OpenBLAS | oneDNN | ours/OpenBLAS "
-              "| ours/oneDNN | ours % of peak |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for m, k, n in shapes:
-            flop = 2.0 * m * n * k
-            runs = {"ours": [], "blas": [], "dnnl": []}
-            for _ in range(args.rounds):
-                runs["ours"].append(time_ours(llm_run, tmp, m, n, k,
-                                              args.reps))
-                runs["blas"].append(time_numpy(m, n, k, args.reps))
-                runs["dnnl"].append(time_dnnl(native, m, n, k, args.reps))
-            ours, blas, dnnl = (statistics.median(runs[key])
-                                for key in ("ours", "blas", "dnnl"))
-            g = lambda ms: flop / (ms * 1e-3) / 1e9
-            print("| %d | %d | %d | %.1f | %.1f | %.1f | %.2f | %.2f | %.0f%% |"
-                  % (m, k, n, g(ours), g(blas), g(dnnl), blas / ours,
-                     dnnl / ours, 100 * g(ours) / peak1))
-            sys.stdout.flush()
+        print("| threads | M | K | N | ours GFLOP/s | OpenBLAS | oneDNN | "
+              "ours/OpenBLAS | ours/oneDNN | ours % of peak |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for threads in args.threads:
+            for m, k, n in shapes:
+                flop = 2.0 * m * n * k
+                runs = {"ours": [], "blas": [], "dnnl": []}
+                for _ in range(args.rounds):
+                    runs["ours"].append(time_ours(llm_run, tmp, m, n, k,
+                                                  args.reps, threads))
+                    runs["blas"].append(time_numpy(m, n, k, args.reps,
+                                                   threads))
+                    runs["dnnl"].append(time_dnnl(native, m, n, k, args.reps,
+                                                  threads))
+                ours, blas, dnnl = (statistics.median(runs[key])
+                                    for key in ("ours", "blas", "dnnl"))
+                g = lambda ms: flop / (ms * 1e-3) / 1e9
+                print("| %d | %d | %d | %d | %.1f | %.1f | %.1f | %.2f | "
+                      "%.2f | %.0f%% |"
+                      % (threads, m, k, n, g(ours), g(blas), g(dnnl),
+                         blas / ours, dnnl / ours,
+                         100 * g(ours) / peaks[threads]))
+                sys.stdout.flush()
+        print("uptime: " + run(["uptime"]).strip())
     return 0
 
 

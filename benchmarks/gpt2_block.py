@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Benchmark one GPT-2-small block (seq 128) on the CPU against PyTorch eager.
+"""Benchmark one GPT-2-small block (seq 128, 512) on the CPU against PyTorch eager.
 
 One command does everything, in one invocation:
 
@@ -7,18 +7,20 @@ One command does everything, in one invocation:
      GPT-2's layout from test/models/export_models.py: pre-LayerNorm, fused
      QKV, causal mask via Where, tanh GELU), with seeded random weights, and
      exports it with PyTorch's ONNX exporter (opset 17) into a temp dir
-     together with an input hidden_states f32[1, 128, 768] and PyTorch's
-     output as ONNX test data;
-  2. times PyTorch eager on the same block and input (torch.no_grad, 1 and
-     2 intra-op threads, OpenBLAS told the core type: OPENBLAS_CORETYPE=
-     SKYLAKEX, without which torch's OpenBLAS is ~5x slower on this machine),
-     --warmup calls, then the median of N timed calls;
-  3. times our compiled code with `llm-run --target=cpu --bench N --expected
-     DIR --rtol 0 --atol 1e-4` (JIT compile, one checked call, N timed calls;
-     single threaded), which also checks our output against PyTorch's;
+     together with an input hidden_states f32[1, S, 768] and PyTorch's
+     output as ONNX test data, for every S of --seq (default 128 and 512);
+  2. times PyTorch eager on the same block and input (torch.no_grad, T
+     intra-op threads for every T of --threads (default 1 and 2), OpenBLAS
+     told the core type: OPENBLAS_CORETYPE=SKYLAKEX, without which torch's
+     OpenBLAS is ~5x slower on this machine), --warmup calls, then the
+     median of N timed calls;
+  3. times our compiled code with `llm-run --target=cpu --threads T --bench
+     N --expected DIR --rtol 0 --atol 1e-4` (JIT compile for T threads, one
+     checked call, N timed calls), which also checks our output against
+     PyTorch's;
   4. repeats steps 2-3 --rounds times (baseline and ours alternate, so both
      see the same machine load) and prints the median over all rounds, the
-     ratio ours / PyTorch (1 thread) and GFLOP/s.
+     ratio ours / PyTorch with the same threads, GFLOP/s, and `uptime`.
 
 FLOP count (multiply-add = 2 FLOPs, matmuls only; LayerNorm, softmax, GELU
 and the residual adds are O(S*d) and below 1% of it), for sequence S,
@@ -34,10 +36,11 @@ For S = 128, d = 768: 1.862 GFLOP.
 With --quantize MODE (int8-dynamic, int8-weight, int4-weight) ours also
 runs with `llm-run --quantize=MODE` (the weights quantized at compile time;
 its output judged by cosine similarity with PyTorch's, >= 0.999 for int8,
-0.99 for int4) and gets its own row.
+0.99 for int4) and gets its own row per thread count.
 
 Usage:
-    benchmarks/gpt2_block.py [-n 3] [--warmup 1] [--rounds 1] [--llm-run PATH]
+    benchmarks/gpt2_block.py [-n 3] [--warmup 1] [--rounds 1] [--seq 128 512]
+                             [--threads 1 2] [--llm-run PATH]
                              [--quantize MODE ...]
 llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
@@ -81,12 +84,12 @@ class Block(torch.nn.Module):
         return self.block(hidden_states)[0]
 
 
-def export(out_dir):
+def export(out_dir, seq=SEQ):
     """Writes out_dir/gpt2_block.onnx and out_dir/data/test_data_set_0."""
     import onnx
     torch.manual_seed(SEED)
     model = Block().eval()
-    x = torch.randn(1, SEQ, D_MODEL,
+    x = torch.randn(1, seq, D_MODEL,
                     generator=torch.Generator().manual_seed(SEED + 1))
     path = os.path.join(out_dir, "gpt2_block.onnx")
     torch.onnx.export(model, (x,), path, input_names=["hidden_states"],
@@ -118,10 +121,10 @@ def time_torch(model, x, threads, n, warmup):
     return times
 
 
-def time_ours(llm_run, path, data, n, quantize=None):
+def time_ours(llm_run, path, data, n, threads=1, quantize=None):
     """(median ms, compile ms) from llm-run; exits if the output differs."""
-    cmd = [llm_run, path, "--target=cpu", "--threads", "1", "--bench", str(n),
-           "--expected", data]
+    cmd = [llm_run, path, "--target=cpu", "--threads", str(threads),
+           "--bench", str(n), "--expected", data]
     cmd += (["--quantize=" + quantize] if quantize else
             ["--rtol", "0", "--atol", "1e-4"])
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -151,55 +154,69 @@ def main():
     p.add_argument("-n", type=int, default=3, help="timed calls per round")
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--rounds", type=int, default=1)
+    p.add_argument("--seq", type=int, nargs="+", default=[128, 512])
+    p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--llm-run", default=None)
     p.add_argument("--quantize", nargs="*", default=[],
                    help="also time ours with llm-run --quantize=MODE")
     args = p.parse_args()
     llm_run = args.llm_run or find_llm_run()
     warnings.filterwarnings("ignore")
-
-    with tempfile.TemporaryDirectory(prefix="gpt2_block_bench_") as tmp:
-        model, x, path, data = export(tmp)
-        t1, t2, ours, compile_ms, err = [], [], [], [], None
-        quantized = {mode: [] for mode in args.quantize}
-        for _ in range(args.rounds):
-            t1 += time_torch(model, x, 1, args.n, args.warmup)
-            t2 += time_torch(model, x, 2, args.n, args.warmup)
-            med, comp, err = time_ours(llm_run, path, data, args.n)
-            ours.append(med)
-            compile_ms.append(comp)
-            for mode in args.quantize:
-                quantized[mode].append(
-                    time_ours(llm_run, path, data, args.n, mode)[0])
-
-    gflop = block_flops() / 1e9
-    rows = [("PyTorch %s eager, 1 thread" % torch.__version__.split("+")[0],
-             statistics.median(t1)),
-            ("PyTorch %s eager, 2 threads" % torch.__version__.split("+")[0],
-             statistics.median(t2)),
-            ("ours (llm-run, 1 thread)",
-             statistics.median(ours))]
-    print("GPT-2-small block: batch 1, seq %d, d %d, %d heads, f32; "
-          "%.3f GFLOP/call" % (SEQ, D_MODEL, N_HEAD, gflop))
+    version = torch.__version__.split("+")[0]
+    print("uptime: " + subprocess.run(["uptime"], stdout=subprocess.PIPE,
+                                      universal_newlines=True).stdout.strip())
     print("%d round(s) x %d timed calls (+%d warm-up), medians; llm-run: %s"
           % (args.rounds, args.n, args.warmup, llm_run))
-    print("ours matches PyTorch: max abs error %s (atol 1e-4); compile %s ms"
-          % (err, ", ".join("%.0f" % c for c in compile_ms if c)))
+
+    for seq in args.seq:
+        with tempfile.TemporaryDirectory(prefix="gpt2_block_bench_") as tmp:
+            model, x, path, data = export(tmp, seq)
+            torch_ms = {t: [] for t in args.threads}
+            ours_ms = {t: [] for t in args.threads}
+            compile_ms, errs = [], []
+            quantized = {(m, t): [] for m in args.quantize
+                         for t in args.threads}
+            for _ in range(args.rounds):
+                for t in args.threads:
+                    torch_ms[t] += time_torch(model, x, t, args.n, args.warmup)
+                    med, comp, err = time_ours(llm_run, path, data, args.n, t)
+                    ours_ms[t].append(med)
+                    compile_ms.append(comp)
+                    errs.append(err)
+                    for mode in args.quantize:
+                        quantized[(mode, t)].append(time_ours(
+                            llm_run, path, data, args.n, t, mode)[0])
+
+        gflop = block_flops(seq) / 1e9
+        print()
+        print("GPT-2-small block: batch 1, seq %d, d %d, %d heads, f32; "
+              "%.3f GFLOP/call" % (seq, D_MODEL, N_HEAD, gflop))
+        print("ours matches PyTorch: max abs error %s (atol 1e-4); compile "
+              "%s ms" % (", ".join(sorted(set(errs))),
+                         ", ".join("%.0f" % c for c in compile_ms if c)))
+        print()
+        print("| %-36s | %10s | %8s | %20s |" % (
+            "", "median ms", "GFLOP/s", "PyTorch / ours (same threads)"))
+        print("|%s|%s|%s|%s|" % ("-" * 38, "-" * 12, "-" * 10, "-" * 22))
+        for t in args.threads:
+            tm, om = (statistics.median(torch_ms[t]),
+                      statistics.median(ours_ms[t]))
+            name = "%d thread%s" % (t, "" if t == 1 else "s")
+            print("| %-36s | %10.2f | %8.2f | %20s |"
+                  % ("PyTorch %s eager, %s" % (version, name), tm,
+                     gflop / (tm / 1e3), ""))
+            print("| %-36s | %10.2f | %8.2f | %19.2fx |"
+                  % ("ours (llm-run --threads %d)" % t, om,
+                     gflop / (om / 1e3), tm / om))
+            for mode in args.quantize:
+                qm = statistics.median(quantized[(mode, t)])
+                print("| %-36s | %10.2f | %8.2f | %19.2fx |"
+                      % ("ours --quantize=%s --threads %d" % (mode, t), qm,
+                         gflop / (qm / 1e3), tm / qm))
+        sys.stdout.flush()
     print()
-    print("| %-40s | %10s | %8s | %13s |" % ("", "median ms", "GFLOP/s",
-                                             "ours / this"))
-    print("|%s|%s|%s|%s|" % ("-" * 42, "-" * 12, "-" * 10, "-" * 15))
-    ours_ms = rows[2][1]
-    rows += [("ours, --quantize=%s (1 thread)" % mode, statistics.median(v))
-             for mode, v in quantized.items()]
-    for name, ms in rows:
-        print("| %-40s | %10.2f | %8.2f | %13.1f |"
-              % (name, ms, gflop / (ms / 1e3), ours_ms / ms))
-    print()
-    print("ours / PyTorch (1 thread): %.1fx" % (ours_ms / rows[0][1]))
-    for mode, v in quantized.items():
-        print("PyTorch (1 thread) / ours --quantize=%s: %.2fx"
-              % (mode, rows[0][1] / statistics.median(v)))
+    print("uptime: " + subprocess.run(["uptime"], stdout=subprocess.PIPE,
+                                      universal_newlines=True).stdout.strip())
     return 0
 
 

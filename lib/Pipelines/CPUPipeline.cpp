@@ -69,10 +69,53 @@ llm::checkCPUPipelineOptions(const CPUPipelineOptions &options) {
     return "attention-tile-q and attention-tile-kv must be positive, got " +
            std::to_string(options.attentionTileQ) + " and " +
            std::to_string(options.attentionTileKV);
+  if (options.threads < 0)
+    return "threads=" + std::to_string(options.threads) +
+           " must not be negative";
   std::string error;
   if (failed(resolveCPUTarget(options.targetCPU, options.targetDesc, error)))
     return error;
   return std::nullopt;
+}
+
+int64_t llm::getCPUPipelineThreads(const CPUPipelineOptions &options) {
+  if (options.threads > 0)
+    return options.threads;
+  std::string error;
+  FailureOr<TargetDescription> target =
+      resolveCPUTarget(options.targetCPU, options.targetDesc, error);
+  return succeeded(target) ? std::max<int64_t>(1, target->threads) : 1;
+}
+
+/// The thread stage, part 1 (on buffers, before tiling): the outermost
+/// parallel loop of each big enough linalg op is split into `threads`
+/// chunks of an scf.forall (llm-parallelize-outer-loops, docs/tiling.md).
+static void addThreadSplitStage(OpPassManager &pm,
+                                const CPUPipelineOptions &options,
+                                int64_t threads) {
+  if (threads <= 1)
+    return;
+  LLMParallelizeOuterLoopsPassOptions splitOptions;
+  splitOptions.cpu = options.targetCPU;
+  splitOptions.targetDesc = options.targetDesc;
+  splitOptions.threads = threads;
+  splitOptions.minCycles = options.parallelMinCycles;
+  pm.addNestedPass<func::FuncOp>(
+      createLLMParallelizeOuterLoopsPass(splitOptions));
+}
+
+/// The thread stage, part 2 (on loops): the outermost scf.forall of each
+/// nest -> scf.parallel -> omp.parallel + omp.wsloop (libomp at run time),
+/// nested ones -> scf.for; with one thread every forall is sequential.
+static void addOpenMPStage(OpPassManager &pm, int64_t threads) {
+  LLMOutermostParallelLoopsPassOptions outermostOptions;
+  outermostOptions.threads = threads;
+  pm.addNestedPass<func::FuncOp>(
+      createLLMOutermostParallelLoopsPass(outermostOptions));
+  if (threads <= 1)
+    return;
+  pm.addPass(createConvertSCFToOpenMPPass());
+  pm.addNestedPass<func::FuncOp>(createLLMFinishOpenMPLoopsPass());
 }
 
 LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
@@ -97,6 +140,7 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
 
   // transformer -> linalg on tensors, elementwise fusion without
   // recomputation, then buffers (PipelineStages.h).
+  int64_t threads = getCPUPipelineThreads(options);
   ConvertTransformerToLinalgPassOptions linalgOptions;
   linalgOptions.flashAttention = options.flashAttention;
   linalgOptions.attentionTileQ = options.attentionTileQ;
@@ -109,10 +153,16 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   // elementwise ops -> vector code; the rest -> loops.
   if (options.tile) {
     // int8 contractions -> VNNI / AMX / portable kernels (Int8Contractions).
+    // Before the thread split: it packs constant weights, which it does not
+    // recognise behind a chunk's subview (so int8 kernels stay on one
+    // thread for now).
     LLMTileInt8ContractionsPassOptions int8Options;
     int8Options.cpu = options.targetCPU;
     int8Options.targetDesc = options.targetDesc;
     pm.addPass(createLLMTileInt8ContractionsPass(int8Options));
+  }
+  addThreadSplitStage(pm, options, threads);
+  if (options.tile) {
     LLMTileContractionsPassOptions tileOptions;
     tileOptions.cpu = options.targetCPU;
     tileOptions.targetDesc = options.targetDesc;
@@ -136,6 +186,7 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToSCFPass());
+  addOpenMPStage(pm, threads);
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -149,6 +200,8 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
+  if (threads > 1)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   LLMSetTargetCPUPassOptions targetOptions;
   targetOptions.cpu = options.targetCPU;
@@ -165,6 +218,8 @@ void llm::registerPipelines() {
   registerConvertVectorToSCF();
   registerConvertVectorToLLVMPass();
   registerUBToLLVMConversionPass();
+  registerConvertSCFToOpenMPPass();
+  registerConvertOpenMPToLLVMPass();
 
   registerNVPTXPipeline();
   registerNPUPipeline();

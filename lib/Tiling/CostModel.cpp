@@ -6,6 +6,7 @@
 
 #include "llm/Tiling/CostModel.h"
 
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/Format.h"
 
 #include <algorithm>
@@ -132,4 +133,18 @@ ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
   int64_t ncLimit = roundDown(l3Share / (tiles.kc * eb), tiles.nr);
   tiles.nc = balance(n, ncLimit, tiles.nr);
   return tiles;
+}
+
+int64_t llm::parallelIterationsPerCycle(const TargetDescription &target,
+                                        ParallelWorkKind kind) {
+  int64_t lanes = std::max<int64_t>(1, target.vectorLanes(4));
+  switch (kind) {
+  case ParallelWorkKind::Contraction:
+    return lanes * std::max<int64_t>(1, target.fmaUnits);
+  case ParallelWorkKind::FillOrCopy:
+    return lanes;
+  case ParallelWorkKind::Other:
+    return 1;
+  }
+  llvm_unreachable("unknown ParallelWorkKind");
 }

@@ -8,7 +8,7 @@
 // ON: transformer-raise-patterns
 // ON-NEXT: cse
 // ON-NEXT: transformer-fuse-attention
-// ON: convert-transformer-to-linalg{attention-tile-kv=64 attention-tile-q=64 flash-attention=true}
+// ON: convert-transformer-to-linalg{attention-tile-kv=64 attention-tile-q=64 flash-attention=true
 // NORAISE-NOT: transformer-raise-patterns
 // NORAISE: transformer-fuse-attention
 // OFF-NOT: transformer-raise-patterns

@@ -15,8 +15,9 @@
 //   --rtol/--atol       tolerances (defaults 1e-3 / 1e-7, as the ONNX backend
 //                       tests)
 //   --bench N           time N runs after a warm-up; prints min/median/mean
-//   --threads N         accepted; the generated code is single-threaded for
-//                       now (multi-threading comes with the tiling work)
+//   --threads N         threads of the compiled code (default 1; 0: the
+//                       host's cores): parallel loops are split into N
+//                       chunks run on N OpenMP threads (docs/cpu.md)
 //   --print             print the output values
 //   --generate N        greedy generation of N tokens with a decoder model
 //                       (input_ids, past_key_values.* -> logits, present.*;
@@ -113,8 +114,9 @@ static cl::opt<unsigned>
 // to --llm-threads before parsing (see main).
 static cl::opt<unsigned> numThreads(
     "llm-threads",
-    cl::desc("Threads for the compiled code, given as --threads N (accepted; "
-             "the generated code is single-threaded for now)"),
+    cl::desc("Threads of the compiled code, given as --threads N (default "
+             "1; 0: the host's cores); sets the pipeline's threads option "
+             "and the OpenMP runtime's thread count"),
     cl::init(1), cl::value_desc("N"), cl::cat(runCategory));
 static cl::opt<std::string>
     pipelineOptions("pipeline-options",
@@ -575,6 +577,10 @@ int main(int argc, char **argv) {
   }
   if (minCosine.getNumOccurrences() && (minCosine < -1 || minCosine > 1))
     return fail("--min-cosine must be between -1 and 1");
+  // --threads N is the pipeline's threads option (unless
+  // --pipeline-options gives one) and the run-time thread count.
+  if (numThreads.getNumOccurrences() || options.threads == 0)
+    options.threads = numThreads;
   if (auto problem = checkCPUPipelineOptions(options))
     return fail(*problem);
 
@@ -677,6 +683,7 @@ int main(int argc, char **argv) {
   if (target == "cuda") // the kernels were loaded by the constructor
     if (llvm::Error error = takeCUDAError())
       return fail(llvm::toString(std::move(error)));
+  (*model)->setThreads(getCPUPipelineThreads(options));
   module = nullptr;
   double compileSeconds = std::chrono::duration<double>(
                               std::chrono::steady_clock::now() - compileStart)

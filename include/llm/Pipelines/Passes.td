@@ -325,4 +325,81 @@ def LLMGPUDeviceGlobalsPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def LLMOutermostParallelLoopsPass
+    : Pass<"llm-outermost-parallel-loops", "::mlir::func::FuncOp"> {
+  let summary = "Keep only the outermost scf.forall of each loop nest "
+                "parallel, as an scf.parallel for convert-scf-to-openmp";
+  let description = [{
+    Runs on buffers after the loops are built: every `scf.forall` (from
+    llm-parallelize-outer-loops, the flash-attention lowering, tiling) that
+    is inside another `scf.forall` / `scf.parallel` becomes sequential
+    `scf.for` loops; the outermost ones become `scf.parallel`, which
+    `convert-scf-to-openmp` turns into one `omp.parallel` + `omp.wsloop`
+    each. So a loop nest forks threads once and nested regions never
+    oversubscribe the cores. With `threads=1` every forall becomes
+    sequential loops (no OpenMP at all).
+
+    Before:
+    ```mlir
+    scf.forall (%i) in (2) {
+      scf.forall (%j) in (4) { "work"(%i, %j) }
+    }
+    ```
+    After:
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+      scf.for %j = %c0 to %c4 step %c1 { "work"(%i, %j) }
+    }
+    ```
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", /*default=*/"2",
+           "Threads the code is compiled for: 1 makes every loop sequential">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def LLMFinishOpenMPLoopsPass
+    : Pass<"llm-finish-openmp-loops", "::mlir::func::FuncOp"> {
+  let summary = "Prepare the omp.parallel loops of convert-scf-to-openmp for "
+                "the control-flow lowering and skip single-iteration forks";
+  let description = [{
+    Runs right after `convert-scf-to-openmp`:
+
+    - The conversion wraps each loop body in a `memref.alloca_scope`, a
+      single-block op that `convert-scf-to-cf` would break (the scf loops
+      inside become several blocks). The scope is inlined and its allocas,
+      whose sizes must not depend on the iteration, move to the start of the
+      `omp.parallel` region: each thread allocates them once and reuses them
+      across its iterations.
+    - `omp.parallel` gets an `if` clause: only a loop with more than one
+      iteration forks threads (a run-time chunk computation can give one
+      chunk for a small dynamic size; then the region runs serialized on the
+      calling thread without waking the others).
+
+    Before:
+    ```mlir
+    omp.parallel {
+      omp.wsloop { omp.loop_nest (%i) : index = (%lb) to (%ub) step (%s) {
+        memref.alloca_scope { %t = memref.alloca() : memref<16xf32> ... }
+        omp.yield } }
+      omp.terminator }
+    ```
+    After:
+    ```mlir
+    %more = arith.cmpi slt, (%lb + %s), %ub
+    omp.parallel if(%more) {
+      %t = memref.alloca() : memref<16xf32>
+      omp.wsloop { omp.loop_nest (%i) : index = (%lb) to (%ub) step (%s) {
+        ... omp.yield } }
+      omp.terminator }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::omp::OpenMPDialect",
+  ];
+}
+
 #endif // LLM_PIPELINES_PASSES_TD

@@ -78,6 +78,21 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Fuse matmul-softmax-matmul attention subgraphs into "
                      "transformer.attention (transformer-fuse-attention)"),
       llvm::cl::init(true)};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads the code is compiled for (0: the target "
+                     "description's `threads`, the host's cores by default; "
+                     "1: single-threaded code without OpenMP). The outermost "
+                     "parallel loops are split into this many chunks and run "
+                     "on OpenMP threads (OMP_NUM_THREADS / "
+                     "omp_set_num_threads at run time); see docs/cpu.md"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> parallelMinCycles{
+      *this, "parallel-min-cycles",
+      llvm::cl::desc("Least work per thread (estimated cycles) for a loop to "
+                     "be split across threads (-1: the cost model's "
+                     "default; 0: split every loop, for tests)"),
+      llvm::cl::init(-1)};
   PassOptions::Option<bool> raisePatterns{
       *this, "raise-patterns",
       llvm::cl::desc("Raise primitive-op chains (norms, GELU, SiLU, RoPE) to "
@@ -106,6 +121,10 @@ checkCPUPipelineOptions(const CPUPipelineOptions &options);
 
 /// The CPU target name `target-cpu` denotes: the host CPU's LLVM name for
 /// "host" (or an empty value), else the value itself.
+/// The threads `options` compiles for: `threads`, or the target
+/// description's `threads` field when 0 (at least 1).
+int64_t getCPUPipelineThreads(const CPUPipelineOptions &options);
+
 std::string resolveTargetCPU(StringRef targetCPU);
 
 /// Appends the CPU pipeline to `pm` (anchored on builtin.module):

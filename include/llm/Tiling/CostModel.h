@@ -78,6 +78,24 @@ double registerTileEfficiency(const TargetDescription &target, int64_t mr,
 ContractionTiles chooseContractionTiles(const TargetDescription &target,
                                         const ContractionShape &shape);
 
+/// Threads (llm-parallelize-outer-loops). A parallel region costs a fork
+/// and a join barrier, a few microseconds with libomp on a busy machine:
+/// a loop is only split where each thread gets at least this many cycles of
+/// work.
+constexpr int64_t kMinParallelCycles = 20000;
+
+/// The work estimate for that decision, per index of the split loop:
+///   cycles = (iterations of the other loops) / parallelIterationsPerCycle
+///            + (bytes of B one index reads) / kParallelBytesPerCycle
+/// A contraction runs at the FMA peak (lanes x fma-units multiply-adds per
+/// cycle) and streams B (M = 1 is memory bound); fills and copies store a
+/// vector per cycle; other loops (reductions, elementwise code) count one
+/// iteration per cycle.
+enum class ParallelWorkKind { Contraction, FillOrCopy, Other };
+int64_t parallelIterationsPerCycle(const TargetDescription &target,
+                                   ParallelWorkKind kind);
+constexpr int64_t kParallelBytesPerCycle = 16;
+
 } // namespace llm
 } // namespace mlir
 

@@ -180,4 +180,54 @@ def LLMTileInt8ContractionsPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def LLMParallelizeOuterLoopsPass
+    : Pass<"llm-parallelize-outer-loops", "::mlir::func::FuncOp">,
+      TargetOptions {
+  let summary = "Split the outermost parallel loop of linalg ops on buffers "
+                "across threads (scf.forall)";
+  let description = [{
+    For every linalg op on memrefs that is not already inside an
+    `scf.forall` / `scf.parallel` (e.g. the flash-attention loop), tiles one
+    parallel loop into at most `threads` chunks with `scf::tileUsingSCF`
+    (loop type `scf.forall`): for a contraction a batch dim, else n (weights
+    split by columns, chunks a multiple of the vector lanes), else m; for
+    other ops the outermost parallel dim. Reduction dims (a matmul's k, a
+    norm's row) are never split, so results do not depend on the thread
+    count. The chunk is `max(ceil(size / threads), minimum chunk)` where the
+    minimum chunk gives a thread at least `kMinParallelCycles` of work by the
+    cost model (CostModel.h, `kMinParallelCycles`); a static op whose work
+    is below that is left alone, a dynamic one computes the chunk at run
+    time (then a small size gives one iteration). Runs before
+    llm-tile-contractions / llm-vectorize-elementwise, which tile each chunk.
+
+    Before:
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<128x768xf32>, memref<768x768xf32>)
+                  outs(%c : memref<128x768xf32>)
+    ```
+    After (threads=2):
+    ```mlir
+    scf.forall (%n) = (0) to (768) step (384) {
+      %bs = memref.subview %b[0, %n] [768, 384] [1, 1]
+      %cs = memref.subview %c[0, %n] [128, 384] [1, 1]
+      linalg.matmul ins(%a, %bs : ...) outs(%cs : ...)
+    }
+    ```
+  }];
+  let options = targetOptions # [
+    Option<"threads", "threads", "int64_t", /*default=*/"0",
+           "Chunks per parallel loop (0: the target description's threads; "
+           "1: leave everything sequential)">,
+    Option<"minCycles", "min-cycles", "int64_t", /*default=*/"-1",
+           "Least work per thread, in estimated cycles, for a split (-1: "
+           "kMinParallelCycles of CostModel.h; 0: split every op, for "
+           "tests)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+  ];
+}
+
 #endif // LLM_TILING_PASSES_TD

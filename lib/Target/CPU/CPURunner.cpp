@@ -20,6 +20,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -249,11 +250,27 @@ CPUJITModel::create(ModuleOp loweredModule, ModelSignature signature,
                                                : llvm::CodeGenOptLevel::None;
   options.enableGDBNotificationListener = false;
   options.enablePerfNotificationListener = false;
+  // Parallel regions call libomp (__kmpc_fork_call, ...).
+  SmallVector<StringRef, 1> sharedLibs;
+  bool openMP = usesOpenMP(loweredModule);
+  if (openMP)
+    sharedLibs.push_back(getOpenMPRuntimePath());
+  options.sharedLibPaths = sharedLibs;
   auto engine = ExecutionEngine::create(loweredModule, options);
   if (!engine)
     return engine.takeError();
   model->engine = std::move(*engine);
   model->engine->initialize();
+  if (openMP) {
+    std::string error;
+    auto runtime = llvm::sys::DynamicLibrary::getPermanentLibrary(
+        getOpenMPRuntimePath().str().c_str(), &error);
+    if (!runtime.isValid())
+      return makeError("cannot load the OpenMP runtime '" +
+                       getOpenMPRuntimePath().str() + "': " + error);
+    model->ompSetNumThreads = reinterpret_cast<void (*)(int)>(
+        runtime.getAddressOfSymbol("omp_set_num_threads"));
+  }
   // Fail now, not at the first call, if the wrapper is missing.
   auto packed = model->engine->lookupPacked("_mlir_ciface_" +
                                             model->signature.functionName);
@@ -315,6 +332,8 @@ CPUJITModel::run(ArrayRef<const Tensor *> inputs, double *seconds) {
       engine->lookupPacked("_mlir_ciface_" + signature.functionName);
   if (!packed)
     return packed.takeError();
+  if (ompSetNumThreads && numThreads > 0)
+    ompSetNumThreads(numThreads);
   auto start = std::chrono::steady_clock::now();
   (*packed)(packedArgs.data());
   auto end = std::chrono::steady_clock::now();

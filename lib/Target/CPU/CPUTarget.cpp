@@ -14,6 +14,8 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LegacyPassManager.h"
@@ -51,6 +53,21 @@ std::optional<ArtifactKind> llm::parseArtifactKind(StringRef name) {
 void llm::registerCPUTranslations(DialectRegistry &registry) {
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
+}
+
+StringRef llm::getOpenMPRuntimePath() { return LLM_OPENMP_RUNTIME; }
+
+bool llm::usesOpenMP(ModuleOp module) {
+  bool found = false;
+  module.walk([&](Operation *op) {
+    if (isa<omp::OpenMPDialect>(op->getDialect())) {
+      found = true;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return found;
 }
 
 void llm::initializeNativeTarget() {
@@ -124,7 +141,10 @@ std::unique_ptr<llvm::Module>
 llm::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context) {
   Operation *foreign = nullptr;
   module.walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (op == module.getOperation() || isa<LLVM::LLVMDialect>(op->getDialect()))
+    // OpenMP ops (parallel regions, with LLVM-dialect bodies) translate to
+    // OpenMPIRBuilder calls.
+    if (op == module.getOperation() ||
+        isa<LLVM::LLVMDialect, omp::OpenMPDialect>(op->getDialect()))
       return WalkResult::advance();
     foreign = op;
     return WalkResult::interrupt();
@@ -249,8 +269,12 @@ LogicalResult llm::emitArtifact(ModuleOp module, ArtifactKind kind,
       translateToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return failure();
+  // Parallel regions call libomp: a shared library has it as DT_NEEDED.
+  std::vector<std::string> extraLinkArgs;
+  if (usesOpenMP(module))
+    extraLinkArgs.push_back(getOpenMPRuntimePath().str());
   return emitLLVMModuleArtifact(module, *llvmModule, kind, outputPath,
-                                options);
+                                options, extraLinkArgs);
 }
 
 LogicalResult llm::emitLLVMModuleArtifact(ModuleOp module,

@@ -1,15 +1,18 @@
 """Runs one f32 matmul through llm-run, tiled and untiled, against numpy.
 
 Usage: check_gemm.py LLM_RUN WORKDIR M N K [--batch B] [--dynamic-m]
-                     [--pipeline-options OPTS]
+                     [--pipeline-options OPTS] [--threads T]
 
 Writes WORKDIR/gemm.mlir holding `transformer.matmul` of A [B,] M x K and
 B [B,] K x N (M dynamic with --dynamic-m), random inputs (seeded by the
 shape), runs `llm-run --output-dir` with the CPU pipeline's tiling on
 (plus OPTS) and off (tile=false, the scalar reference lowering), and
 compares both outputs with numpy's float64 product: |ours - ref| <=
-1e-5 * sqrt(K) * max|ref| + 1e-6. Prints one OK line or exits 1 with the
-worst element.
+1e-5 * sqrt(K) * max|ref| + 1e-6. With --threads T the tiled model also
+runs compiled for and on T threads (llm-run --threads T, every parallel
+loop split: parallel-min-cycles=0), checked against numpy and required to
+be bitwise equal to the one-thread result. Prints one OK line or exits 1
+with the worst element.
 """
 
 import argparse
@@ -30,6 +33,7 @@ def main():
     p.add_argument("--batch", type=int, default=0)
     p.add_argument("--dynamic-m", action="store_true")
     p.add_argument("--pipeline-options", default="")
+    p.add_argument("--threads", type=int, default=0)
     args = p.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
 
@@ -58,13 +62,20 @@ def main():
 
     tol = 1e-5 * np.sqrt(args.k) * max(1.0, np.abs(ref).max()) + 1e-6
     worst = 0.0
-    for tile, extra in (("true", args.pipeline_options), ("false", "")):
-        out = os.path.join(args.workdir, "out-" + tile)
+    runs = [("true", args.pipeline_options, 1), ("false", "", 1)]
+    if args.threads:
+        runs.append(("true", (args.pipeline_options +
+                              " parallel-min-cycles=0").strip(),
+                     args.threads))
+    results = {}
+    for tile, extra, threads in runs:
+        out = os.path.join(args.workdir, "out-%s-%d" % (tile, threads))
         opts = ("tile=%s %s" % (tile, extra)).strip()
         cmd = [args.llm_run, mlir, "--input", "arg0=" + os.path.join(
                    args.workdir, "a.npy"),
                "--input", "arg1=" + os.path.join(args.workdir, "b.npy"),
-               "--output-dir", out, "--pipeline-options=" + opts]
+               "--output-dir", out, "--pipeline-options=" + opts,
+               "--threads", str(threads)]
         proc = subprocess.run(cmd, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT,
                               universal_newlines=True)
@@ -80,8 +91,14 @@ def main():
             sys.exit("tile=%s: mismatch at %s: got %r, numpy %r (tol %g)"
                      % (tile, idx, got[idx], ref[idx], tol))
         worst = max(worst, float(err.max()))
-    print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s" % (
-        args.batch, args.m, args.n, args.k, args.dynamic_m))
+        results[(tile, threads)] = got
+    if args.threads and not np.array_equal(results[("true", 1)],
+                                           results[("true", args.threads)]):
+        sys.exit("%d threads and 1 thread give different results" %
+                 args.threads)
+    print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s%s" % (
+        args.batch, args.m, args.n, args.k, args.dynamic_m,
+        " threads=%d" % args.threads if args.threads else ""))
 
 
 if __name__ == "__main__":

@@ -92,11 +92,20 @@ public:
   llvm::Expected<std::vector<Tensor>> run(ArrayRef<const Tensor *> inputs,
                                           double *seconds = nullptr);
 
+  /// Threads the parallel regions of the compiled code use in later run()
+  /// calls (omp_set_num_threads before each call); 0 (the default) leaves
+  /// the OpenMP runtime's setting (OMP_NUM_THREADS, else all cores). No
+  /// effect on code compiled with threads=1.
+  void setThreads(int threads) { numThreads = threads; }
+
 private:
   CPUJITModel() = default;
   ModelSignature signature;
   std::unique_ptr<llvm::TargetMachine> targetMachine;
   std::unique_ptr<ExecutionEngine> engine;
+  /// omp_set_num_threads of the loaded OpenMP runtime (null without one).
+  void (*ompSetNumThreads)(int) = nullptr;
+  int numThreads = 0;
 };
 
 } // namespace llm

@@ -108,6 +108,15 @@ llvm::Error linkSharedLibrary(ArrayRef<std::string> objectPaths,
                               StringRef outputPath,
                               ArrayRef<std::string> extraArgs = {});
 
+/// The OpenMP runtime (LLVM's libomp) that code compiled with threads
+/// calls (`__kmpc_fork_call`, ...): the JIT loads it, shared libraries link
+/// it.
+StringRef getOpenMPRuntimePath();
+
+/// Whether `module` (LLVM dialect) has OpenMP ops, i.e. parallel regions
+/// that need the OpenMP runtime.
+bool usesOpenMP(ModuleOp module);
+
 /// Translates, optimizes and writes `module` (in the LLVM dialect) as an
 /// artifact of `kind` (not MLIR) to `outputPath` ("-" is stdout). Errors are
 /// reported as MLIR diagnostics on the module.
