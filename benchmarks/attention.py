@@ -23,8 +23,9 @@ For each sequence length S and with/without a causal mask, this script
 and reports the medians and each process's peak resident memory (GNU time's
 %M: it includes the process itself, for llm-run the JIT compiler and the
 inputs, for PyTorch the Python interpreter and torch; compare the growth
-with S). Our generated code is single-threaded (llm-run's --threads
-is accepted, not used yet); PyTorch is shown at 1 and 2 threads.
+with S). Ours runs with `--threads` 1 (default) or the counts given
+(llm-run --threads: the flash lowering's batch x head loop on OpenMP
+threads); PyTorch is shown at 1 and 2 threads.
 
 FLOPs (multiply-add = 2): Q K^T and P V, 4 * H * S^2 * D (causal: the same
 count, as PyTorch computes the full product).
@@ -32,7 +33,7 @@ count, as PyTorch computes the full product).
 Usage:
     benchmarks/attention.py [--sizes 512,1024,2048,4096] [--causal both|yes|no]
                             [-n 1] [--warmup 1] [--impl flash,unfused,torch]
-                            [--llm-run PATH]
+                            [--threads 1,2] [--llm-run PATH]
 llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
 
@@ -128,9 +129,9 @@ def run_measured(cmd):
     return proc.stdout, rss_kib / 1024.0
 
 
-def time_ours(llm_run, path, data, n, fused):
+def time_ours(llm_run, path, data, n, fused, threads=1):
     cmd = [llm_run, path, "--target=cpu", "--bench", str(n), "--expected",
-           data, "--rtol", "0", "--atol", "1e-4"]
+           data, "--rtol", "0", "--atol", "1e-4", "--threads", str(threads)]
     if not fused:
         cmd.append("--pipeline-options=raise-patterns=false "
                    "fuse-attention=false")
@@ -179,6 +180,8 @@ def main():
     p.add_argument("-n", type=int, default=1, help="timed calls")
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--llm-run", default=None)
+    p.add_argument("--threads", default="1",
+                   help="comma-separated thread counts for ours (e.g. 1,2)")
     args = p.parse_args()
     llm_run = args.llm_run or find_llm_run()
     impls = args.impl.split(",")
@@ -208,9 +211,13 @@ def main():
                 for name, fused in (("flash", True), ("unfused", False)):
                     if name not in impls:
                         continue
-                    ms, rss, err = time_ours(llm_run, path, data, args.n, fused)
-                    rows.append(("ours, %s (1 thread; max abs err %s)"
-                                 % (name, err), ms, rss))
+                    for threads in [int(t) for t in args.threads.split(",")]:
+                        ms, rss, err = time_ours(llm_run, path, data, args.n,
+                                                 fused, threads)
+                        rows.append(("ours, %s (%d thread%s; max abs err %s)"
+                                     % (name, threads,
+                                        "s" if threads > 1 else "", err),
+                                     ms, rss))
             base = rows[0][1] if "torch" in impls else None
             for name, ms, rss in rows:
                 ratio = "%.2fx" % (ms / base) if base else "-"

@@ -145,6 +145,8 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   linalgOptions.flashAttention = options.flashAttention;
   linalgOptions.attentionTileQ = options.attentionTileQ;
   linalgOptions.attentionTileKV = options.attentionTileKV;
+  // With threads, flash attention's batch x head loop is an scf.forall.
+  linalgOptions.parallelAttention = threads > 1;
   addTransformerToLinalgStages(pm, createLLMFuseElementwisePass(),
                                linalgOptions);
   addBufferizationStages(pm);

@@ -56,6 +56,11 @@ def ConvertTransformerToLinalgPass : Pass<"convert-transformer-to-linalg"> {
            "Queries per tile of the flash-style attention lowering">,
     Option<"attentionTileKV", "attention-tile-kv", "int64_t", /*default=*/"64",
            "Keys/values per tile of the flash-style attention lowering">,
+    Option<"parallelAttention", "parallel-attention", "bool",
+           /*default=*/"false",
+           "Make the flash-style lowering's batch x head loop one scf.forall "
+           "(each iteration writes its head's rows of the output), which the "
+           "CPU pipeline runs on threads">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -100,9 +100,10 @@ Value safeMax(OpBuilder &b, Location loc, Value max) {
 
 struct FlashAttentionLowering
     : OpRewritePattern<transformer::AttentionOp> {
-  FlashAttentionLowering(MLIRContext *context, int64_t tileQ, int64_t tileKV)
-      : OpRewritePattern(context, /*benefit=*/2), tileQ(tileQ), tileKV(tileKV) {
-  }
+  FlashAttentionLowering(MLIRContext *context, int64_t tileQ, int64_t tileKV,
+                         bool parallel)
+      : OpRewritePattern(context, /*benefit=*/2), tileQ(tileQ), tileKV(tileKV),
+        parallel(parallel) {}
 
   LogicalResult matchAndRewrite(transformer::AttentionOp op,
                                 PatternRewriter &rewriter) const override {
@@ -222,12 +223,11 @@ struct FlashAttentionLowering
                                            IteratorType::reduction};
     double negInfValue = -std::numeric_limits<double>::infinity();
 
-    auto batchLoop = scf::ForOp::create(
-        rewriter, loc, zero, batch, one, ValueRange{outInit},
-        [&](OpBuilder &b, Location l, Value bIdx, ValueRange bArgs) {
-          auto headLoop = scf::ForOp::create(
-              b, l, zero, qHeads, one, bArgs,
-              [&](OpBuilder &b, Location l, Value hIdx, ValueRange hArgs) {
+    // One head (batch bIdx, query head hIdx): the query-tile loop writing
+    // into `outTensor`, the whole 4-D output (sequential) or this head's
+    // [Sq, Dv] rows (`perHead`, the parallel form). Returns the result.
+    auto headBody = [&](OpBuilder &b, Location l, Value bIdx, Value hIdx,
+                        Value outTensor, bool perHead) -> Value {
                 Value kvHead = arith::DivUIOp::create(b, l, hIdx, group);
                 // K^T of this head, [Dk, T], once for all its query tiles
                 // (O(T x Dk), never O(Sq x T)): the score matmuls then read
@@ -252,7 +252,7 @@ struct FlashAttentionLowering
                         ArrayRef<int64_t>{1, 0})
                         .getResult()[0];
                 auto qLoop = scf::ForOp::create(
-                    b, l, zero, qLen, stepQ, hArgs,
+                    b, l, zero, qLen, stepQ, ValueRange{outTensor},
                     [&](OpBuilder &b, Location l, Value q0, ValueRange qArgs) {
                       Value remainingQ = arith::SubIOp::create(b, l, qLen, q0);
                       Value tq = tileSize(b, l, stepQ, remainingQ);
@@ -505,19 +505,65 @@ struct FlashAttentionLowering
                                     nb, nl, convertScalar(nb, nl, o, accType, elementType));
                               })
                               .getResult(0);
-                      Value updated = tensor::InsertSliceOp::create(
-                          b, l, outTile, qArgs[0],
-                          ArrayRef<OpFoldResult>{bIdx, hIdx, q0, zeroAttr},
-                          ArrayRef<OpFoldResult>{oneAttr, oneAttr, tqOfr, dvOfr},
-                          SmallVector<OpFoldResult>(4, oneAttr));
+                      Value updated =
+                          perHead
+                              ? tensor::InsertSliceOp::create(
+                                    b, l, outTile, qArgs[0],
+                                    ArrayRef<OpFoldResult>{q0, zeroAttr},
+                                    ArrayRef<OpFoldResult>{tqOfr, dvOfr},
+                                    SmallVector<OpFoldResult>(2, oneAttr))
+                              : tensor::InsertSliceOp::create(
+                                    b, l, outTile, qArgs[0],
+                                    ArrayRef<OpFoldResult>{bIdx, hIdx, q0,
+                                                           zeroAttr},
+                                    ArrayRef<OpFoldResult>{oneAttr, oneAttr,
+                                                           tqOfr, dvOfr},
+                                    SmallVector<OpFoldResult>(4, oneAttr));
                       scf::YieldOp::create(b, l, updated);
                     });
-                scf::YieldOp::create(b, l, qLoop.getResults());
-              });
-          scf::YieldOp::create(b, l, headLoop.getResults());
-        });
+                return qLoop.getResult(0);
+    };
 
-    Value out = batchLoop.getResult(0);
+    Value out;
+    if (!parallel) {
+      auto batchLoop = scf::ForOp::create(
+          rewriter, loc, zero, batch, one, ValueRange{outInit},
+          [&](OpBuilder &b, Location l, Value bIdx, ValueRange bArgs) {
+            auto headLoop = scf::ForOp::create(
+                b, l, zero, qHeads, one, bArgs,
+                [&](OpBuilder &b, Location l, Value hIdx, ValueRange hArgs) {
+                  scf::YieldOp::create(
+                      b, l, headBody(b, l, bIdx, hIdx, hArgs[0], false));
+                });
+            scf::YieldOp::create(b, l, headLoop.getResults());
+          });
+      out = batchLoop.getResult(0);
+    } else {
+      // One scf.forall over (batch, head): iterations write disjoint rows.
+      auto forall = scf::ForallOp::create(
+          rewriter, loc, ArrayRef<OpFoldResult>{batch, qHeads},
+          ValueRange{outInit}, std::nullopt);
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPoint(forall.getTerminator());
+      Value bIdx = forall.getInductionVars()[0];
+      Value hIdx = forall.getInductionVars()[1];
+      Value shared = forall.getRegionIterArgs()[0];
+      OpFoldResult unit = rewriter.getIndexAttr(1),
+                   zeroIdx = rewriter.getIndexAttr(0);
+      SmallVector<OpFoldResult> offsets = {bIdx, hIdx, zeroIdx, zeroIdx};
+      SmallVector<OpFoldResult> sizes = {unit, unit, OpFoldResult(qLen),
+                                         dvOfr};
+      SmallVector<OpFoldResult> strides(4, unit);
+      Value headOut = tensor::ExtractSliceOp::create(
+          rewriter, loc,
+          RankedTensorType::get({ShapedType::kDynamic, staticDv}, elementType),
+          shared, offsets, sizes, strides);
+      Value headResult = headBody(rewriter, loc, bIdx, hIdx, headOut, true);
+      rewriter.setInsertionPointToStart(forall.getTerminator().getBody());
+      tensor::ParallelInsertSliceOp::create(rewriter, loc, headResult, shared,
+                                            offsets, sizes, strides);
+      out = forall.getResult(0);
+    }
     if (out.getType() != outputType)
       out = tensor::CastOp::create(rewriter, loc, outputType, out);
     SmallVector<Value> results = {out};
@@ -528,11 +574,13 @@ struct FlashAttentionLowering
 
 private:
   int64_t tileQ, tileKV;
+  bool parallel;
 };
 
 } // namespace
 
 void mlir::llm::populateTransformerAttentionToLinalgPatterns(
-    RewritePatternSet &patterns, int64_t tileQ, int64_t tileKV) {
-  patterns.add<FlashAttentionLowering>(patterns.getContext(), tileQ, tileKV);
+    RewritePatternSet &patterns, int64_t tileQ, int64_t tileKV, bool parallel) {
+  patterns.add<FlashAttentionLowering>(patterns.getContext(), tileQ, tileKV,
+                                       parallel);
 }

@@ -54,8 +54,8 @@ struct ConvertTransformerToLinalgPass
     RewritePatternSet patterns(context);
     populateTransformerToLinalgPatterns(patterns);
     if (flashAttention)
-      populateTransformerAttentionToLinalgPatterns(patterns, attentionTileQ,
-                                                   attentionTileKV);
+      populateTransformerAttentionToLinalgPatterns(
+          patterns, attentionTileQ, attentionTileKV, parallelAttention);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -1,5 +1,7 @@
 // RUN: llm-opt %s --convert-transformer-to-linalg="attention-tile-q=2 attention-tile-kv=3" --cse \
 // RUN:   | FileCheck %s --implicit-check-not='tensor<1x2x4x4xf32>'
+// RUN: llm-opt %s --convert-transformer-to-linalg="parallel-attention=true" --cse \
+// RUN:   | FileCheck %s --check-prefix=PAR
 // RUN: not llm-opt %s --convert-transformer-to-linalg="attention-tile-q=0" 2>&1 \
 // RUN:   | FileCheck %s --check-prefix=BADTILE
 
@@ -11,6 +13,18 @@
 
 // Causal: the key loop stops at min(T, q0 + tq + (T - Sq)) (tiles above the
 // diagonal are skipped); the diagonal tiles select -inf past the limit.
+// parallel-attention: the batch x head loops are one scf.forall; each
+// iteration runs the query-tile loop on its head's [Sq, D] rows and inserts
+// them in parallel (disjoint slices), so threads never write the same rows.
+// PAR-LABEL: func.func @causal(
+// PAR:         %[[OUT:.+]] = scf.forall (%[[B:.+]], %[[H:.+]]) in (%{{.+}}, %{{.+}}) shared_outs(%[[SH:.+]] = %{{.+}}) -> (tensor<1x2x4x8xf32>)
+// PAR:           %[[HEAD:.+]] = tensor.extract_slice %[[SH]][%[[B]], %[[H]], 0, 0] [1, 1, %{{.+}}, 8] [1, 1, 1, 1] : tensor<1x2x4x8xf32> to tensor<?x8xf32>
+// PAR:           %[[ROWS:.+]] = scf.for %{{.+}} iter_args(%{{.+}} = %[[HEAD]]) -> (tensor<?x8xf32>)
+// PAR:             tensor.insert_slice %{{.+}} into %{{.+}}[%{{.+}}, 0] [%{{.+}}, 8] [1, 1] : tensor<?x8xf32> into tensor<?x8xf32>
+// PAR:           scf.forall.in_parallel
+// PAR-NEXT:        tensor.parallel_insert_slice %[[ROWS]] into %[[SH]][%[[B]], %[[H]], 0, 0] [1, 1, %{{.+}}, 8] [1, 1, 1, 1]
+// PAR:         return %[[OUT]]
+
 // CHECK-LABEL: func.func @causal(
 // CHECK-SAME:      %[[Q:[^:]+]]: tensor<1x2x4x8xf32>, %[[K:[^:]+]]: tensor<1x2x4x8xf32>, %[[V:[^:]+]]: tensor<1x2x4x8xf32>)
 // CHECK-DAG:     %[[C2:.+]] = arith.constant 2 : index

@@ -44,7 +44,8 @@ void populateTransformerToLinalgPatterns(RewritePatternSet &patterns);
 /// the set.
 void populateTransformerAttentionToLinalgPatterns(RewritePatternSet &patterns,
                                                   int64_t tileQ,
-                                                  int64_t tileKV);
+                                                  int64_t tileKV,
+                                                  bool parallel = false);
 
 } // namespace llm
 } // namespace mlir
