@@ -17,10 +17,12 @@ with the worst element.
 
 import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from llm_run_output import run_single_output  # noqa: E402
 
 
 def main():
@@ -76,15 +78,7 @@ def main():
                "--input", "arg1=" + os.path.join(args.workdir, "b.npy"),
                "--output-dir", out, "--pipeline-options=" + opts,
                "--threads", str(threads)]
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT,
-                              universal_newlines=True)
-        if proc.returncode != 0:
-            sys.exit("llm-run failed (%s):\n%s" % (" ".join(cmd), proc.stdout))
-        got = np.load(os.path.join(out, os.listdir(out)[0]))
-        if got.shape != ref.shape:
-            sys.exit("tile=%s: shape %s, expected %s" % (tile, got.shape,
-                                                         ref.shape))
+        got = run_single_output(cmd, out, ref.shape, "tile=%s" % tile)
         err = np.abs(got - ref)
         if not np.all(err <= tol):
             idx = np.unravel_index(np.argmax(err), err.shape)

@@ -17,10 +17,12 @@ exits 1 naming the first mismatch.
 
 import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from llm_run_output import run_single_output  # noqa: E402
 
 
 def main():
@@ -113,15 +115,7 @@ def main():
         out = os.path.join(args.workdir, "out-%d" % i)
         cmd = [args.llm_run, mlir] + inputs + [
             "--output-dir", out, "--pipeline-options=" + opts]
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT,
-                              universal_newlines=True)
-        if proc.returncode != 0:
-            sys.exit("llm-run failed (%s):\n%s" % (" ".join(cmd), proc.stdout))
-        got = np.load(os.path.join(out, os.listdir(out)[0]))
-        if got.shape != ref.shape:
-            sys.exit("'%s': shape %s, expected %s" % (opts, got.shape,
-                                                      ref.shape))
+        got = run_single_output(cmd, out, ref.shape, "'%s'" % opts)
         if not np.array_equal(got.astype(np.int64), ref):
             idx = np.unravel_index(np.argmax(got != ref), ref.shape)
             sys.exit("'%s': mismatch at %s: got %d, numpy %d (%d of %d "

@@ -22,10 +22,12 @@ Prints one OK line or exits 1 naming the first failure.
 
 import argparse
 import os
-import subprocess
 import sys
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from llm_run_output import run_single_output  # noqa: E402
 
 
 def quantize(w, mode, group, zero_point, f16):
@@ -116,15 +118,7 @@ def main():
                "arg0=" + os.path.join(args.workdir, "x.npy"),
                "--output-dir", out, "--pipeline-options=%s %s" % (extra, opts)
                ] + quant
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT,
-                              universal_newlines=True)
-        if proc.returncode != 0:
-            sys.exit("llm-run failed (%s):\n%s" % (" ".join(cmd), proc.stdout))
-        got = np.load(os.path.join(out, os.listdir(out)[0]))
-        if got.shape != ref.shape:
-            sys.exit("'%s': shape %s, expected %s" % (opts, got.shape,
-                                                      ref.shape))
+        got = run_single_output(cmd, out, ref.shape, "'%s'" % opts)
         return got.astype(np.float64)
 
     scale = max(1.0, float(np.abs(ref).max()))
