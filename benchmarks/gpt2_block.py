@@ -46,7 +46,6 @@ llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
 
 import argparse
-import glob
 import os
 import re
 import statistics
@@ -140,13 +139,8 @@ def time_ours(llm_run, path, data, n, threads=1, quantize=None):
             err.group(1) if err else "?")
 
 
-def find_llm_run():
-    if os.environ.get("LLM_RUN"):
-        return os.environ["LLM_RUN"]
-    found = glob.glob(os.path.join(REPO, "build*", "bin", "llm-run"))
-    if not found:
-        sys.exit("no build*/bin/llm-run: build it or pass --llm-run")
-    return max(found, key=os.path.getmtime)
+# find_llm_run: $LLM_RUN, else the newest build*/bin/llm-run (gemm.py's).
+from gemm import find_llm_run  # noqa: E402,F401
 
 
 def main():
