@@ -41,18 +41,6 @@ namespace tf = mlir::llm::transformer;
 
 namespace {
 
-/// `index` as an `index` value, plus `size` when negative (ONNX indices
-/// count from the end of their dim).
-Value wrapIndex(OpBuilder &b, Location loc, Value index, Value size) {
-  index = arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                     castToSignless(b, loc, index));
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value negative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
-  Value wrapped = arith::AddIOp::create(b, loc, index, size);
-  return arith::SelectOp::create(b, loc, negative, wrapped, index);
-}
-
 /// Dim `d` of `v` as an `index` value.
 Value dimValue(OpBuilder &b, Location loc, Value v, int64_t d) {
   return getValueOrCreateConstantIndexOp(b, loc,

@@ -167,6 +167,16 @@ Value castFromSignless(OpBuilder &b, Location loc, Value value, Type type) {
   return UnrealizedConversionCastOp::create(b, loc, type, value).getResult(0);
 }
 
+Value wrapIndex(OpBuilder &b, Location loc, Value index, Value size) {
+  index = arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                     castToSignless(b, loc, index));
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
+  Value wrapped = arith::AddIOp::create(b, loc, index, size);
+  return arith::SelectOp::create(b, loc, negative, wrapped, index);
+}
+
 bool isUnsignedLike(Type type) {
   auto intType = dyn_cast<IntegerType>(type);
   return intType && (intType.isUnsigned() || intType.getWidth() == 1);

@@ -78,6 +78,10 @@ Value castToSignless(OpBuilder &b, Location loc, Value value);
 /// a signed or unsigned integer type; otherwise `value` unchanged.
 Value castFromSignless(OpBuilder &b, Location loc, Value value, Type type);
 
+/// `index` (any integer type) as an `index` value, plus `size` when negative
+/// (ONNX indices count from the end of their dim).
+Value wrapIndex(OpBuilder &b, Location loc, Value index, Value size);
+
 /// True for integer element types compared and extended as unsigned:
 /// unsigned integers and `i1` (so that `true > false`).
 bool isUnsignedLike(Type type);

@@ -558,13 +558,7 @@ struct GatherLowering : OpRewritePattern<transformer::GatherOp> {
         rewriter, loc, TypeRange{op.getType()}, ValueRange{indices},
         ValueRange{*init}, maps, iterators,
         [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
-          Value index = arith::IndexCastOp::create(
-              b, bodyLoc, b.getIndexType(), castToSignless(b, bodyLoc, args[0]));
-          Value zero = arith::ConstantIndexOp::create(b, bodyLoc, 0);
-          Value negative = arith::CmpIOp::create(
-              b, bodyLoc, arith::CmpIPredicate::slt, index, zero);
-          Value wrapped = arith::AddIOp::create(b, bodyLoc, index, axisSize);
-          index = arith::SelectOp::create(b, bodyLoc, negative, wrapped, index);
+          Value index = wrapIndex(b, bodyLoc, args[0], axisSize);
           SmallVector<Value> coordinates;
           for (int64_t d = 0; d < axis; ++d)
             coordinates.push_back(linalg::IndexOp::create(b, bodyLoc, d));
