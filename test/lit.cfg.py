@@ -25,6 +25,12 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%llm_src_root", config.llm_src_root))
 config.substitutions.append(("%llm_obj_root", config.llm_obj_root))
+# Flags for C programs a test links against one of our (possibly
+# sanitizer-instrumented) libraries: in the ASan + UBSan build they must link
+# the sanitizer runtimes too.
+config.substitutions.append(
+    ("%sanitize_cflags", "-fsanitize=address,undefined"
+     if getattr(config, "llm_sanitize", False) else ""))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP",
                                      "ASAN_OPTIONS", "UBSAN_OPTIONS"])
