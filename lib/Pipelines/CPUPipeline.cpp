@@ -162,6 +162,12 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
     int8Options.cpu = options.targetCPU;
     int8Options.targetDesc = options.targetDesc;
     pm.addPass(createLLMTileInt8ContractionsPass(int8Options));
+    // Constant f32 weights -> [N / NR, K, NR] panels (compile time); before
+    // the thread split, which then splits n in whole panels.
+    LLMPackConstantWeightsPassOptions packOptions;
+    packOptions.cpu = options.targetCPU;
+    packOptions.targetDesc = options.targetDesc;
+    pm.addPass(createLLMPackConstantWeightsPass(packOptions));
   }
   addThreadSplitStage(pm, options, threads);
   if (options.tile) {
@@ -176,6 +182,8 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
         createLLMVectorizeElementwisePass(vectorizeOptions));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    // Weights now read only through their packed panels.
+    pm.addPass(createSymbolDCEPass());
   }
   pm.addPass(createConvertLinalgToLoopsPass());
 

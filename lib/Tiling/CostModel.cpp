@@ -81,7 +81,8 @@ static int64_t balance(int64_t total, int64_t limit, int64_t step) {
 }
 
 ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
-                                             const ContractionShape &shape) {
+                                             const ContractionShape &shape,
+                                             int64_t fixedNr) {
   ContractionTiles tiles;
   int64_t lanes = std::max<int64_t>(1, target.vectorLanes(shape.elementBytes));
   // A dynamic size with a known upper bound is planned for at the bound.
@@ -94,6 +95,8 @@ ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
   double best = 0;
   double bestIntensity = 0;
   for (int64_t vectors = 1; vectors <= 8; ++vectors) {
+    if (fixedNr > 0 && vectors * lanes != fixedNr)
+      continue;
     for (int64_t mr = 1; mr <= 16; ++mr) {
       if (mr * vectors + vectors + 1 > target.vectorRegisters)
         continue;

@@ -25,6 +25,7 @@
 
 #include "llm/Tiling/ContractionMatch.h"
 #include "llm/Tiling/CostModel.h"
+#include "llm/Tiling/PackedWeights.h"
 #include "llm/Tiling/Passes.h"
 #include "llm/Tiling/TargetDescription.h"
 
@@ -102,7 +103,9 @@ chooseSplit(linalg::LinalgOp op, const std::optional<ContractionMatch> &match,
   if (match) {
     for (unsigned d : match->batchDims)
       candidates.push_back({d, 1});
-    candidates.push_back({match->nDim, lanes});
+    // Whole panels of compile-time packed weights (PackedWeights.h).
+    std::optional<PackedWeights> packed = getPackedWeights(op);
+    candidates.push_back({match->nDim, packed ? packed->nr : lanes});
     candidates.push_back({match->mDim, 1});
   } else {
     for (auto [d, type] : llvm::enumerate(op.getIteratorTypesArray()))

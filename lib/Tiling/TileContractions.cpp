@@ -19,6 +19,7 @@
 
 #include "llm/Tiling/ContractionMatch.h"
 #include "llm/Tiling/CostModel.h"
+#include "llm/Tiling/PackedWeights.h"
 #include "llm/Tiling/Passes.h"
 #include "llm/Tiling/TargetDescription.h"
 
@@ -33,6 +34,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace mlir::llm {
 #define GEN_PASS_DEF_LLMTILECONTRACTIONSPASS
@@ -68,16 +70,222 @@ SmallVector<int64_t> staticSizes(linalg::LinalgOp op,
   return sizes;
 }
 
+/// A buffer of one B micro-panel (KC x NR, batch dims 1), filled per
+/// register-tile column in the n loop and read by the full MR x NR tiles.
+struct PackedPanel {
+  Value buffer;
+};
+
+/// The nearest enclosing point outside any sequential loop (or branch) of
+/// `op`: an allocation placed there runs once per function call or once per
+/// parallel iteration, never once per loop iteration (the stack would grow).
+static Operation *outsideSequentialLoops(Operation *op) {
+  while (isa_and_nonnull<scf::ForOp, scf::IfOp, scf::WhileOp>(
+      op->getParentOp()))
+    op = op->getParentOp();
+  return op;
+}
+
+/// How the register tiles of one contraction get B: from weights packed at
+/// compile time (`constant`), else by copying micro-panels (`copy`).
+struct PanelPlan {
+  const ContractionTiles *tiles = nullptr;
+  std::optional<PackedWeights> constant;
+  bool copy = false;
+};
+
+/// Makes `tiled` (in the n loop of the register tiles) read its B tile from
+/// the compile-time packed panels of `packed`: B's tile is a chain of unit-
+/// stride subviews of the weight [K, N]; their offsets add up to (k0, n0),
+/// and with n0 a multiple of NR (the cache and thread splits keep whole
+/// panels: NC and the thread chunks are multiples of NR) the tile is
+/// panels[n0 / NR][k0 : k0 + kSize][0 : nSize]. Every tile of the cascade,
+/// edges included, then reads the panels. Returns false (nothing changed)
+/// when B's tile is not such a chain.
+static bool readConstantPanels(RewriterBase &rewriter, linalg::LinalgOp tiled,
+                               scf::ForOp mLoop, unsigned kPos, unsigned nPos,
+                               const PackedWeights &packed) {
+  OpOperand *bOperand = tiled.getDpsInputOperand(1);
+  Value b = bOperand->get();
+  auto bType = cast<MemRefType>(b.getType());
+  if (bType.getRank() != 2)
+    return false;
+  SmallVector<memref::SubViewOp> chain;
+  Value root = b;
+  while (auto subview = root.getDefiningOp<memref::SubViewOp>()) {
+    if (subview.getSourceType().getRank() != 2 ||
+        !llvm::all_of(subview.getStaticStrides(),
+                      [](int64_t stride) { return stride == 1; }))
+      return false;
+    chain.push_back(subview);
+    root = subview.getSource();
+  }
+  auto getGlobal = root.getDefiningOp<memref::GetGlobalOp>();
+  auto panelsGlobal = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      tiled, packed.panels);
+  if (!getGlobal || !panelsGlobal)
+    return false;
+  MemRefType panelsType = panelsGlobal.getType();
+  auto rootType = cast<MemRefType>(root.getType());
+  if (panelsType.getRank() != 3 || panelsType.getDimSize(2) != packed.nr ||
+      rootType.getDimSize(kPos) != panelsType.getDimSize(1) ||
+      rootType.getDimSize(nPos) != panelsType.getDimSize(0) * packed.nr)
+    return false;
+
+  Location loc = tiled.getLoc();
+  rewriter.setInsertionPoint(mLoop);
+  Value kOffset = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value nOffset = kOffset;
+  for (memref::SubViewOp subview : chain) {
+    SmallVector<OpFoldResult> offsets = subview.getMixedOffsets();
+    kOffset = arith::AddIOp::create(
+        rewriter, loc, kOffset,
+        getValueOrCreateConstantIndexOp(rewriter, loc, offsets[kPos]));
+    nOffset = arith::AddIOp::create(
+        rewriter, loc, nOffset,
+        getValueOrCreateConstantIndexOp(rewriter, loc, offsets[nPos]));
+  }
+  Value panel = arith::DivUIOp::create(
+      rewriter, loc, nOffset,
+      arith::ConstantIndexOp::create(rewriter, loc, packed.nr));
+  Value panels = memref::GetGlobalOp::create(rewriter, loc, panelsType,
+                                             packed.panels.getValue());
+  SmallVector<OpFoldResult> sizes = {
+      rewriter.getIndexAttr(1),
+      memref::getMixedSize(rewriter, loc, b, kPos),
+      memref::getMixedSize(rewriter, loc, b, nPos)};
+  SmallVector<OpFoldResult> offsets = {panel, kOffset,
+                                       rewriter.getIndexAttr(0)};
+  SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
+  auto viewType = memref::SubViewOp::inferRankReducedResultType(
+      bType.getShape(), panelsType, offsets, sizes, strides);
+  Value view = memref::SubViewOp::create(rewriter, loc, viewType, panels,
+                                         offsets, sizes, strides);
+  rewriter.modifyOpInPlace(tiled, [&] { bOperand->set(view); });
+  return true;
+}
+
+/// B for the register tiles of one cache block. `tiled` is the MR x NR tile
+/// in the loops `loops` (..., n loop, m loop); B's tile (KC x NR, strided by
+/// B's row length) only depends on the n loop. With compile-time packed
+/// weights the tile reads their panel (readConstantPanels). Otherwise, with
+/// `plan.copy`, B's tile is copied right before the m loop into a contiguous
+/// KC x NR buffer that the full tiles of every m step then read. A strided
+/// panel maps its rows to a few L1 sets (a row stride of 3-16 KiB is a
+/// multiple of the set stride), so it is evicted between m steps; a
+/// contiguous one stays in L1. The copy runs only for full panels (NR
+/// columns) of blocks with at least MR rows (else no full tile reads it:
+/// M = 1 streams B once, unpacked). Returns the copy's buffer, or null.
+static PackedPanel packBMicroPanels(RewriterBase &rewriter,
+                                    linalg::LinalgOp tiled,
+                                    ArrayRef<LoopLikeOpInterface> loops,
+                                    const ContractionMatch &match,
+                                    const PanelPlan &plan) {
+  const ContractionTiles &tiles = *plan.tiles;
+  if (loops.size() < 2)
+    return {};
+  LoopLikeOpInterface outer = loops[loops.size() - 2], inner = loops.back();
+  auto nLoop = dyn_cast<scf::ForOp>(outer.getOperation());
+  auto mLoop = dyn_cast<scf::ForOp>(inner.getOperation());
+  if (!nLoop || !mLoop || mLoop->getParentOp() != nLoop)
+    return {};
+  moveLoopInvariantCode(inner);
+  OpOperand *bOperand = tiled.getDpsInputOperand(1);
+  Value b = bOperand->get();
+  auto bType = dyn_cast<MemRefType>(b.getType());
+  if (!bType || !mLoop.isDefinedOutsideOfLoop(b))
+    return {};
+  AffineMap map = tiled.getMatchingIndexingMap(bOperand);
+  std::optional<unsigned> kPos = map.getResultPosition(
+      getAffineDimExpr(match.kDim, rewriter.getContext()));
+  std::optional<unsigned> nPos = map.getResultPosition(
+      getAffineDimExpr(match.nDim, rewriter.getContext()));
+  if (!kPos || !nPos || *nPos != map.getNumResults() - 1)
+    return {};
+  if (plan.constant && readConstantPanels(rewriter, tiled, mLoop, *kPos,
+                                          *nPos, *plan.constant))
+    return {};
+  if (!plan.copy)
+    return {};
+  SmallVector<int64_t> shape(bType.getRank(), 1);
+  shape[*kPos] = tiles.kc;
+  shape[*nPos] = tiles.nr;
+  for (auto [d, size] : llvm::enumerate(bType.getShape()))
+    if (!ShapedType::isDynamic(size) && size > shape[d])
+      return {};
+
+  Location loc = tiled.getLoc();
+  rewriter.setInsertionPoint(outsideSequentialLoops(nLoop));
+  auto bufferType = MemRefType::get(shape, bType.getElementType());
+  Value buffer = memref::AllocaOp::create(rewriter, loc, bufferType,
+                                          ValueRange{}, ValueRange{},
+                                          rewriter.getI64IntegerAttr(64));
+
+  rewriter.setInsertionPoint(mLoop);
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  };
+  Value kSize = memref::DimOp::create(rewriter, loc, b, *kPos);
+  Value nSize = memref::DimOp::create(rewriter, loc, b, *nPos);
+  Value rows = arith::SubIOp::create(rewriter, loc, mLoop.getUpperBound(),
+                                     mLoop.getLowerBound());
+  Value fullPanel = arith::AndIOp::create(
+      rewriter, loc,
+      arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, nSize,
+                            index(tiles.nr)),
+      arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sge, rows,
+                            index(tiles.mr)));
+  auto ifOp = scf::IfOp::create(rewriter, loc, fullPanel,
+                                /*withElseRegion=*/false);
+  rewriter.setInsertionPointToStart(ifOp.thenBlock());
+  auto copyLoop = scf::ForOp::create(rewriter, loc, index(0), kSize, index(1));
+  rewriter.setInsertionPointToStart(copyLoop.getBody());
+  auto vectorType = VectorType::get({tiles.lanes}, bType.getElementType());
+  for (int64_t col = 0; col < tiles.nr; col += tiles.lanes) {
+    SmallVector<Value> indices(shape.size(), index(0));
+    indices[*kPos] = copyLoop.getInductionVar();
+    indices[*nPos] = index(col);
+    Value v = vector::LoadOp::create(rewriter, loc, vectorType, b, indices);
+    vector::StoreOp::create(rewriter, loc, v, buffer, indices);
+  }
+  return {buffer};
+}
+
+/// Makes the full tile `full` read B from the packed panel (its first k rows
+/// and NR columns) instead of the strided B tile.
+static void readPackedPanel(RewriterBase &rewriter, linalg::LinalgOp full,
+                            const PackedPanel &panel) {
+  OpOperand *bOperand = full.getDpsInputOperand(1);
+  Value b = bOperand->get();
+  auto bType = cast<MemRefType>(b.getType());
+  Location loc = full.getLoc();
+  rewriter.setInsertionPoint(full);
+  SmallVector<OpFoldResult> offsets(bType.getRank(), rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(bType.getRank(), rewriter.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes;
+  for (auto [d, size] : llvm::enumerate(bType.getShape()))
+    sizes.push_back(ShapedType::isDynamic(size)
+                        ? OpFoldResult(memref::DimOp::create(rewriter, loc, b,
+                                                             d)
+                                           .getResult())
+                        : OpFoldResult(rewriter.getIndexAttr(size)));
+  Value view = memref::SubViewOp::create(rewriter, loc, panel.buffer, offsets,
+                                         sizes, strides);
+  rewriter.modifyOpInPlace(full, [&] { bOperand->set(view); });
+}
+
 /// Tiles `op` (an edge or whole tile) by levels.front() in n, m order and
 /// versions every tile on its run-time size: full tiles are cloned with
 /// static shapes and collected in `fullTiles`, the others recurse on the
 /// rest of the cascade. With the cascade exhausted, `op` (fewer columns than
 /// a vector) becomes scalar loops right here, so that no subview of C is
-/// left once subviews are folded into the loads and stores.
+/// left once subviews are folded into the loads and stores. With `packFor`
+/// (first level only), B comes from packed panels (packBMicroPanels).
 LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
                               const ContractionMatch &match,
                               ArrayRef<RegisterTile> levels,
-                              SmallVectorImpl<linalg::LinalgOp> &fullTiles) {
+                              SmallVectorImpl<linalg::LinalgOp> &fullTiles,
+                              const PanelPlan *packFor = nullptr) {
   if (levels.empty()) {
     rewriter.setInsertionPoint(op);
     if (failed(linalg::linalgOpToLoops(rewriter, op)))
@@ -91,10 +299,15 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
     sizes[dim] = 1;
   sizes[match.mDim] = tile.rows;
   sizes[match.nDim] = tile.cols;
-  FailureOr<linalg::LinalgOp> tiled = tileLoops(
-      rewriter, op, sizes, loopOrder(match, {match.mDim, match.kDim}));
+  SmallVector<LoopLikeOpInterface> loops;
+  FailureOr<linalg::LinalgOp> tiled =
+      tileLoops(rewriter, op, sizes, loopOrder(match, {match.mDim, match.kDim}),
+                &loops);
   if (failed(tiled))
     return failure();
+  PackedPanel panel;
+  if (packFor)
+    panel = packBMicroPanels(rewriter, *tiled, loops, match, *packFor);
 
   Location loc = tiled->getLoc();
   rewriter.setInsertionPoint(*tiled);
@@ -109,6 +322,8 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
   if (knownFull) {
     fullTiles.push_back(cloneWithStaticLoopSizes(
         rewriter, *tiled, staticSizes(*tiled, match, tile)));
+    if (panel.buffer)
+      readPackedPanel(rewriter, fullTiles.back(), panel);
     rewriter.eraseOp(*tiled);
     return success();
   }
@@ -128,6 +343,8 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
   rewriter.setInsertionPointToStart(ifOp.thenBlock());
   fullTiles.push_back(cloneWithStaticLoopSizes(
       rewriter, *tiled, staticSizes(*tiled, match, tile)));
+  if (panel.buffer)
+    readPackedPanel(rewriter, fullTiles.back(), panel);
   rewriter.setInsertionPointToStart(ifOp.elseBlock());
   auto edge = cast<linalg::LinalgOp>(rewriter.clone(*tiled->getOperation()));
   rewriter.eraseOp(*tiled);
@@ -182,6 +399,16 @@ struct TileContractionsPass
     int64_t lanes = 0;
     for (auto &[op, match] : contractions) {
       ContractionTiles tiles = chooseContractionTiles(*target, match.shape);
+      // Weights packed at compile time impose their panel width.
+      std::optional<PackedWeights> packed = getPackedWeights(op);
+      if (packed) {
+        ContractionTiles fixed =
+            chooseContractionTiles(*target, match.shape, packed->nr);
+        if (fixed.mr > 0)
+          tiles = fixed;
+        else
+          packed.reset();
+      }
       lanes = tiles.lanes;
       // Cache tiles: n (NC), k (KC), m (MC).
       SmallVector<int64_t> sizes(op.getNumLoops(), 0);
@@ -201,8 +428,9 @@ struct TileContractionsPass
           {tiles.mr, tiles.nr}, {1, tiles.nr}, {1, tiles.lanes}};
       if (tiles.nr == tiles.lanes)
         cascade.erase(cascade.begin() + 1);
-      if (failed(
-              tileWithCascade(rewriter, *block, match, cascade, fullTiles))) {
+      PanelPlan plan{&tiles, packed, packB};
+      if (failed(tileWithCascade(rewriter, *block, match, cascade, fullTiles,
+                                 &plan))) {
         func.emitError("llm-tile-contractions: register tiling failed");
         return signalPassFailure();
       }

@@ -28,10 +28,10 @@ using namespace mlir::llm;
 
 /// Tiles the loops of `op` by `sizes` (0: not tiled) in the loop order
 /// `interchange`, erases `op` and returns the tiled op in the innermost loop.
-FailureOr<linalg::LinalgOp> llm::tileLoops(RewriterBase &rewriter,
-                                           linalg::LinalgOp op,
-                                           ArrayRef<int64_t> sizes,
-                                           ArrayRef<int64_t> interchange) {
+FailureOr<linalg::LinalgOp>
+llm::tileLoops(RewriterBase &rewriter, linalg::LinalgOp op,
+               ArrayRef<int64_t> sizes, ArrayRef<int64_t> interchange,
+               SmallVectorImpl<LoopLikeOpInterface> *loops) {
   scf::SCFTilingOptions options;
   options.setTileSizes(getAsIndexOpFoldResult(op->getContext(), sizes));
   options.setInterchange(interchange);
@@ -41,6 +41,8 @@ FailureOr<linalg::LinalgOp> llm::tileLoops(RewriterBase &rewriter,
   if (failed(tiled) || tiled->tiledOps.empty())
     return failure();
   rewriter.eraseOp(op);
+  if (loops)
+    loops->assign(tiled->loops.begin(), tiled->loops.end());
   return cast<linalg::LinalgOp>(tiled->tiledOps.back());
 }
 

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 
 #include <optional>
 
@@ -19,10 +20,12 @@ namespace mlir::llm {
 
 /// Tiles the loops of `op` by `sizes` (0: not tiled) in the loop order
 /// `interchange`, erases `op` and returns the tiled op in the innermost loop.
-FailureOr<linalg::LinalgOp> tileLoops(RewriterBase &rewriter,
-                                      linalg::LinalgOp op,
-                                      ArrayRef<int64_t> sizes,
-                                      ArrayRef<int64_t> interchange);
+/// With `loops`, also returns the generated loops, outermost first (one per
+/// non-zero size, in `interchange` order).
+FailureOr<linalg::LinalgOp>
+tileLoops(RewriterBase &rewriter, linalg::LinalgOp op, ArrayRef<int64_t> sizes,
+          ArrayRef<int64_t> interchange,
+          SmallVectorImpl<LoopLikeOpInterface> *loops = nullptr);
 
 /// Clones `op` (buffer semantics) at the rewriter's insertion point with
 /// each operand `memref.cast` to a shape where every dim indexed by loop d

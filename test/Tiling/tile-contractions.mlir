@@ -4,18 +4,23 @@
 // RUN: llm-opt %s --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=1M,l3=32M,threads=1"}))' | FileCheck %s
 
 // Static shapes that the tiles divide: no versioning, no scalar remainder.
-// The k loop carries the 4 x 6 accumulators as 24 vector<16xf32>, loads
-// 6 vectors of B and 4 scalars of A per step and issues 24 FMAs; C is read
-// before and written after it.
+// B (an argument, not a constant) is copied per 39 x 96 micro-panel into a
+// contiguous stack buffer in the n1 loop, before the m1 loop whose tiles
+// read it. The k loop carries the 4 x 6 accumulators as 24 vector<16xf32>,
+// loads 6 vectors of the panel and 4 scalars of A per step and issues 24
+// FMAs; C is read before and written after it.
 // CHECK-LABEL: func.func @static
 // CHECK-NOT: linalg.matmul
+// CHECK: %[[PANEL:.+]] = memref.alloca() {alignment = 64 : i64} : memref<39x96xf32>
 // CHECK: scf.for %[[K0:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
 // CHECK: scf.for %[[N1:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: scf.for
+// CHECK-COUNT-6: vector.store %{{.+}}, %[[PANEL]][{{.+}}] : memref<39x96xf32>, vector<16xf32>
 // CHECK: scf.for %[[M1:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
 // CHECK-COUNT-24: vector.load %[[C:.+]][{{.+}}] : memref<128x768xf32>, vector<16xf32>
 // CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
 // CHECK-COUNT-4: vector.load %{{.+}} : memref<128x768xf32>, vector<1xf32>
-// CHECK-COUNT-6: vector.load %{{.+}} : memref<768x768xf32>, vector<16xf32>
+// CHECK-COUNT-6: vector.load %[[PANEL]][{{.+}}] : memref<39x96xf32>, vector<16xf32>
 // CHECK-COUNT-24: vector.fma
 // CHECK: scf.yield
 // CHECK-COUNT-24: vector.store

@@ -74,9 +74,13 @@ struct ContractionTiles {
 double registerTileEfficiency(const TargetDescription &target, int64_t mr,
                               int64_t vectors);
 
-/// Chooses all tile sizes for `shape` on `target`.
+/// Chooses all tile sizes for `shape` on `target`. A non-zero `fixedNr`
+/// (a multiple of the vector lanes) imposes the register tile's width, e.g.
+/// the panel width of weights packed at compile time; MR and the cache
+/// tiles are then chosen for it.
 ContractionTiles chooseContractionTiles(const TargetDescription &target,
-                                        const ContractionShape &shape);
+                                        const ContractionShape &shape,
+                                        int64_t fixedNr = 0);
 
 /// Threads (llm-parallelize-outer-loops). A parallel region costs a fork
 /// and a join barrier, a few microseconds with libomp on a busy machine:

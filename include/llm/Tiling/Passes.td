@@ -81,8 +81,16 @@ def LLMTileContractionsPass
         } else { ... edge tiles ... }
     }}}}}
     ```
+
+    With `pack-b` (the default), each full KC x NR micro-panel of B is
+    copied into a contiguous stack buffer in the n1 loop, before the m1 loop
+    whose full tiles read it (blocks with at least MR rows only).
   }];
-  let options = targetOptions;
+  let options = targetOptions # [
+    Option<"packB", "pack-b", "bool", /*default=*/"true",
+           "Copy B's micro-panels into a contiguous buffer for the full "
+           "register tiles">,
+  ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
@@ -126,6 +134,38 @@ def LLMVectorizeElementwisePass
     "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
     "::mlir::vector::VectorDialect"
   ];
+}
+
+def LLMPackConstantWeightsPass
+    : Pass<"llm-pack-constant-weights", "::mlir::ModuleOp">, TargetOptions {
+  let summary = "Pack the constant B of f32 matmuls into register panels";
+  let description = [{
+    For every f32 contraction on buffers without batch dims whose B [K, N]
+    (indexed (k, n)) is a `memref.get_global` of a constant, picks the
+    register tile width NR with the cost model for the op's shape and, when
+    NR divides N, adds a private constant global holding B packed at
+    compile time as [N / NR, K, NR] (panel p = columns p*NR..p*NR+NR-1,
+    row by row: each KC x NR micro-panel the kernel reads is contiguous),
+    and names it on the op (`llm.packed_b`, PackedWeights.h).
+    llm-tile-contractions then reads B from the panels (no run-time copy),
+    llm-parallelize-outer-loops splits n in multiples of NR, and the
+    original global, once unused, is removed by symbol DCE. Several ops
+    reading one weight with one NR share one packed global.
+
+    Before:
+    ```mlir
+    %w = memref.get_global @__constant_768x768xf32 : memref<768x768xf32>
+    linalg.matmul ins(%a, %w : memref<128x768xf32>, memref<768x768xf32>) ...
+    ```
+    After:
+    ```mlir
+    memref.global "private" constant @__llm_packed_b : memref<12x768x64xf32> = dense<...>
+    linalg.matmul {llm.packed_b = {nr = 64 : i64, panels = @__llm_packed_b}}
+        ins(%a, %w : memref<128x768xf32>, memref<768x768xf32>) ...
+    ```
+  }];
+  let options = targetOptions;
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 def LLMTileInt8ContractionsPass

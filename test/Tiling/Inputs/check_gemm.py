@@ -1,7 +1,7 @@
 """Runs one f32 matmul through llm-run, tiled and untiled, against numpy.
 
 Usage: check_gemm.py LLM_RUN WORKDIR M N K [--batch B] [--dynamic-m]
-                     [--pipeline-options OPTS] [--threads T]
+                     [--pipeline-options OPTS] [--threads T] [--const-b]
 
 Writes WORKDIR/gemm.mlir holding `transformer.matmul` of A [B,] M x K and
 B [B,] K x N (M dynamic with --dynamic-m), random inputs (seeded by the
@@ -11,8 +11,10 @@ compares both outputs with numpy's float64 product: |ours - ref| <=
 1e-5 * sqrt(K) * max|ref| + 1e-6. With --threads T the tiled model also
 runs compiled for and on T threads (llm-run --threads T, every parallel
 loop split: parallel-min-cycles=0), checked against numpy and required to
-be bitwise equal to the one-thread result. Prints one OK line or exits 1
-with the worst element.
+be bitwise equal to the one-thread result. With --const-b, B is a constant
+of the model (an arith.constant weight, which the pipeline packs into
+register panels at compile time) instead of an argument. Prints one OK
+line or exits 1 with the worst element.
 """
 
 import argparse
@@ -36,6 +38,7 @@ def main():
     p.add_argument("--dynamic-m", action="store_true")
     p.add_argument("--pipeline-options", default="")
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--const-b", action="store_true")
     args = p.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
 
@@ -55,10 +58,19 @@ def main():
     c_t = ty(lead_s + [m_s, str(args.n)])
     mlir = os.path.join(args.workdir, "gemm.mlir")
     with open(mlir, "w") as f:
-        f.write("func.func @main(%%a: %s, %%b: %s) -> %s {\n"
-                "  %%0 = transformer.matmul %%a, %%b : %s, %s -> %s\n"
-                "  return %%0 : %s\n}\n"
-                % (a_t, b_t, c_t, a_t, b_t, c_t, c_t))
+        if args.const_b:
+            # float32 values printed exactly (repr of the float64 widening).
+            data = np.array2string(b.astype(np.float64), separator=", ",
+                                   threshold=b.size + 1,
+                                   floatmode="unique", max_line_width=1 << 30)
+            f.write("func.func @main(%%a: %s) -> %s {\n"
+                    "  %%b = arith.constant dense<%s> : %s\n"
+                    % (a_t, c_t, data, b_t))
+        else:
+            f.write("func.func @main(%%a: %s, %%b: %s) -> %s {\n"
+                    % (a_t, b_t, c_t))
+        f.write("  %%0 = transformer.matmul %%a, %%b : %s, %s -> %s\n"
+                "  return %%0 : %s\n}\n" % (a_t, b_t, c_t, c_t))
     np.save(os.path.join(args.workdir, "a.npy"), a)
     np.save(os.path.join(args.workdir, "b.npy"), b)
 
@@ -74,10 +86,11 @@ def main():
         out = os.path.join(args.workdir, "out-%s-%d" % (tile, threads))
         opts = ("tile=%s %s" % (tile, extra)).strip()
         cmd = [args.llm_run, mlir, "--input", "arg0=" + os.path.join(
-                   args.workdir, "a.npy"),
-               "--input", "arg1=" + os.path.join(args.workdir, "b.npy"),
-               "--output-dir", out, "--pipeline-options=" + opts,
-               "--threads", str(threads)]
+                   args.workdir, "a.npy")]
+        if not args.const_b:
+            cmd += ["--input", "arg1=" + os.path.join(args.workdir, "b.npy")]
+        cmd += ["--output-dir", out, "--pipeline-options=" + opts,
+                "--threads", str(threads)]
         got = run_single_output(cmd, out, ref.shape, "tile=%s" % tile)
         err = np.abs(got - ref)
         if not np.all(err <= tol):
@@ -90,9 +103,10 @@ def main():
                                            results[("true", args.threads)]):
         sys.exit("%d threads and 1 thread give different results" %
                  args.threads)
-    print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s%s" % (
+    print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s%s%s" % (
         args.batch, args.m, args.n, args.k, args.dynamic_m,
-        " threads=%d" % args.threads if args.threads else ""))
+        " threads=%d" % args.threads if args.threads else "",
+        " const_b" if args.const_b else ""))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,136 @@
+//===- PackConstantWeights.cpp - --llm-pack-constant-weights -------------===//
+//
+// Compile-time packing of constant f32 weights for the contraction kernels
+// (PackedWeights.h has the layout and the attribute; Passes.td the IR before
+// and after). The register tile reads a KC x NR micro-panel of B once per
+// m step; in B's own [K, N] layout its rows are N * 4 bytes apart, which on
+// N = 768..4096 maps a panel to a handful of L1 sets and many pages, so it is
+// evicted between m steps (docs/tiling.md). Packed as [N / NR, K, NR] every
+// micro-panel is one contiguous block, and weights (linear / matmul with a
+// constant B) pay nothing for it at run time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "llm/Tiling/ContractionMatch.h"
+#include "llm/Tiling/CostModel.h"
+#include "llm/Tiling/PackedWeights.h"
+#include "llm/Tiling/Passes.h"
+#include "llm/Tiling/TargetDescription.h"
+
+#include "Int8Kernels.h"
+
+#include "Transformer/Transforms/ConstantData.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <map>
+
+namespace mlir::llm {
+#define GEN_PASS_DEF_LLMPACKCONSTANTWEIGHTSPASS
+#include "llm/Tiling/Passes.h.inc"
+} // namespace mlir::llm
+
+using namespace mlir;
+using namespace mlir::llm;
+
+std::optional<PackedWeights> llm::getPackedWeights(Operation *op) {
+  auto dict = op->getAttrOfType<DictionaryAttr>(kPackedWeightsAttrName);
+  if (!dict)
+    return std::nullopt;
+  auto panels = dict.getAs<FlatSymbolRefAttr>("panels");
+  auto nr = dict.getAs<IntegerAttr>("nr");
+  if (!panels || !nr || nr.getInt() <= 0)
+    return std::nullopt;
+  return PackedWeights{panels, nr.getInt()};
+}
+
+void llm::setPackedWeights(Operation *op, const PackedWeights &packed) {
+  Builder b(op->getContext());
+  op->setAttr(kPackedWeightsAttrName,
+              b.getDictionaryAttr(
+                  {b.getNamedAttr("panels", packed.panels),
+                   b.getNamedAttr("nr", b.getI64IntegerAttr(packed.nr))}));
+}
+
+namespace mlir::llm {
+namespace {
+
+/// B [K, N] (row-major values) as [N / nr, K, nr].
+std::vector<float> packPanels(ArrayRef<float> b, int64_t k, int64_t n,
+                              int64_t nr) {
+  std::vector<float> packed(b.size());
+  for (int64_t panel = 0; panel < n / nr; ++panel)
+    for (int64_t row = 0; row < k; ++row)
+      for (int64_t col = 0; col < nr; ++col)
+        packed[(panel * k + row) * nr + col] = b[row * n + panel * nr + col];
+  return packed;
+}
+
+struct PackConstantWeightsPass
+    : impl::LLMPackConstantWeightsPassBase<PackConstantWeightsPass> {
+  using LLMPackConstantWeightsPassBase::LLMPackConstantWeightsPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    FailureOr<TargetDescription> target = resolvePassTarget(
+        module, "llm-pack-constant-weights", cpu, targetDesc);
+    if (failed(target))
+      return signalPassFailure();
+    SymbolTable symbols(module);
+    // One packed global per (weight, NR).
+    std::map<std::pair<std::string, int64_t>, FlatSymbolRefAttr> packedOf;
+
+    module.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureBufferSemantics())
+        return;
+      std::optional<ContractionMatch> match = matchContraction(op);
+      if (!match || !match->batchDims.empty() ||
+          match->shape.elementBytes != 4)
+        return;
+      OpOperand *bOperand = op.getDpsInputOperand(1);
+      MLIRContext *ctx = op.getContext();
+      if (op.getMatchingIndexingMap(bOperand) !=
+          AffineMap::get(op.getNumLoops(), 0,
+                         {getAffineDimExpr(match->kDim, ctx),
+                          getAffineDimExpr(match->nDim, ctx)},
+                         ctx))
+        return;
+      auto bType = dyn_cast<MemRefType>(bOperand->get().getType());
+      auto constant = int8::getConstantGlobal(bOperand->get());
+      if (!bType || !bType.hasStaticShape() || !bType.getLayout().isIdentity() ||
+          !bType.getElementType().isF32() || !constant)
+        return;
+      int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
+      ContractionTiles tiles = chooseContractionTiles(*target, match->shape);
+      if (tiles.nr <= 0 || n % tiles.nr != 0)
+        return;
+      auto key = std::make_pair(constant->first.getSymName().str(), tiles.nr);
+      FlatSymbolRefAttr &panels = packedOf[key];
+      if (!panels) {
+        std::optional<std::vector<float>> values =
+            transformer::readFloatConstant(constant->second);
+        if (!values || static_cast<int64_t>(values->size()) != k * n)
+          return;
+        std::vector<float> packed = packPanels(*values, k, n, tiles.nr);
+        auto packedType = MemRefType::get({n / tiles.nr, k, tiles.nr},
+                                          bType.getElementType());
+        auto data = DenseElementsAttr::get(
+            RankedTensorType::get(packedType.getShape(),
+                                  bType.getElementType()),
+            ArrayRef<float>(packed));
+        OpBuilder b(constant->first);
+        memref::GlobalOp global =
+            int8::createGlobal(b, constant->first.getLoc(), symbols,
+                               "__llm_packed_b", packedType, data);
+        panels = FlatSymbolRefAttr::get(global.getSymNameAttr());
+      }
+      setPackedWeights(op, PackedWeights{panels, tiles.nr});
+    });
+  }
+};
+
+} // namespace
+} // namespace mlir::llm
