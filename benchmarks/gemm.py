@@ -18,7 +18,9 @@ One command, everything in the same run:
        pipeline, tiling on, compiled for T threads, JIT, one checked call
        then --bench N timed calls; the time includes allocating and
        zero-filling C, which the baselines do not do: they write into a
-       preallocated C),
+       preallocated C); with --weights B is instead a constant of the
+       model (an ONNX MatMul with B as initializer, as a layer's weight:
+       packed into register panels at compile time, not timed),
      each --reps timed calls after a warm-up (median), the three
      alternating for --rounds rounds (median over rounds), so that all
      see the same machine load;
@@ -26,7 +28,7 @@ One command, everything in the same run:
      fraction of the measured peak for T threads.
 
 Usage: benchmarks/gemm.py [--reps 20] [--rounds 3] [--llm-run PATH]
-                          [--threads 1 2] [--shapes M,K,N ...]
+                          [--threads 1 2] [--shapes M,K,N ...] [--weights]
 llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
 
@@ -99,23 +101,46 @@ def time_dnnl(native, m, n, k, reps, threads):
     return float(out.strip())
 
 
-def time_ours(llm_run, tmp, m, n, k, reps, threads):
+def write_weights_model(path, b, m, k):
+    """An ONNX MatMul of input A [m, k] and B as an initializer (a weight)."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    n = b.shape[1]
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["a", "b"], ["c"])], "gemm",
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, [m, k])],
+        [helper.make_tensor_value_info("c", TensorProto.FLOAT, [m, n])],
+        [numpy_helper.from_array(b, "b")])
+    onnx.save(helper.make_model(
+        graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def time_ours(llm_run, tmp, m, n, k, reps, threads, weights=False):
     import numpy as np
-    model = os.path.join(tmp, "gemm_%d_%d_%d.mlir" % (m, n, k))
-    a_t, b_t, c_t = ("tensor<%dx%dxf32>" % s for s in ((m, k), (k, n), (m, n)))
-    with open(model, "w") as f:
-        f.write("func.func @main(%%a: %s, %%b: %s) -> %s {\n"
-                "  %%0 = transformer.matmul %%a, %%b : %s, %s -> %s\n"
-                "  return %%0 : %s\n}\n" % (a_t, b_t, c_t, a_t, b_t, c_t, c_t))
     rng = np.random.default_rng(0)
     a = rng.standard_normal((m, k), dtype=np.float32)
     b = rng.standard_normal((k, n), dtype=np.float32)
     np.save(os.path.join(tmp, "a.npy"), a)
-    np.save(os.path.join(tmp, "b.npy"), b)
+    inputs = ["--input", "arg0=" + os.path.join(tmp, "a.npy")]
+    if weights:
+        model = os.path.join(tmp, "gemm_%d_%d_%d.onnx" % (m, n, k))
+        if not os.path.exists(model):
+            write_weights_model(model, b, m, k)
+        inputs = ["--input", "a=" + os.path.join(tmp, "a.npy")]
+    else:
+        model = os.path.join(tmp, "gemm_%d_%d_%d.mlir" % (m, n, k))
+        a_t, b_t, c_t = ("tensor<%dx%dxf32>" % s
+                         for s in ((m, k), (k, n), (m, n)))
+        with open(model, "w") as f:
+            f.write("func.func @main(%%a: %s, %%b: %s) -> %s {\n"
+                    "  %%0 = transformer.matmul %%a, %%b : %s, %s -> %s\n"
+                    "  return %%0 : %s\n}\n"
+                    % (a_t, b_t, c_t, a_t, b_t, c_t, c_t))
+        np.save(os.path.join(tmp, "b.npy"), b)
+        inputs += ["--input", "arg1=" + os.path.join(tmp, "b.npy")]
     out_dir = os.path.join(tmp, "out")
-    out = run([llm_run, model, "--input", "arg0=" + os.path.join(tmp, "a.npy"),
-               "--input", "arg1=" + os.path.join(tmp, "b.npy"),
-               "--bench", str(reps), "--output-dir", out_dir,
+    out = run([llm_run, model] + inputs +
+              ["--bench", str(reps), "--output-dir", out_dir,
                "--threads", str(threads)], threads_env(threads))
     got = np.load(glob.glob(os.path.join(out_dir, "*.npy"))[0])
     ref = a.astype(np.float64) @ b.astype(np.float64)
@@ -135,6 +160,10 @@ def main():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--shapes", nargs="*", default=None,
                    help="M,K,N triples instead of the default grid")
+    p.add_argument("--weights", action="store_true",
+                   help="B is a constant weight of the model (an ONNX "
+                   "initializer, packed at compile time) instead of an "
+                   "argument")
     args = p.parse_args()
     llm_run = args.llm_run or find_llm_run()
     shapes = ([tuple(int(x) for x in s.split(",")) for s in args.shapes]
@@ -152,7 +181,9 @@ def main():
             for t in sorted(peaks)))
         print("uptime: " + run(["uptime"]).strip())
         print("median over %d rounds of the median of %d calls; llm-run: %s"
-              % (args.rounds, args.reps, llm_run))
+              "; B: %s" % (args.rounds, args.reps, llm_run,
+                           "constant weight (ONNX initializer)" if args.weights
+                           else "argument"))
         print()
         print("| threads | M | K | N | ours GFLOP/s | OpenBLAS | oneDNN | "
               "ours/OpenBLAS | ours/oneDNN | ours % of peak |")
@@ -163,7 +194,8 @@ def main():
                 runs = {"ours": [], "blas": [], "dnnl": []}
                 for _ in range(args.rounds):
                     runs["ours"].append(time_ours(llm_run, tmp, m, n, k,
-                                                  args.reps, threads))
+                                                  args.reps, threads,
+                                                  args.weights))
                     runs["blas"].append(time_numpy(m, n, k, args.reps,
                                                    threads))
                     runs["dnnl"].append(time_dnnl(native, m, n, k, args.reps,

@@ -150,7 +150,10 @@ def LLMPackConstantWeightsPass
     llm-tile-contractions then reads B from the panels (no run-time copy),
     llm-parallelize-outer-loops splits n in multiples of NR, and the
     original global, once unused, is removed by symbol DCE. Several ops
-    reading one weight with one NR share one packed global.
+    reading one weight with one NR share one packed global. A linear's
+    constant [N, K] weight (B indexed (n, k), matmul_transpose_b) is first
+    transposed at compile time into a new global and the op replaced by a
+    plain linalg.matmul, which the tiling then handles like any other.
 
     Before:
     ```mlir

@@ -2,6 +2,7 @@
 
 Usage: check_gemm.py LLM_RUN WORKDIR M N K [--batch B] [--dynamic-m]
                      [--pipeline-options OPTS] [--threads T] [--const-b]
+                     [--linear]
 
 Writes WORKDIR/gemm.mlir holding `transformer.matmul` of A [B,] M x K and
 B [B,] K x N (M dynamic with --dynamic-m), random inputs (seeded by the
@@ -13,7 +14,9 @@ runs compiled for and on T threads (llm-run --threads T, every parallel
 loop split: parallel-min-cycles=0), checked against numpy and required to
 be bitwise equal to the one-thread result. With --const-b, B is a constant
 of the model (an arith.constant weight, which the pipeline packs into
-register panels at compile time) instead of an argument. Prints one OK
+register panels at compile time) instead of an argument. With --linear the
+model is `transformer.linear` of A and W = B^T [N, K] (a linear layer's
+weight layout; constant with --const-b). Prints one OK
 line or exits 1 with the worst element.
 """
 
@@ -39,6 +42,7 @@ def main():
     p.add_argument("--pipeline-options", default="")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--const-b", action="store_true")
+    p.add_argument("--linear", action="store_true")
     args = p.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
 
@@ -55,6 +59,11 @@ def main():
     m_s = "?" if args.dynamic_m else str(args.m)
     a_t = ty(lead_s + [m_s, str(args.k)])
     b_t = ty(lead_s + [str(args.k), str(args.n)])
+    op = "matmul"
+    if args.linear:
+        b = np.ascontiguousarray(b.T)
+        b_t = ty([str(args.n), str(args.k)])
+        op = "linear"
     c_t = ty(lead_s + [m_s, str(args.n)])
     mlir = os.path.join(args.workdir, "gemm.mlir")
     with open(mlir, "w") as f:
@@ -69,8 +78,8 @@ def main():
         else:
             f.write("func.func @main(%%a: %s, %%b: %s) -> %s {\n"
                     % (a_t, b_t, c_t))
-        f.write("  %%0 = transformer.matmul %%a, %%b : %s, %s -> %s\n"
-                "  return %%0 : %s\n}\n" % (a_t, b_t, c_t, c_t))
+        f.write("  %%0 = transformer.%s %%a, %%b : %s, %s -> %s\n"
+                "  return %%0 : %s\n}\n" % (op, a_t, b_t, c_t, c_t))
     np.save(os.path.join(args.workdir, "a.npy"), a)
     np.save(os.path.join(args.workdir, "b.npy"), b)
 
@@ -103,10 +112,11 @@ def main():
                                            results[("true", args.threads)]):
         sys.exit("%d threads and 1 thread give different results" %
                  args.threads)
-    print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s%s%s" % (
+    print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s%s%s%s" % (
         args.batch, args.m, args.n, args.k, args.dynamic_m,
         " threads=%d" % args.threads if args.threads else "",
-        " const_b" if args.const_b else ""))
+        " const_b" if args.const_b else "",
+        " linear" if args.linear else ""))
 
 
 if __name__ == "__main__":
