@@ -21,7 +21,9 @@ One command, everything in the same run:
        preallocated C); with --weights B is instead a constant of the
        model (an ONNX MatMul with B as initializer, as a layer's weight:
        packed into register panels at compile time, not timed),
-     each --reps timed calls after a warm-up (median), the three
+     each --reps timed calls after a warm-up (median, or with --stat min
+     the fastest call: on a machine shared with other jobs the least
+     disturbed one), the three
      alternating for --rounds rounds (median over rounds), so that all
      see the same machine load;
   3. prints GFLOP/s (2*M*N*K / time), our ratio to each baseline and the
@@ -29,6 +31,7 @@ One command, everything in the same run:
 
 Usage: benchmarks/gemm.py [--reps 20] [--rounds 3] [--llm-run PATH]
                           [--threads 1 2] [--shapes M,K,N ...] [--weights]
+                          [--stat median|min]
 llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
 
@@ -60,7 +63,7 @@ for _ in range(reps):
     np.matmul(a, b, out=c)
     times.append((time.perf_counter() - t) * 1e3)
 times.sort()
-print(times[len(times) // 2])
+print(times[len(times) // 2], times[0])
 """
 
 
@@ -89,16 +92,19 @@ def threads_env(threads):
     return env
 
 
-def time_numpy(m, n, k, reps, threads):
+STAT_FIELD = {"median": 0, "min": 1}
+
+
+def time_numpy(m, n, k, reps, threads, stat="median"):
     out = run([sys.executable, "-c", NUMPY_TIMER, str(m), str(n), str(k),
                str(reps)], threads_env(threads))
-    return float(out.strip().splitlines()[-1])
+    return float(out.strip().splitlines()[-1].split()[STAT_FIELD[stat]])
 
 
-def time_dnnl(native, m, n, k, reps, threads):
+def time_dnnl(native, m, n, k, reps, threads, stat="median"):
     out = run([native, "dnnl", str(m), str(n), str(k), str(reps)],
               threads_env(threads))
-    return float(out.strip())
+    return float(out.strip().split()[STAT_FIELD[stat]])
 
 
 def write_weights_model(path, b, m, k):
@@ -115,7 +121,8 @@ def write_weights_model(path, b, m, k):
         graph, opset_imports=[helper.make_opsetid("", 17)]), path)
 
 
-def time_ours(llm_run, tmp, m, n, k, reps, threads, weights=False):
+def time_ours(llm_run, tmp, m, n, k, reps, threads, weights=False,
+              stat="median"):
     import numpy as np
     rng = np.random.default_rng(0)
     a = rng.standard_normal((m, k), dtype=np.float32)
@@ -148,7 +155,7 @@ def time_ours(llm_run, tmp, m, n, k, reps, threads, weights=False):
     if err > 1e-4 * np.sqrt(k) * max(1.0, float(np.abs(ref).max())):
         sys.exit("ours is wrong for %dx%dx%d: max abs error %g" % (m, n, k,
                                                                  err))
-    med = re.search(r"median ([0-9.e+-]+) ms", out)
+    med = re.search(stat + r" ([0-9.e+-]+) ms", out)
     return float(med.group(1))
 
 
@@ -160,6 +167,10 @@ def main():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--shapes", nargs="*", default=None,
                    help="M,K,N triples instead of the default grid")
+    p.add_argument("--stat", choices=("median", "min"), default="median",
+                   help="per-round statistic of the --reps calls (min: the "
+                   "least disturbed call, for a machine shared with other "
+                   "jobs)")
     p.add_argument("--weights", action="store_true",
                    help="B is a constant weight of the model (an ONNX "
                    "initializer, packed at compile time) instead of an "
@@ -180,8 +191,8 @@ def main():
             "%.1f GFLOP/s %d thread%s" % (peaks[t], t, "" if t == 1 else "s")
             for t in sorted(peaks)))
         print("uptime: " + run(["uptime"]).strip())
-        print("median over %d rounds of the median of %d calls; llm-run: %s"
-              "; B: %s" % (args.rounds, args.reps, llm_run,
+        print("median over %d rounds of the %s of %d calls; llm-run: %s"
+              "; B: %s" % (args.rounds, args.stat, args.reps, llm_run,
                            "constant weight (ONNX initializer)" if args.weights
                            else "argument"))
         print()
@@ -195,11 +206,11 @@ def main():
                 for _ in range(args.rounds):
                     runs["ours"].append(time_ours(llm_run, tmp, m, n, k,
                                                   args.reps, threads,
-                                                  args.weights))
+                                                  args.weights, args.stat))
                     runs["blas"].append(time_numpy(m, n, k, args.reps,
-                                                   threads))
+                                                   threads, args.stat))
                     runs["dnnl"].append(time_dnnl(native, m, n, k, args.reps,
-                                                  threads))
+                                                  threads, args.stat))
                 ours, blas, dnnl = (statistics.median(runs[key])
                                     for key in ("ours", "blas", "dnnl"))
                 g = lambda ms: flop / (ms * 1e-3) / 1e9

@@ -8,8 +8,8 @@
  *   gemm_native dnnl M N K REPS         oneDNN's dnnl_sgemm (row-major,
  *                                       C = A B), threads from
  *                                       OMP_NUM_THREADS; prints the median
- *                                       milliseconds of REPS calls after one
- *                                       warm-up call
+ *                                       and the minimum milliseconds of REPS
+ *                                       calls after one warm-up call
  *   gemm_native dnnl-u8s8 M N K REPS    the same for oneDNN's
  *                                       dnnl_gemm_u8s8s32 (int8 baseline of
  *                                       benchmarks/int8_gemm.py)
@@ -121,7 +121,7 @@ static int dnnl(long m, long n, long k, int reps) {
     times[r] = (now() - start) * 1e3;
   }
   qsort(times, reps, sizeof(double), compareDouble);
-  printf("%.6f\n", times[reps / 2]);
+  printf("%.6f %.6f\n", times[reps / 2], times[0]);
   free(a);
   free(b);
   free(c);
