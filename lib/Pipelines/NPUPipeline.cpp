@@ -5,11 +5,10 @@
 // convert-transformer-to-npu (DRAM layout, tile-level ops),
 // npu-lower-tiles (instructions) and npu-insert-tokens (queue ordering).
 //
-// Tile sizes: the C block (tile_m x tile_n f32) must fit half the
-// accumulator so that two blocks alternate (one stored while the array
-// fills the other); tile_n = 64 (four array tiles) keeps the A block's rows
-// long and lets the A block cover up to half the scratchpad described by
-// the target description (scratchpad = 256 KiB, lib/Tiling).
+// Tile sizes come from the NPU part of the tiling framework
+// (lib/Tiling/NPUCostModel.cpp) over the NPU's target description: the gemm
+// C block here (tile-m / tile-n override it), the attention blocks per op in
+// convert-transformer-to-npu.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,41 +20,13 @@
 #include "Transformer/Transforms/Passes.h"
 #include "llm/Conversion/Passes.h"
 #include "llm/Target/NPU/ISA.h"
-#include "llm/Tiling/TargetDescription.h"
+#include "llm/Tiling/NPUCostModel.h"
 
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 using namespace mlir::llm;
-
-namespace {
-/// The NPU as the tiling framework describes memory levels.
-TargetDescription getNPUTarget() {
-  TargetDescription desc;
-  desc.cpu = "npu";
-  desc.source = "npu-isa";
-  desc.vectorBits = npu::kVectorLanes * 32;
-  desc.scratchpadBytes = npu::kScratchpadBytes;
-  desc.threads = 1;
-  return desc;
-}
-
-/// tile_n x tile_m of the C blocks (see the file comment).
-std::pair<int64_t, int64_t> npuTileSizes(const NPUPipelineOptions &options) {
-  TargetDescription desc = getNPUTarget();
-  int64_t tileN = options.tileN ? options.tileN.getValue()
-                                : 4 * static_cast<int64_t>(npu::kArrayDim);
-  int64_t accumulatorHalf = npu::kAccumulatorBytes / 2;
-  int64_t tileM = options.tileM
-                      ? options.tileM.getValue()
-                      : std::min<int64_t>(4095, accumulatorHalf / (tileN * 4));
-  // An A block of tileM rows must leave half the scratchpad for staging,
-  // weight tiles and biases even for short rows (K = 256).
-  tileM = std::min<int64_t>(tileM, desc.scratchpadBytes / 2 / (256 * 2));
-  return {tileM, tileN};
-}
-} // namespace
 
 std::optional<std::string>
 llm::checkNPUPipelineOptions(const NPUPipelineOptions &options) {
@@ -87,7 +58,8 @@ LogicalResult llm::buildNPUPipeline(OpPassManager &pm,
     pm.addPass(transformer::createTransformerQuantizePass(quantizeOptions));
   }
   pm.addPass(createCanonicalizerPass());
-  auto [tileM, tileN] = npuTileSizes(options);
+  auto [tileM, tileN] = chooseNPUGemmTiles(getNPUTargetDescription(),
+                                           options.tileM, options.tileN);
   ConvertTransformerToNPUPassOptions convertOptions;
   convertOptions.dtype = options.dtype;
   convertOptions.tileM = tileM;

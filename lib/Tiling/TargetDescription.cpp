@@ -25,7 +25,8 @@ void TargetDescription::print(llvm::raw_ostream &os) const {
      << " fma-latency=" << fmaLatency << " l1=" << l1Bytes << " l2=" << l2Bytes
      << " l3=" << l3Bytes << " line=" << lineBytes << " threads=" << threads
      << " shared-memory=" << sharedMemoryBytes
-     << " scratchpad=" << scratchpadBytes << " vnni=" << vnni
+     << " scratchpad=" << scratchpadBytes
+     << " accumulator=" << accumulatorBytes << " vnni=" << vnni
      << " amx-int8=" << amxInt8 << " amx-bf16=" << amxBF16;
 }
 
@@ -184,6 +185,7 @@ LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
       {"threads", &desc.threads},
       {"shared-memory", &desc.sharedMemoryBytes},
       {"scratchpad", &desc.scratchpadBytes},
+      {"accumulator", &desc.accumulatorBytes},
       {"vnni", &desc.vnni},
       {"amx-int8", &desc.amxInt8},
       {"amx-bf16", &desc.amxBF16}};
@@ -207,12 +209,14 @@ LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
       if (it == fields.end()) {
         error = "unknown target description key '" + key.str() +
                 "' (known: l1, l2, l3, line, vector-bits, registers, "
-                "fma-units, fma-latency, threads, shared-memory, scratchpad, vnni, "
+                "fma-units, fma-latency, threads, shared-memory, scratchpad, "
+                "accumulator, vnni, "
                 "amx-int8, amx-bf16)";
         return failure();
       }
       std::optional<int64_t> number = parseSize(value);
       bool mustBePositive = key != "shared-memory" && key != "scratchpad" &&
+                            key != "accumulator" &&
                             !available.count(key);
       if (!number || (mustBePositive && *number == 0)) {
         error = "bad value '" + value.trim().str() + "' for target " +

@@ -201,6 +201,25 @@ LogicalResult LayerNormOp::verify() {
   return success();
 }
 
+LogicalResult AttentionOp::verify() {
+  ArrayRef<int64_t> q = getQ().getShape().asArrayRef(),
+                    k = getK().getShape().asArrayRef(),
+                    v = getV().getShape().asArrayRef(),
+                    o = getO().getShape().asArrayRef();
+  if (q.size() != 4 || k.size() != 4 || v.size() != 4 || o.size() != 4)
+    return emitOpError("q, k, v and o must be [batch, heads, seq, head dim]");
+  if (q != o || k != v || q[0] != k[0] || q[1] != k[1] || q[3] != k[3])
+    return emitOpError("q/o [B, H, S, D] and k/v [B, H, T, D] do not match");
+  for (ViewAttr view : {getQ(), getK(), getV(), getO()})
+    if (view.getStrides().asArrayRef().back() != 1)
+      return emitOpError("q, k, v and o must be contiguous along D");
+  if (getTileQ() < 1 || getTileQ() > 4095 || getTileKv() < 16 ||
+      getTileKv() % 16 || getKvBuffers() < 1)
+    return emitOpError("tile_q must be 1-4095, tile_kv a multiple of 16 and "
+                       "kv_buffers at least 1");
+  return success();
+}
+
 bool mlir::llm::npu_ir::needsStreamedA(int64_t rows, int64_t paddedK,
                                        int64_t tileM, int64_t tileN) {
   int64_t wanted = std::min({rows, int64_t(64), tileM,
@@ -214,5 +233,5 @@ bool mlir::llm::npu_ir::isInstructionOp(Operation *op) {
 }
 
 bool mlir::llm::npu_ir::isTileOp(Operation *op) {
-  return isa<GemmOp, EltwiseOp, SoftmaxOp, LayerNormOp>(op);
+  return isa<GemmOp, EltwiseOp, SoftmaxOp, LayerNormOp, AttentionOp>(op);
 }

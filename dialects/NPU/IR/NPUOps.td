@@ -286,4 +286,33 @@ def NPU_LayerNormOp : NPU_TileOp<"layer_norm",
   }];
 }
 
+def NPU_AttentionOp : NPU_TileOp<"attention",
+    (ins NPU_ViewAttr:$q, NPU_ViewAttr:$k, NPU_ViewAttr:$v, NPU_ViewAttr:$o,
+         F32Attr:$scale, UnitAttr:$causal, I64Attr:$tile_q, I64Attr:$tile_kv,
+         I64Attr:$kv_buffers, UnitAttr:$kv_resident)> {
+  let summary = "softmax(scale Q K^T) V, flash style on the array and the vector unit";
+  let description = [{
+    `q` and `o` are f32 `[batch, heads, S, D]`, `k` and `v` f32
+    `[batch, heads, T, D]` (strided views, contiguous along D). Per (batch,
+    head) and block of `tile_q` queries, the Q block stays in the scratchpad
+    (bf16, pre-scaled) while blocks of `tile_kv` keys stream through
+    `kv_buffers` f32 staging buffers: S = Q K^T on the array into the
+    accumulator, an online softmax on the vector unit (running row max and
+    sum, the O accumulator rescaled), P (bf16) x V accumulated into O on the
+    array; then O / rowsum is stored once. No [S, T] buffer in DRAM. With
+    `kv_resident` the whole K and V of a head are loaded and converted once
+    (into `kv_buffers` staging buffers, double-buffered across heads) and
+    every query block reads its key blocks from there. With
+    `causal`, query i sees keys j <= i + T - S: key blocks above the
+    diagonal are skipped, only blocks crossing it are masked. The tile sizes
+    come from the NPU cost model (lib/Tiling/NPUCostModel.cpp).
+
+    ```mlir
+    npu.attention {q = #npu.view<reg = 1, offset = 0, shape = [1, 2, 64, 64], strides = [8192, 64, 128, 1]>,
+                   k = #npu.view<...>, v = #npu.view<...>, o = #npu.view<...>,
+                   scale = 1.250000e-01 : f32, causal, tile_q = 64 : i64, tile_kv = 64 : i64, kv_buffers = 2 : i64}
+    ```
+  }];
+}
+
 #endif // NPU_OPS_TD

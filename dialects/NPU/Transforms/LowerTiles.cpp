@@ -174,6 +174,7 @@ struct NPULowerTilesPass
               .Case([](EltwiseOp e) { return lowerEltwise(e); })
               .Case([](SoftmaxOp s) { return lowerSoftmax(s); })
               .Case([](LayerNormOp l) { return lowerLayerNorm(l); })
+              .Case([](AttentionOp a) { return lowerAttention(a); })
               .Default([](Operation *) { return failure(); });
       if (failed(result))
         return signalPassFailure();

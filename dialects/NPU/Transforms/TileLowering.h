@@ -78,6 +78,7 @@ LogicalResult lowerGemm(GemmOp op);
 LogicalResult lowerEltwise(EltwiseOp op);
 LogicalResult lowerSoftmax(SoftmaxOp op);
 LogicalResult lowerLayerNorm(LayerNormOp op);
+LogicalResult lowerAttention(AttentionOp op);
 
 } // namespace mlir::llm::npu_ir
 

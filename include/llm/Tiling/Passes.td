@@ -18,7 +18,7 @@ class TargetOptions {
            "Overrides of the target description: 'key=value,...' or "
            "'@FILE' (keys: l1, l2, l3, line, vector-bits, registers, "
            "fma-units, fma-latency, threads, shared-memory, scratchpad, "
-           "vnni, amx-int8, amx-bf16)">,
+           "accumulator, vnni, amx-int8, amx-bf16)">,
   ];
 }
 

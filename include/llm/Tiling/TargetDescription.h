@@ -56,6 +56,8 @@ struct TargetDescription {
   /// GPU shared memory per block and NPU scratchpad (0 on the CPU).
   int64_t sharedMemoryBytes = 0;
   int64_t scratchpadBytes = 0;
+  /// NPU accumulator memory (array results; 0 on the CPU).
+  int64_t accumulatorBytes = 0;
   /// Integer dot-product units: AVX-512 VNNI (`vpdpbusd` on 512-bit
   /// registers) and the AMX tile unit for int8 (`tdpbusd`) and bf16
   /// (`tdpbf16ps`); 1 when the CPU has them, 0 otherwise. Overrides may only
@@ -87,7 +89,7 @@ FailureOr<TargetDescription> getCPUTarget(StringRef cpu, std::string &error);
 
 /// Applies overrides to `desc`: a comma- or newline-separated `key=value`
 /// list (keys: l1, l2, l3, line, vector-bits, registers, fma-units,
-/// fma-latency, threads, shared-memory, scratchpad, vnni, amx-int8,
+/// fma-latency, threads, shared-memory, scratchpad, accumulator, vnni, amx-int8,
 /// amx-bf16; sizes take K/KiB/M/MiB
 /// suffixes; '#' starts a comment), or `@PATH` for a file with that list.
 /// On a bad key, value or unreadable file returns failure and sets `error`.

@@ -1,11 +1,16 @@
-//===- Attention.cpp - attention -> gemm, masked softmax, gemm ------------===//
+//===- Attention.cpp - attention -> npu.attention (flash style) -----------===//
 //
-// S = Q K^T (K read as transposed B tiles), a scaled and causally masked
-// softmax of S in place, O = S V.
+// transformer.attention (no mask operand, no KV cache, as many key/value as
+// query heads) becomes one npu.attention on the Q, K and V views: the
+// online-softmax lowering of npu-lower-tiles (LowerAttention.cpp) that keeps
+// the scores in local memory. Its block sizes come from the NPU cost model
+// of the tiling framework (lib/Tiling/NPUCostModel.cpp) for this shape.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Converter.h"
+
+#include "llm/Tiling/NPUCostModel.h"
 
 #include <cmath>
 
@@ -17,33 +22,41 @@ LogicalResult Converter::convertAttention(tf::AttentionOp att) {
     return op->emitError("NPU: attention with a mask operand or a KV "
                          "cache is not supported");
   ArrayRef<int64_t> q = typeOf(att.getQuery()).getShape(),
-                    k = typeOf(att.getKey()).getShape();
-  if (q.size() != 4 || k.size() != 4 || q[1] != k[1])
-    return op->emitError("NPU: attention needs [batch, heads, S, D] "
-                         "operands with as many key as query heads");
+                    k = typeOf(att.getKey()).getShape(),
+                    v = typeOf(att.getValue()).getShape();
+  if (q.size() != 4 || k.size() != 4 || q[1] != k[1] || v != k)
+    return op->emitError("NPU: attention needs [batch, heads, S, D] queries "
+                         "and keys and values of one shape [batch, heads, T, "
+                         "D] with as many heads");
+  if (att.getCausal() && k[2] < q[2])
+    return op->emitError("NPU: causal attention needs at least as many keys "
+                         "as queries");
   FailureOr<ViewAttr> qv = getView(att.getQuery(), op),
                       kv = getView(att.getKey(), op),
                       vv = getView(att.getValue(), op);
   if (failed(qv) || failed(kv) || failed(vv))
     return failure();
-  // S = Q K^T: K [.., T, D] is B^T.
-  SmallVector<int64_t> sShape = {q[0], q[1], q[2], k[2]};
-  ViewAttr s = allocScratch(sShape);
-  npu_ir::GemmOp::create(b, op->getLoc(), *qv, *kv, IntegerAttr(),
-                         IntegerAttr(), IntegerAttr(), s,
-                         b.getStringAttr("bf16"), b.getUnitAttr(),
-                         b.getI64IntegerAttr(tileM),
-                         b.getI64IntegerAttr(tileN), ViewAttr());
+  NPUAttentionShape shape;
+  shape.heads = q[0] * q[1];
+  shape.seqQ = q[2];
+  shape.seqKV = k[2];
+  shape.headDim = q[3];
+  shape.causal = att.getCausal();
+  std::optional<NPUAttentionTiles> tiles =
+      chooseNPUAttentionTiles(getNPUTargetDescription(), shape);
+  if (!tiles)
+    return op->emitError("NPU: attention with head dim ")
+           << q[3] << " does not fit the NPU's local memory";
   float scale = att.getScale() ? att.getScale()->convertToFloat()
                                : 1.0f / std::sqrt(static_cast<float>(q[3]));
-  npu_ir::SoftmaxOp::create(b, op->getLoc(), s, s, b.getF32FloatAttr(scale),
-                            att.getCausal() ? b.getUnitAttr() : UnitAttr());
   ViewAttr o = allocScratch(typeOf(att.getOutput()).getShape());
-  auto pv = npu_ir::GemmOp::create(
-      b, op->getLoc(), s, *vv, IntegerAttr(), IntegerAttr(), IntegerAttr(), o,
-      b.getStringAttr("bf16"), UnitAttr(), b.getI64IntegerAttr(tileM),
-      b.getI64IntegerAttr(tileN), ViewAttr());
-  produce(att.getOutput(), o, pv);
+  auto t = npu_ir::AttentionOp::create(
+      b, op->getLoc(), *qv, *kv, *vv, o, b.getF32FloatAttr(scale),
+      att.getCausal() ? b.getUnitAttr() : UnitAttr(),
+      b.getI64IntegerAttr(tiles->tileQ), b.getI64IntegerAttr(tiles->tileKV),
+      b.getI64IntegerAttr(tiles->kvBuffers),
+      tiles->kvResident ? b.getUnitAttr() : UnitAttr());
+  produce(att.getOutput(), o, t);
   return success();
 }
 

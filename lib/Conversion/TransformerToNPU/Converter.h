@@ -10,7 +10,7 @@
 // - Gemm.cpp: matmul, linear and quantized_linear -> npu.gemm;
 // - VectorOps.cpp: elementwise ops, softmax and norms on the vector unit;
 // - ShapeOps.cpp: reshape/squeeze/unsqueeze/transpose/split/expand as views;
-// - Attention.cpp: attention.
+// - Attention.cpp: attention -> npu.attention.
 //
 //===----------------------------------------------------------------------===//
 

@@ -13,8 +13,8 @@
 //   moves. A broadcast operand is a view with zero strides;
 // - matmul/linear -> npu.gemm (a bias add of the result is fused), softmax,
 //   layer_norm, rms_norm -> their tile ops, elementwise ops -> npu.eltwise,
-//   attention -> gemm (Q K^T, K read as transposed weight tiles), a scaled
-//   and causally masked softmax, gemm (P V).
+//   attention -> npu.attention (flash style, tiles from the NPU cost
+//   model).
 //
 // This file holds the pass, the calling convention and the dispatch over op
 // kinds; the lowerings live beside it by concern (Converter.h lists them).

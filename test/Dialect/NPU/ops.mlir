@@ -34,6 +34,7 @@ npu.program @insts attributes {data_size = 0 : i64} {
 // CHECK: npu.eltwise {a = #npu.view<reg = 2, offset = 0, shape = [16, 16], strides = [16, 1]>, b = #npu.view<reg = 0, offset = 1024, shape = [16, 16], strides = [0, 1]>, c = #npu.view<reg = 2, offset = 0, shape = [16, 16], strides = [16, 1]>, kind = "add"}
 // CHECK: npu.softmax {a = {{.*}}, c = {{.*}}, causal, scale = 2.500000e-01 : f32}
 // CHECK: npu.layer_norm {a = {{.*}}, beta = 1088 : i64, c = {{.*}}, epsilon = 9.99999974E-6 : f32, gamma = 1024 : i64}
+// CHECK: npu.attention {causal, k = #npu.view<reg = 1, offset = 64, shape = [1, 1, 16, 16], strides = [256, 256, 16, 1]>, kv_buffers = 2 : i64, kv_resident, o = {{.*}}, q = {{.*}}, scale = 2.500000e-01 : f32, tile_kv = 16 : i64, tile_q = 16 : i64, v = {{.*}}}
 npu.program @tiles attributes {data = dense<0> : tensor<1152xi8>, data_size = 1152 : i64} {
   npu.arg "x" {elem = "f32", reg = 1 : i64, role = "input", shape = array<i64: 16, 32>}
   npu.arg "y" {elem = "f32", reg = 2 : i64, role = "output", shape = array<i64: 16, 16>}
@@ -41,4 +42,5 @@ npu.program @tiles attributes {data = dense<0> : tensor<1152xi8>, data_size = 11
   npu.eltwise {kind = "add", a = #npu.view<reg = 2, offset = 0, shape = [16, 16], strides = [16, 1]>, b = #npu.view<reg = 0, offset = 1024, shape = [16, 16], strides = [0, 1]>, c = #npu.view<reg = 2, offset = 0, shape = [16, 16], strides = [16, 1]>}
   npu.softmax {a = #npu.view<reg = 2, offset = 0, shape = [16, 16], strides = [16, 1]>, c = #npu.view<reg = 2, offset = 0, shape = [16, 16], strides = [16, 1]>, scale = 0.25 : f32, causal}
   npu.layer_norm {a = #npu.view<reg = 2, offset = 0, shape = [16, 16], strides = [16, 1]>, c = #npu.view<reg = 2, offset = 0, shape = [16, 16], strides = [16, 1]>, gamma = 1024 : i64, beta = 1088 : i64, epsilon = 1.0e-05 : f32}
+  npu.attention {q = #npu.view<reg = 1, offset = 0, shape = [1, 1, 16, 16], strides = [256, 256, 16, 1]>, k = #npu.view<reg = 1, offset = 64, shape = [1, 1, 16, 16], strides = [256, 256, 16, 1]>, v = #npu.view<reg = 1, offset = 128, shape = [1, 1, 16, 16], strides = [256, 256, 16, 1]>, o = #npu.view<reg = 2, offset = 0, shape = [1, 1, 16, 16], strides = [256, 256, 16, 1]>, scale = 0.25 : f32, causal, tile_q = 16 : i64, tile_kv = 16 : i64, kv_buffers = 2 : i64, kv_resident}
 }

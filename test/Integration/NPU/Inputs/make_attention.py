@@ -1,0 +1,50 @@
+"""Writes a transformer.attention model (MLIR) with numpy test data, for the
+NPU attention tests.
+
+usage: make_attention.py OUTDIR B H S T D causal|full [SCALE]
+OUTDIR/model.mlir: softmax(scale Q K^T [+ causal mask]) V with Q [B, H, S, D]
+and K, V [B, H, T, D]; OUTDIR/test_data_set_0/{input_0,1,2,output_0}.pb. The
+reference is numpy in float64 on the f32 inputs (query i sees keys
+j <= i + T - S when causal; scale defaults to 1/sqrt(D)), rounded to f32.
+"""
+import os
+import sys
+
+import numpy as np
+from onnx import numpy_helper
+
+out = sys.argv[1]
+B, H, S, T, D = map(int, sys.argv[2:7])
+causal = sys.argv[7] == "causal"
+scale = float(sys.argv[8]) if len(sys.argv) > 8 else None
+rng = np.random.default_rng(11)
+q = rng.standard_normal((B, H, S, D)).astype(np.float32)
+k = rng.standard_normal((B, H, T, D)).astype(np.float32)
+v = rng.standard_normal((B, H, T, D)).astype(np.float32)
+
+s = (q.astype(np.float64) @ k.astype(np.float64).swapaxes(-1, -2)) * \
+    (scale if scale is not None else 1.0 / np.sqrt(D))
+if causal:
+    s = np.where(np.tril(np.ones((S, T), bool), T - S), s, -np.inf)
+p = np.exp(s - s.max(-1, keepdims=True))
+p /= p.sum(-1, keepdims=True)
+o = (p @ v.astype(np.float64)).astype(np.float32)
+
+qt, kt = "tensor<%dx%dx%dx%dxf32>" % (B, H, S, D), \
+    "tensor<%dx%dx%dx%dxf32>" % (B, H, T, D)
+attrs = []
+if causal:
+    attrs.append("causal")
+if scale is not None:
+    attrs.append("scale = %r : f32" % scale)
+attr = " {%s}" % ", ".join(attrs) if attrs else ""
+os.makedirs(os.path.join(out, "test_data_set_0"), exist_ok=True)
+with open(os.path.join(out, "model.mlir"), "w") as f:
+    f.write("func.func @main(%%q: %s, %%k: %s, %%v: %s) -> %s {\n"
+            "  %%0 = transformer.attention %%q, %%k, %%v%s : %s, %s, %s -> %s\n"
+            "  return %%0 : %s\n}\n" % (qt, kt, kt, qt, attr, qt, kt, kt, qt,
+                                        qt))
+for name, t in (("input_0", q), ("input_1", k), ("input_2", v),
+                ("output_0", o)):
+    with open(os.path.join(out, "test_data_set_0", name + ".pb"), "wb") as f:
+        f.write(numpy_helper.from_array(t, name).SerializeToString())
