@@ -3,7 +3,8 @@
 // See Tokens.h. Per 4-byte granule of local memory the last writer and the
 // last reader per queue; per 64-byte DRAM burst (and register) the last
 // load and store. An instruction depends, per other queue, on the latest
-// conflicting instruction there. `known[q][p]` is the latest instruction of
+// conflicting instruction there, unless another instruction it waits for
+// itself waited for that one. `known[q][p]` is the latest instruction of
 // queue p known to be complete when queue q's next instruction issues:
 // tokens are only added beyond it, and waiting on P teaches q everything P
 // knew (completion is in order within a queue, so P done implies every
@@ -102,6 +103,13 @@ void mlir::llm::npu::insertDependencyTokens(
           return;
         need(isLoad ? it->second.second : it->second.first);
       });
+
+    // A producer that another one this instruction waits for already waited
+    // for (transitively) needs no token of its own.
+    for (unsigned p = 0; p < kNumQueues; ++p)
+      for (unsigned p2 = 0; p2 < kNumQueues && deps[p] != kNone; ++p2)
+        if (p2 != p && deps[p2] != kNone && knownAt[deps[p2]][p] >= deps[p])
+          deps[p] = kNone;
 
     // Tokens for what is not known yet.
     for (unsigned p = 0; p < kNumQueues; ++p) {

@@ -25,13 +25,13 @@ func.func @linear(%x: tensor<2x8x64xf32> {onnx.name = "x"}) -> (tensor<2x8x32xf3
 
 // Heads: split + reshape + transpose are views; attention is one
 // npu.attention (flash style) on them with tiles from the NPU cost model
-// (S = T = 8: one 8-query block, one 16-key block), writing the output
-// register directly.
+// (S = T = 8: one 8-query block, one 16-key block, K/V resident per head),
+// writing the output register directly.
 // CHECK-LABEL: npu.program @heads
 // (Unit dims get stride 1; it is never used.)
 // CHECK-NOT: npu.eltwise
 // CHECK-NOT: npu.gemm
-// CHECK: npu.attention {causal, k = #npu.view<reg = 1, offset = 128, shape = [1, 2, 8, 16], strides = [1, 16, 96, 1]>, kv_buffers = 2 : i64, o = #npu.view<reg = 2, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, q = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [1, 16, 96, 1]>, scale = 2.500000e-01 : f32, tile_kv = 16 : i64, tile_q = 8 : i64, v = #npu.view<reg = 1, offset = 256, shape = [1, 2, 8, 16], strides = [1, 16, 96, 1]>}
+// CHECK: npu.attention {causal, k = #npu.view<reg = 1, offset = 128, shape = [1, 2, 8, 16], strides = [1, 16, 96, 1]>, kv_buffers = 2 : i64, kv_resident, o = #npu.view<reg = 2, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, q = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [1, 16, 96, 1]>, scale = 2.500000e-01 : f32, tile_kv = 16 : i64, tile_q = 8 : i64, v = #npu.view<reg = 1, offset = 256, shape = [1, 2, 8, 16], strides = [1, 16, 96, 1]>}
 // CHECK-NOT: npu.softmax
 func.func @heads(%qkv: tensor<1x8x96xf32>) -> tensor<1x2x8x16xf32> {
   %q, %k, %v = transformer.split %qkv {axis = 2 : i64, sizes = array<i64: 32, 32, 32>} : tensor<1x8x96xf32> -> tensor<1x8x32xf32>, tensor<1x8x32xf32>, tensor<1x8x32xf32>
