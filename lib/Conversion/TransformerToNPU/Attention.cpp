@@ -5,6 +5,7 @@
 // online-softmax lowering of npu-lower-tiles (LowerAttention.cpp) that keeps
 // the scores in local memory. Its block sizes come from the NPU cost model
 // of the tiling framework (lib/Tiling/NPUCostModel.cpp) for this shape.
+// O is laid out for a following merge of the heads, so that needs no copy.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,7 +50,16 @@ LogicalResult Converter::convertAttention(tf::AttentionOp att) {
            << q[3] << " does not fit the NPU's local memory";
   float scale = att.getScale() ? att.getScale()->convertToFloat()
                                : 1.0f / std::sqrt(static_cast<float>(q[3]));
+  // O is written row by row, so it can take the layout of its user: when
+  // the heads are merged next (transpose [B, H, S, D] -> [B, S, H, D]), in
+  // that order, and the transpose becomes a dense view instead of a copy.
   ViewAttr o = allocScratch(typeOf(att.getOutput()).getShape());
+  Value out = att.getOutput();
+  if (out.hasOneUse())
+    if (auto t = dyn_cast<tf::TransposeOp>(*out.getUsers().begin());
+        t && t.getPermutation() == ArrayRef<int64_t>{0, 2, 1, 3})
+      o = view(0, o.getOffset(), q,
+               {q[1] * q[2] * q[3], q[3], q[1] * q[3], 1});
   auto t = npu_ir::AttentionOp::create(
       b, op->getLoc(), *qv, *kv, *vv, o, b.getF32FloatAttr(scale),
       att.getCausal() ? b.getUnitAttr() : UnitAttr(),
