@@ -409,6 +409,15 @@ struct TileContractionsPass
         else
           packed.reset();
       }
+      // At most one register tile of rows (M = 1, decode): no m step reuses
+      // a B micro-panel, so nothing needs to stay in L1; one k block over
+      // the whole K keeps C in registers throughout and reads B as one
+      // stream per panel (contiguous when packed) instead of KC-row pieces
+      // of many panels in turn, which the prefetchers did not follow.
+      if (!ShapedType::isDynamic(match.shape.m) &&
+          !ShapedType::isDynamic(match.shape.k) &&
+          match.shape.m <= tiles.mr)
+        tiles.kc = match.shape.k;
       lanes = tiles.lanes;
       // Cache tiles: n (NC), k (KC), m (MC).
       SmallVector<int64_t> sizes(op.getNumLoops(), 0);

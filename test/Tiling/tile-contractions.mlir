@@ -73,6 +73,24 @@ func.func @dynamic(%a: memref<?x100xf32>, %b: memref<100x100xf32>) -> memref<?x1
   return %c : memref<?x100xf32>
 }
 
+// M = 1 (no full 4-row tile, so no B copy): one k block over all of K (the
+// L1 bound on KC is for panels reused across m steps; with M = 1 nothing is
+// reused), i.e. the n1 loop of 128-column rows and inside it one k loop of
+// 768 steps carrying the 8 accumulators.
+// CHECK-LABEL: func.func @decode
+// CHECK-NOT: memref.alloca
+// CHECK: %[[C768:.+]] = arith.constant 768 : index
+// CHECK: scf.for %{{.+}} = %{{.+}} to %[[C768]] step %{{.+}} {
+// CHECK-COUNT-8: vector.load
+// CHECK: scf.for %{{.+}} = %{{.+}} to %[[C768]] step %{{.+}} iter_args(
+// CHECK-COUNT-8: vector.fma
+// CHECK-NOT: scf.for
+// CHECK: return
+func.func @decode(%a: memref<1x768xf32>, %b: memref<768x768xf32>, %c: memref<1x768xf32>) {
+  linalg.matmul ins(%a, %b : memref<1x768xf32>, memref<768x768xf32>) outs(%c : memref<1x768xf32>)
+  return
+}
+
 // Tensors (before bufferization) and contractions whose B is transposed are
 // left alone.
 // CHECK-LABEL: func.func @untouched
