@@ -238,6 +238,9 @@ struct Int8Kernel {
   int64_t k = 0, n = 0, k4 = 0, k4Padded = 0, panels = 0;
   /// 128 for a signed A (the +128 offset), else 0.
   int32_t offset = 0;
+  /// The elementwise consumer applied to the tiles instead of storing i32
+  /// (then K is one block and C is not read), or null.
+  const Int8Epilogue *epilogue = nullptr;
 };
 
 /// The indices of `map` for loop values `loops` (one per loop; entries of
@@ -383,6 +386,16 @@ void emitTile(OpBuilder &b, Location loc, const Int8Kernel &kern,
     Value factor = vector::BroadcastOp::create(
         b, loc, accType, emitRowFactor(b, loc, kern, loops, rowOf(r), first));
     for (int64_t v = 0; v < vectors; ++v) {
+      Value correction = arith::MulIOp::create(b, loc, factor, colsums[v]);
+      if (kern.epilogue) {
+        // C starts at zero: no buffer to read.
+        acc.push_back(arith::SubIOp::create(
+            b, loc,
+            arith::ConstantOp::create(
+                b, loc, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0))),
+            correction));
+        continue;
+      }
       SmallVector<Value> idx = cIndices(r, v);
       Value c;
       if (isMasked(v))
@@ -392,8 +405,7 @@ void emitTile(OpBuilder &b, Location loc, const Int8Kernel &kern,
                 b, loc, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0))));
       else
         c = vector::LoadOp::create(b, loc, accType, kern.c, idx);
-      acc.push_back(arith::SubIOp::create(
-          b, loc, c, arith::MulIOp::create(b, loc, factor, colsums[v])));
+      acc.push_back(arith::SubIOp::create(b, loc, c, correction));
     }
   }
 
@@ -448,6 +460,17 @@ void emitTile(OpBuilder &b, Location loc, const Int8Kernel &kern,
   }
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t v = 0; v < vectors; ++v) {
+      if (kern.epilogue) {
+        SmallVector<Value> l(loops.begin(),
+                             loops.begin() + kern.match.kDim);
+        l[kern.match.mDim] = rowOf(r);
+        l[kern.match.nDim] =
+            arith::AddIOp::create(b, loc, n0, cst(b, loc, v * lanes));
+        emitInt8EpilogueStore(b, loc, *kern.epilogue, l,
+                              result[r * vectors + v],
+                              isMasked(v) ? mask : Value());
+        continue;
+      }
       SmallVector<Value> idx = cIndices(r, v);
       if (isMasked(v))
         vector::MaskedStoreOp::create(b, loc, kern.c, idx, mask,
@@ -870,6 +893,15 @@ struct TileInt8ContractionsPass
       plan.amxMinM = 0;
     if (shape.m != ShapedType::kDynamic && shape.m < plan.amxMinM)
       plan.amxMinM = 0;
+    // An elementwise consumer of C (the dequantizing epilogue) is applied
+    // to the register tiles, with K in one block so that each tile is
+    // final when stored (the B panel then streams from L2 instead of L1).
+    // Not with AMX, whose epilogue goes through its scratch block.
+    std::optional<Int8Epilogue> epilogue;
+    if (!plan.amxMinM && fuseEpilogues)
+      epilogue = matchInt8Epilogue(op);
+    if (epilogue)
+      plan.kc4 = std::max<int64_t>(plan.kc4, (k + 3) / 4);
     std::optional<PackedWeights> packed = packWeights(
         *bValues, k, n, bZeroPoint, plan.nr(), plan.amxMinM ? 16 : 1);
     if (!packed)
@@ -918,15 +950,21 @@ struct TileInt8ContractionsPass
     kern.k4Padded = packed->k4Padded;
     kern.panels = packed->panels;
     kern.offset = match.aUnsigned ? 0 : 128;
+    if (epilogue)
+      kern.epilogue = &*epilogue;
 
     // Batch loops over C's leading dims, then the kernels.
     unsigned rank = match.kDim;
     SmallVector<Value> loops(op.getNumLoops());
-    Value mSize = memref::DimOp::create(b, loc, kern.c, match.mDim);
+    // Sizes from C, or from the epilogue's output of the same shape when C
+    // goes away.
+    Value shaped =
+        epilogue ? epilogue->consumer.getDpsInits()[0] : kern.c;
+    Value mSize = memref::DimOp::create(b, loc, shaped, match.mDim);
     std::function<void(OpBuilder &, Location, unsigned)> emitBatch =
         [&](OpBuilder &bb, Location bl, unsigned dim) {
           if (dim + 2 < rank) {
-            Value size = memref::DimOp::create(bb, bl, kern.c, dim);
+            Value size = memref::DimOp::create(bb, bl, shaped, dim);
             scf::ForOp::create(
                 bb, bl, cst(bb, bl, 0), size, cst(bb, bl, 1), ValueRange{},
                 [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
@@ -959,6 +997,8 @@ struct TileInt8ContractionsPass
     // The original weights may now be unused.
     Operation *bGet = bValue.getDefiningOp();
     op.erase();
+    if (epilogue)
+      eraseFusedInt8Epilogue(*epilogue);
     if (bGet->use_empty())
       bGet->erase();
     return true;
@@ -1019,7 +1059,8 @@ struct TileInt8ContractionsPass
     for (auto &[op, match] : found)
       rewrite(op, match, *target, symbols, usesAMX);
     for (linalg::GenericOp op : others)
-      rewriteWeightOnly(op, *target, symbols, deadAfter);
+      if (!rewriteWeightOnly(op, *target, symbols, deadAfter))
+        rewriteRangeReduction(op, target->vectorLanes(4));
     eraseDeadFeeders(deadAfter);
     // Weights only the rewritten contractions read.
     for (auto global : llvm::to_vector(module.getOps<memref::GlobalOp>()))

@@ -51,6 +51,39 @@ bool rewriteWeightOnly(linalg::GenericOp op, const TargetDescription &target,
                        SymbolTable &symbols,
                        SmallVectorImpl<Operation *> &deadAfter);
 
+/// Rewrites a per-row min/max (or max |x|) reduction of one f32 input over
+/// its last dim -- dynamic quantization's range -- into vector code with
+/// `lanes` f32 lanes (RangeReductions.cpp). Returns false, leaving `op`
+/// alone, for other ops.
+bool rewriteRangeReduction(linalg::GenericOp op, int64_t lanes);
+
+/// The elementwise consumer of an integer contraction's i32 result that the
+/// int8 kernel applies to its register tiles instead of storing i32
+/// (Int8Epilogue.cpp): C is a fresh buffer, zero-filled, written by the
+/// contraction and read only by `consumer` (at the identity), whose other
+/// operands are f32 read per row or per column.
+struct Int8Epilogue {
+  linalg::GenericOp consumer;
+  /// The consumer's input position that reads C.
+  int cInput = -1;
+  linalg::FillOp fill;
+  memref::AllocOp alloc;
+  SmallVector<Operation *> deallocs;
+};
+
+/// The fusable epilogue of `contraction` (an integer contraction on
+/// buffers), if any.
+std::optional<Int8Epilogue> matchInt8Epilogue(linalg::GenericOp contraction);
+
+/// Computes the epilogue of one vector of accumulators `acc` (lanes along
+/// n) at C's indices `loops` (batch..., row, first column) and stores it
+/// into the consumer's output, masked by `mask` when non-null.
+void emitInt8EpilogueStore(OpBuilder &b, Location loc, const Int8Epilogue &epi,
+                           ArrayRef<Value> loops, Value acc, Value mask);
+
+/// Erases the consumer, the fill and C once the kernel replaced them.
+void eraseFusedInt8Epilogue(Int8Epilogue &epi);
+
 } // namespace mlir::llm::int8
 
 #endif // LLM_LIB_TILING_INT8KERNELS_H

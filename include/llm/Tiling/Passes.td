@@ -214,6 +214,10 @@ def LLMTileInt8ContractionsPass
            "Use AMX tiles when the target has amx-int8">,
     Option<"amxMinM", "amx-min-m", "int64_t", /*default=*/"0",
            "Smallest M that takes the AMX kernel (0: the cost model's)">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Apply the elementwise consumer of an integer matmul's i32 "
+           "result (dequantization, bias, residual, GELU) to the kernel's "
+           "register tiles and store its f32 result (Int8Epilogue.cpp)">,
   ];
   let dependentDialects = ["::mlir::amx::AMXDialect",
                            "::mlir::arith::ArithDialect",
