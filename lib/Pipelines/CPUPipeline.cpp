@@ -156,11 +156,13 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   if (options.tile) {
     // int8 contractions -> VNNI / AMX / portable kernels (Int8Contractions).
     // Before the thread split: it packs constant weights, which it does not
-    // recognise behind a chunk's subview (so int8 kernels stay on one
-    // thread for now).
+    // recognise behind a chunk's subview; with threads its panel loops are
+    // scf.foralls of their own (run by the OpenMP stage below).
     LLMTileInt8ContractionsPassOptions int8Options;
     int8Options.cpu = options.targetCPU;
     int8Options.targetDesc = options.targetDesc;
+    int8Options.threads = threads;
+    int8Options.minCycles = options.parallelMinCycles;
     pm.addPass(createLLMTileInt8ContractionsPass(int8Options));
     // Constant f32 weights -> [N / NR, K, NR] panels (compile time); before
     // the thread split, which then splits n in whole panels.

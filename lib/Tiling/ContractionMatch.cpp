@@ -7,6 +7,7 @@
 #include "llm/Tiling/ContractionMatch.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/Interfaces/ValueBoundsOpInterface.h"
 
@@ -105,12 +106,34 @@ static BlockArgument matchExtendedArg(Value value, Block *block,
   return arg;
 }
 
-/// Matches `ext(x)` or `ext(x) - ext(zp)`; returns false otherwise.
+/// The value of a per-tensor zero point folded into the body: an i32
+/// constant, or the extension of an 8-bit one.
+static std::optional<int32_t> matchConstantZeroPoint(Value value) {
+  if (std::optional<int64_t> c = getConstantIntValue(value))
+    return value.getType().isInteger(32) ? std::optional<int32_t>(*c)
+                                         : std::nullopt;
+  Operation *ext = value.getDefiningOp();
+  if (!ext || !isa<arith::ExtUIOp, arith::ExtSIOp>(ext) ||
+      !value.getType().isInteger(32))
+    return std::nullopt;
+  std::optional<int64_t> c = getConstantIntValue(ext->getOperand(0));
+  if (!c || !ext->getOperand(0).getType().isInteger(8))
+    return std::nullopt;
+  return isa<arith::ExtUIOp>(ext) ? int32_t(*c & 255)
+                                  : int32_t(static_cast<int8_t>(*c));
+}
+
+/// Matches `ext(x)`, `ext(x) - ext(zp)` or `ext(x) - constant`; returns
+/// false otherwise.
 static bool matchOperandTerm(Value value, Block *block, BlockArgument &arg,
                              bool &isUnsigned, BlockArgument &zp,
-                             bool &zpUnsigned) {
+                             bool &zpUnsigned,
+                             std::optional<int32_t> &zpConstant) {
   if (auto sub = value.getDefiningOp<arith::SubIOp>()) {
     arg = matchExtendedArg(sub.getLhs(), block, isUnsigned);
+    zpConstant = matchConstantZeroPoint(sub.getRhs());
+    if (zpConstant)
+      return static_cast<bool>(arg);
     zp = matchExtendedArg(sub.getRhs(), block, zpUnsigned);
     return arg && zp;
   }
@@ -182,9 +205,9 @@ llm::matchIntegerContraction(linalg::GenericOp op) {
     return std::nullopt;
   BlockArgument a, aZp, b, bZp;
   if (!matchOperandTerm(mul.getLhs(), block, a, match.aUnsigned, aZp,
-                        match.aZeroPointUnsigned) ||
+                        match.aZeroPointUnsigned, match.aZeroPointConstant) ||
       !matchOperandTerm(mul.getRhs(), block, b, match.bUnsigned, bZp,
-                        match.bZeroPointUnsigned))
+                        match.bZeroPointUnsigned, match.bZeroPointConstant))
     return std::nullopt;
   if (a.getArgNumber() != 0 || b.getArgNumber() != 1)
     return std::nullopt;
@@ -210,7 +233,8 @@ llm::matchIntegerContraction(linalg::GenericOp op) {
   // Nothing else in the body: the casts, extensions and arithmetic above.
   for (Operation &inner : block->without_terminator())
     if (!isa<UnrealizedConversionCastOp, arith::ExtUIOp, arith::ExtSIOp,
-             arith::SubIOp, arith::MulIOp, arith::AddIOp>(inner))
+             arith::SubIOp, arith::MulIOp, arith::AddIOp, arith::ConstantOp>(
+            inner))
       return std::nullopt;
   return match;
 }

@@ -129,6 +129,63 @@ Value int8::cstI32(OpBuilder &b, Location loc, int32_t v) {
   return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
 }
 
+bool int8::worthThreads(int64_t m, int64_t n, int64_t k, int64_t macsPerCycle,
+                        int64_t threads, int64_t minCycles) {
+  if (threads <= 1)
+    return false;
+  if (ShapedType::isDynamic(m))
+    return true;
+  if (minCycles < 0)
+    minCycles = kMinParallelCycles;
+  return m * n * k / std::max<int64_t>(1, macsPerCycle) / threads >=
+         minCycles;
+}
+
+void int8::emitPanelLoop(
+    OpBuilder &b, Location loc, int64_t full, bool partial, bool parallel,
+    function_ref<void(OpBuilder &, Location, Value, bool)> body) {
+  if (!parallel) {
+    if (full)
+      scf::ForOp::create(b, loc, cst(b, loc, 0), cst(b, loc, full),
+                         cst(b, loc, 1), ValueRange{},
+                         [&](OpBuilder &pb, Location pl, Value panel,
+                             ValueRange) {
+                           body(pb, pl, panel, /*partial=*/false);
+                           scf::YieldOp::create(pb, pl);
+                         });
+    if (partial)
+      body(b, loc, cst(b, loc, full), /*partial=*/true);
+    return;
+  }
+  // One iteration per panel; the partial panel is the last one.
+  int64_t count = full + (partial ? 1 : 0);
+  auto forall = scf::ForallOp::create(
+      b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(count)}, ValueRange{},
+      std::nullopt);
+  OpBuilder fb = OpBuilder::atBlockBegin(forall.getBody());
+  Value panel = forall.getInductionVar(0);
+  if (!partial) {
+    body(fb, loc, panel, /*partial=*/false);
+    return;
+  }
+  if (!full) {
+    body(fb, loc, panel, /*partial=*/true);
+    return;
+  }
+  Value isFull = arith::CmpIOp::create(fb, loc, arith::CmpIPredicate::ult,
+                                       panel, cst(fb, loc, full));
+  scf::IfOp::create(
+      fb, loc, isFull,
+      [&](OpBuilder &tb, Location tl) {
+        body(tb, tl, panel, /*partial=*/false);
+        scf::YieldOp::create(tb, tl);
+      },
+      [&](OpBuilder &eb, Location el) {
+        body(eb, el, panel, /*partial=*/true);
+        scf::YieldOp::create(eb, el);
+      });
+}
+
 namespace {
 using namespace int8;
 
@@ -238,6 +295,8 @@ struct Int8Kernel {
   int64_t k = 0, n = 0, k4 = 0, k4Padded = 0, panels = 0;
   /// 128 for a signed A (the +128 offset), else 0.
   int32_t offset = 0;
+  /// A's zero point when it is a constant folded into the body, else 0.
+  int32_t aZeroPointConstant = 0;
   /// The elementwise consumer applied to the tiles instead of storing i32
   /// (then K is one block and C is not read), or null.
   const Int8Epilogue *epilogue = nullptr;
@@ -329,7 +388,7 @@ Value emitAWord(OpBuilder &b, Location loc, const Int8Kernel &kern,
 /// block (`first`), else 0.
 Value emitRowFactor(OpBuilder &b, Location loc, const Int8Kernel &kern,
                     SmallVector<Value> loops, Value row, Value first) {
-  Value factor = cstI32(b, loc, kern.offset);
+  Value factor = cstI32(b, loc, kern.offset + kern.aZeroPointConstant);
   if (kern.aZeroPoint) {
     loops[kern.match.mDim] = row;
     Value zp = memref::LoadOp::create(
@@ -480,60 +539,53 @@ void emitTile(OpBuilder &b, Location loc, const Int8Kernel &kern,
     }
 }
 
-/// All register tiles of one panel (or of the `panelCount` full panels from
-/// `firstPanel` when it is a loop): k blocks, then MR-row tiles and the
+/// All register tiles of panel `panel`: k blocks, then MR-row tiles and the
 /// remaining single rows.
-void emitPanels(OpBuilder &b, Location loc, const Int8Kernel &kern,
-                SmallVector<Value> loops, Value mSize, int64_t firstPanel,
-                int64_t panelCount, int64_t vectors, int64_t lastLanes) {
+void emitPanel(OpBuilder &pb, Location pl, const Int8Kernel &kern,
+               SmallVector<Value> loops, Value mSize, Value panel,
+               int64_t vectors, int64_t lastLanes) {
   const Int8Plan &plan = kern.plan;
   scf::ForOp::create(
-      b, loc, cst(b, loc, firstPanel), cst(b, loc, firstPanel + panelCount),
-      cst(b, loc, 1), ValueRange{},
-      [&](OpBuilder &pb, Location pl, Value panel, ValueRange) {
+      pb, pl, cst(pb, pl, 0), cst(pb, pl, kern.k4), cst(pb, pl, plan.kc4),
+      ValueRange{}, [&](OpBuilder &kb, Location kl, Value k0, ValueRange) {
+        Value mFull = arith::SubIOp::create(
+            kb, kl, mSize,
+            arith::RemUIOp::create(kb, kl, mSize, cst(kb, kl, plan.mr)));
         scf::ForOp::create(
-            pb, pl, cst(pb, pl, 0), cst(pb, pl, kern.k4),
-            cst(pb, pl, plan.kc4), ValueRange{},
-            [&](OpBuilder &kb, Location kl, Value k0, ValueRange) {
-              Value mFull = arith::SubIOp::create(
-                  kb, kl, mSize,
-                  arith::RemUIOp::create(kb, kl, mSize, cst(kb, kl, plan.mr)));
-              scf::ForOp::create(
-                  kb, kl, cst(kb, kl, 0), mFull, cst(kb, kl, plan.mr),
-                  ValueRange{},
-                  [&](OpBuilder &mb, Location ml, Value m, ValueRange) {
-                    emitTile(mb, ml, kern, loops, m, plan.mr, panel, vectors,
-                             lastLanes, k0);
-                    scf::YieldOp::create(mb, ml);
-                  });
-              if (plan.mr > 1)
-                scf::ForOp::create(
-                    kb, kl, mFull, mSize, cst(kb, kl, 1), ValueRange{},
-                    [&](OpBuilder &mb, Location ml, Value m, ValueRange) {
-                      emitTile(mb, ml, kern, loops, m, 1, panel, vectors,
-                               lastLanes, k0);
-                      scf::YieldOp::create(mb, ml);
-                    });
-              scf::YieldOp::create(kb, kl);
+            kb, kl, cst(kb, kl, 0), mFull, cst(kb, kl, plan.mr), ValueRange{},
+            [&](OpBuilder &mb, Location ml, Value m, ValueRange) {
+              emitTile(mb, ml, kern, loops, m, plan.mr, panel, vectors,
+                       lastLanes, k0);
+              scf::YieldOp::create(mb, ml);
             });
-        scf::YieldOp::create(pb, pl);
+        if (plan.mr > 1)
+          scf::ForOp::create(
+              kb, kl, mFull, mSize, cst(kb, kl, 1), ValueRange{},
+              [&](OpBuilder &mb, Location ml, Value m, ValueRange) {
+                emitTile(mb, ml, kern, loops, m, 1, panel, vectors, lastLanes,
+                         k0);
+                scf::YieldOp::create(mb, ml);
+              });
+        scf::YieldOp::create(kb, kl);
       });
 }
 
 /// The VNNI / portable kernel for one batch index (`loops` holds the batch
 /// loop values).
 void emitVectorKernel(OpBuilder &b, Location loc, const Int8Kernel &kern,
-                      SmallVector<Value> loops, Value mSize) {
+                      SmallVector<Value> loops, Value mSize, bool parallel) {
   const Int8Plan &plan = kern.plan;
-  int64_t fullPanels = kern.n / plan.nr();
   int64_t rest = kern.n % plan.nr();
-  if (fullPanels)
-    emitPanels(b, loc, kern, loops, mSize, 0, fullPanels, plan.vectors, 0);
-  if (rest) {
-    int64_t vectors = (rest + plan.lanes - 1) / plan.lanes;
-    int64_t lastLanes = rest % plan.lanes;
-    emitPanels(b, loc, kern, loops, mSize, fullPanels, 1, vectors, lastLanes);
-  }
+  int64_t restVectors = (rest + plan.lanes - 1) / plan.lanes;
+  emitPanelLoop(b, loc, kern.n / plan.nr(), rest != 0, parallel,
+                [&](OpBuilder &pb, Location pl, Value panel, bool partial) {
+                  if (partial)
+                    emitPanel(pb, pl, kern, loops, mSize, panel, restVectors,
+                              rest % plan.lanes);
+                  else
+                    emitPanel(pb, pl, kern, loops, mSize, panel, plan.vectors,
+                              0);
+                });
 }
 
 //===----------------------------------------------------------------------===//
@@ -873,6 +925,8 @@ struct TileInt8ContractionsPass
         return false;
       bZeroPoint = *zp;
     }
+    if (match.bZeroPointConstant)
+      bZeroPoint = {*match.bZeroPointConstant};
     if (match.aZeroPoint >= 0 && !isDimOrConstant(maps[match.aZeroPoint]))
       return false;
 
@@ -950,8 +1004,13 @@ struct TileInt8ContractionsPass
     kern.k4Padded = packed->k4Padded;
     kern.panels = packed->panels;
     kern.offset = match.aUnsigned ? 0 : 128;
+    kern.aZeroPointConstant = match.aZeroPointConstant.value_or(0);
     if (epilogue)
       kern.epilogue = &*epilogue;
+
+    // Panels on threads (the AMX kernel stays on one).
+    bool parallel =
+        worthThreads(shape.m, n, k, plan.lanes * 4, threads, minCycles);
 
     // Batch loops over C's leading dims, then the kernels.
     unsigned rank = match.kDim;
@@ -975,7 +1034,7 @@ struct TileInt8ContractionsPass
             return;
           }
           if (!plan.amxMinM) {
-            emitVectorKernel(bb, bl, kern, loops, mSize);
+            emitVectorKernel(bb, bl, kern, loops, mSize, parallel);
             return;
           }
           Value large = arith::CmpIOp::create(bb, bl, arith::CmpIPredicate::sge,
@@ -987,7 +1046,7 @@ struct TileInt8ContractionsPass
                 scf::YieldOp::create(tb, tl);
               },
               [&](OpBuilder &eb, Location el) {
-                emitVectorKernel(eb, el, kern, loops, mSize);
+                emitVectorKernel(eb, el, kern, loops, mSize, parallel);
                 scf::YieldOp::create(eb, el);
               });
         };
@@ -1059,7 +1118,8 @@ struct TileInt8ContractionsPass
     for (auto &[op, match] : found)
       rewrite(op, match, *target, symbols, usesAMX);
     for (linalg::GenericOp op : others)
-      if (!rewriteWeightOnly(op, *target, symbols, deadAfter))
+      if (!rewriteWeightOnly(op, *target, symbols, deadAfter, threads,
+                             minCycles))
         rewriteRangeReduction(op, target->vectorLanes(4));
     eraseDeadFeeders(deadAfter);
     // Weights only the rewritten contractions read.

@@ -39,6 +39,25 @@ memref::GlobalOp createGlobal(OpBuilder &b, Location loc, SymbolTable &symbols,
 Value cst(OpBuilder &b, Location loc, int64_t v);
 Value cstI32(OpBuilder &b, Location loc, int32_t v);
 
+/// The panel loop of the low-bit kernels: `body(builder, loc, panel,
+/// partial)` for the `full` panels of NR columns and, when `partial`, the
+/// masked last one (panel index `full`). Serial: an scf.for over the full
+/// panels, then the partial one. `parallel`: one scf.forall iteration per
+/// panel (the partial one by a branch), which the CPU pipeline runs on
+/// OpenMP threads (llm-outermost-parallel-loops); each panel is a disjoint
+/// set of C's columns computed the same way whatever thread runs it, so
+/// results do not depend on the thread count.
+void emitPanelLoop(
+    OpBuilder &b, Location loc, int64_t full, bool partial, bool parallel,
+    function_ref<void(OpBuilder &, Location, Value, bool)> body);
+
+/// True if a low-bit kernel of M x N x K (M may be dynamic) doing
+/// `macsPerCycle` multiply-adds per cycle is worth splitting over `threads`
+/// threads: each gets at least `minCycles` (< 0: the cost model's
+/// kMinParallelCycles) cycles of work; dynamic M: always.
+bool worthThreads(int64_t m, int64_t n, int64_t k, int64_t macsPerCycle,
+                  int64_t threads, int64_t minCycles);
+
 /// Rewrites a weight-only contraction of `transformer.quantized_linear`
 /// (f32 activations x constant 8- or 4-bit weights with per-channel or
 /// grouped scales and zero points) into the f32 kernel that unpacks and
@@ -49,7 +68,8 @@ Value cstI32(OpBuilder &b, Location loc, int32_t v);
 /// unused.
 bool rewriteWeightOnly(linalg::GenericOp op, const TargetDescription &target,
                        SymbolTable &symbols,
-                       SmallVectorImpl<Operation *> &deadAfter);
+                       SmallVectorImpl<Operation *> &deadAfter,
+                       int64_t threads, int64_t minCycles);
 
 /// Rewrites a per-row min/max (or max |x|) reduction of one f32 input over
 /// its last dim -- dynamic quantization's range -- into vector code with

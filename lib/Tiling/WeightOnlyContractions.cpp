@@ -513,37 +513,31 @@ void emitTile(OpBuilder &b, Location loc, const Kernel &kern,
     }
 }
 
-void emitPanels(OpBuilder &b, Location loc, const Kernel &kern,
-                SmallVector<Value> loops, Value mSize, int64_t first,
-                int64_t count, int64_t vectors, int64_t lastLanes) {
+/// All register tiles of panel `panel`: MR-row tiles, then single rows.
+void emitPanel(OpBuilder &pb, Location pl, const Kernel &kern,
+               SmallVector<Value> loops, Value mSize, Value panel,
+               int64_t vectors, int64_t lastLanes) {
   int64_t mr = kern.plan.mr;
-  scf::ForOp::create(
-      b, loc, cst(b, loc, first), cst(b, loc, first + count), cst(b, loc, 1),
-      ValueRange{}, [&](OpBuilder &pb, Location pl, Value panel, ValueRange) {
-        if (!mSize) {
-          emitTile(pb, pl, kern, loops, Value(), 1, panel, vectors, lastLanes);
-          scf::YieldOp::create(pb, pl);
-          return;
-        }
-        Value mFull = arith::SubIOp::create(
-            pb, pl, mSize, arith::RemUIOp::create(pb, pl, mSize, cst(pb, pl, mr)));
-        scf::ForOp::create(pb, pl, cst(pb, pl, 0), mFull, cst(pb, pl, mr),
-                           ValueRange{},
-                           [&](OpBuilder &mb, Location ml, Value m, ValueRange) {
-                             emitTile(mb, ml, kern, loops, m, mr, panel,
-                                      vectors, lastLanes);
-                             scf::YieldOp::create(mb, ml);
-                           });
-        if (mr > 1)
-          scf::ForOp::create(pb, pl, mFull, mSize, cst(pb, pl, 1), ValueRange{},
-                             [&](OpBuilder &mb, Location ml, Value m,
-                                 ValueRange) {
-                               emitTile(mb, ml, kern, loops, m, 1, panel,
-                                        vectors, lastLanes);
-                               scf::YieldOp::create(mb, ml);
-                             });
-        scf::YieldOp::create(pb, pl);
-      });
+  if (!mSize) {
+    emitTile(pb, pl, kern, loops, Value(), 1, panel, vectors, lastLanes);
+    return;
+  }
+  Value mFull = arith::SubIOp::create(
+      pb, pl, mSize, arith::RemUIOp::create(pb, pl, mSize, cst(pb, pl, mr)));
+  scf::ForOp::create(pb, pl, cst(pb, pl, 0), mFull, cst(pb, pl, mr),
+                     ValueRange{},
+                     [&](OpBuilder &mb, Location ml, Value m, ValueRange) {
+                       emitTile(mb, ml, kern, loops, m, mr, panel, vectors,
+                                lastLanes);
+                       scf::YieldOp::create(mb, ml);
+                     });
+  if (mr > 1)
+    scf::ForOp::create(pb, pl, mFull, mSize, cst(pb, pl, 1), ValueRange{},
+                       [&](OpBuilder &mb, Location ml, Value m, ValueRange) {
+                         emitTile(mb, ml, kern, loops, m, 1, panel, vectors,
+                                  lastLanes);
+                         scf::YieldOp::create(mb, ml);
+                       });
 }
 
 } // namespace
@@ -551,7 +545,8 @@ void emitPanels(OpBuilder &b, Location loc, const Kernel &kern,
 bool int8::rewriteWeightOnly(linalg::GenericOp op,
                              const TargetDescription &target,
                              SymbolTable &symbols,
-                             SmallVectorImpl<Operation *> &deadAfter) {
+                             SmallVectorImpl<Operation *> &deadAfter,
+                             int64_t threads, int64_t minCycles) {
   std::optional<WeightOnlyMatch> found = matchWeightOnly(op);
   if (!found)
     return false;
@@ -630,6 +625,13 @@ bool int8::rewriteWeightOnly(linalg::GenericOp op,
         memref::GetGlobalOp::create(b, loc, zpType, zpGlobal.getSymName());
   }
 
+  // Panels on threads: one FMA per 16 lanes and cycle (times FMA units).
+  int64_t mStatic = 1;
+  if (wm.mDim >= 0)
+    mStatic = cast<MemRefType>(wm.c.getType()).getDimSize(wm.mDim);
+  bool parallel = worthThreads(mStatic, wm.n, wm.k,
+                               plan.lanes * target.fmaUnits, threads,
+                               minCycles);
   unsigned rank = wm.kDim;
   SmallVector<Value> loops(op.getNumLoops());
   Value mSize;
@@ -649,12 +651,17 @@ bool int8::rewriteWeightOnly(linalg::GenericOp op,
                              });
           return;
         }
-        int64_t full = wm.n / nr, rest = wm.n % nr;
-        if (full)
-          emitPanels(bb, bl, kern, loops, mSize, 0, full, plan.vectors, 0);
-        if (rest)
-          emitPanels(bb, bl, kern, loops, mSize, full, 1,
-                     (rest + plan.lanes - 1) / plan.lanes, rest % plan.lanes);
+        int64_t rest = wm.n % nr;
+        emitPanelLoop(
+            bb, bl, wm.n / nr, rest != 0, parallel,
+            [&](OpBuilder &pb, Location pl, Value panel, bool partial) {
+              if (partial)
+                emitPanel(pb, pl, kern, loops, mSize, panel,
+                          (rest + plan.lanes - 1) / plan.lanes,
+                          rest % plan.lanes);
+              else
+                emitPanel(pb, pl, kern, loops, mSize, panel, plan.vectors, 0);
+            });
       };
   emitBatch(b, loc, 0);
   op.erase();

@@ -8,7 +8,15 @@
 //   fill, f32 vectors stored into the epilogue's output;
 // - an i32 result that is also returned keeps its buffer and the unfused
 //   epilogue.
+// - with threads, the kernel's panel loop is an scf.forall (one panel of
+//   64 columns per iteration, the masked last one by a branch).
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=znver4 threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=znver4 threads=2" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=THREADS
+
+// THREADS-LABEL: func.func @fused
+// THREADS: scf.forall (%[[P:.+]]) in (1) {
+// THREADS: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// THREADS: vector.maskedstore
 
 // CHECK-LABEL: func.func @fused
 // CHECK-NOT: memref.alloc{{.*}}xi32>

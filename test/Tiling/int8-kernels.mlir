@@ -4,14 +4,14 @@
 // requesting the AMX state), and the emulated dot product otherwise
 // (skylake-avx512, haswell, or target-desc=vnni=0). Both in the IR after
 // the pass (in the CPU pipeline) and in the pipeline's assembly.
-// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=cascadelake" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=VNNI
-// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=skylake-avx512" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=PORT
-// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=znver4 target-desc=vnni=0" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=PORT
-// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=sapphirerapids" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=AMX
-// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=cascadelake" --emit=asm -o - | FileCheck %s --check-prefix=ASM-VNNI
-// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=skylake-avx512" --emit=asm -o - | FileCheck %s --check-prefix=ASM-PORT
-// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=haswell" --emit=asm -o - | FileCheck %s --check-prefix=ASM-PORT
-// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=sapphirerapids" --emit=asm -o - | FileCheck %s --check-prefix=ASM-AMX
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=cascadelake threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=VNNI
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=skylake-avx512 threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=PORT
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=znver4 target-desc=vnni=0 threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=PORT
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=sapphirerapids threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=AMX
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=cascadelake threads=1" --emit=asm -o - | FileCheck %s --check-prefix=ASM-VNNI
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=skylake-avx512 threads=1" --emit=asm -o - | FileCheck %s --check-prefix=ASM-PORT
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=haswell threads=1" --emit=asm -o - | FileCheck %s --check-prefix=ASM-PORT
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=sapphirerapids threads=1" --emit=asm -o - | FileCheck %s --check-prefix=ASM-AMX
 
 // u8 activations with per-row zero points x constant s8 weights (the
 // int8-dynamic form), K = 70 (a partial last group of 4), N = 40.

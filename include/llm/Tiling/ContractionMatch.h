@@ -50,6 +50,9 @@ struct IntegerContractionMatch {
   /// Extension kinds of the operands (true: zero-extended).
   bool aUnsigned = false, bUnsigned = false;
   bool aZeroPointUnsigned = false, bZeroPointUnsigned = false;
+  /// Per-tensor zero points that constant folding moved into the body
+  /// (`ext(x) - c`), as their i32 values.
+  std::optional<int32_t> aZeroPointConstant, bZeroPointConstant;
 };
 
 /// Matches `op` (tensor or buffer semantics) as described above.

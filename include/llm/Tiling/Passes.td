@@ -214,6 +214,14 @@ def LLMTileInt8ContractionsPass
            "Use AMX tiles when the target has amx-int8">,
     Option<"amxMinM", "amx-min-m", "int64_t", /*default=*/"0",
            "Smallest M that takes the AMX kernel (0: the cost model's)">,
+    Option<"threads", "threads", "int64_t", /*default=*/"1",
+           "Threads of the compiled code: with more than 1, the panel loop "
+           "of the VNNI / portable and weight-only kernels is an scf.forall "
+           "(one panel per iteration) when each thread gets enough work "
+           "(CostModel.h kMinParallelCycles); results do not depend on it">,
+    Option<"minCycles", "min-cycles", "int64_t", /*default=*/"-1",
+           "Least cycles of work per thread for a kernel to use threads "
+           "(-1: kMinParallelCycles of CostModel.h; 0: every kernel)">,
     Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
            "Apply the elementwise consumer of an integer matmul's i32 "
            "result (dequantization, bias, residual, GELU) to the kernel's "

@@ -47,6 +47,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include <limits>
@@ -111,6 +112,25 @@ Value extendToI32(OpBuilder &b, Location loc, Value value, Type type) {
                        b.getI32Type());
 }
 
+/// A constant zero point with `ui8`/`si8`/... elements as the constant of
+/// the same bits with signless elements (other values unchanged).
+/// Elementwise fusion folds scalar and splat constant inputs of a generic
+/// into its body as `arith.constant`, which takes signless integers only
+/// (`arith.constant 128 : ui8` is invalid); the bodies extend zero points by
+/// the op's element type, not the block argument's, so a signless input
+/// computes the same.
+Value signlessConstant(OpBuilder &b, Location loc, Value value) {
+  DenseIntElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)))
+    return value;
+  auto intType = dyn_cast<IntegerType>(attr.getElementType());
+  if (!intType || intType.isSignless())
+    return value;
+  return arith::ConstantOp::create(
+      b, loc,
+      attr.bitcast(IntegerType::get(b.getContext(), intType.getWidth())));
+}
+
 SmallVector<IteratorType> getIterators(int64_t rank,
                                        ArrayRef<int64_t> reduced = {}) {
   SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
@@ -155,6 +175,7 @@ Value buildQuantGeneric(OpBuilder &b, Location loc, Value input, Value scale,
                         Value zeroPoint, int64_t axis, int64_t blockSize,
                         Value init, QuantBody body) {
   MLIRContext *context = b.getContext();
+  zeroPoint = signlessConstant(b, loc, zeroPoint);
   auto inputType = cast<RankedTensorType>(input.getType());
   auto scaleType = cast<RankedTensorType>(scale.getType());
   int64_t rank = inputType.getRank();
@@ -484,7 +505,8 @@ struct QuantizedMatmulLowering
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
     Value a = op.getA(), b = op.getB();
-    Value aZeroPoint = op.getAZeroPoint(), bZeroPoint = op.getBZeroPoint();
+    Value aZeroPoint = signlessConstant(rewriter, loc, op.getAZeroPoint());
+    Value bZeroPoint = signlessConstant(rewriter, loc, op.getBZeroPoint());
     auto aType = cast<RankedTensorType>(a.getType());
     auto bType = cast<RankedTensorType>(b.getType());
     RankedTensorType resultType = op.getType();

@@ -3,6 +3,7 @@ numpy's evaluation of the same quantization recipe.
 
 Usage: check_int8_dynamic.py LLM_RUN WORKDIR M N K [--batch B]
            [--epilogue bias|residual|tanh] [--pipeline-options OPTS]...
+           [--threads T]
 
 Builds with onnx.helper a model y = MatMul(x, W) + bias, then (residual)
 + r or (tanh) Tanh(.), x f32 [B,] M x K and r f32 [B,] M x N inputs, W and
@@ -18,7 +19,9 @@ exact integer product; then acc * row scale * weight scale + bias (+ r, or
 tanh). Every output must match within 1e-6 of max |y| (tanh: the kernels'
 approximation, 1e-5), and the kernel runs must equal the loop lowering's
 output element for element (no tanh) -- the fused epilogue computes the
-same f32 operations in the same order. Prints one OK line or exits 1.
+same f32 operations in the same order. With --threads T every kernel run
+is repeated with `llm-run --threads T` and parallel-min-cycles=0 and must
+equal the one-thread output bit for bit. Prints one OK line or exits 1.
 """
 
 import argparse
@@ -65,6 +68,7 @@ def main():
     p.add_argument("--epilogue", default="bias",
                    choices=["bias", "residual", "tanh"])
     p.add_argument("--pipeline-options", action="append", default=[])
+    p.add_argument("--threads", type=int, default=0)
     args = p.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
 
@@ -116,26 +120,40 @@ def main():
     tol = (1e-5 if args.epilogue == "tanh" else 1e-6) * float(np.abs(y).max())
     runs = [o.strip() for o in args.pipeline_options] or [""]
     outputs = []
-    for i, opts in enumerate(runs + ["tile=false"]):
+
+    def run(opts, i, threads=0):
         out = os.path.join(args.workdir, "out-%d" % i)
         cmd = [args.llm_run, path] + run_inputs + [
             "--quantize=int8-dynamic", "--output-dir", out,
             "--pipeline-options=" + opts]
-        got = run_single_output(cmd, out, y.shape, "'%s'" % opts)
+        if threads:
+            cmd[-1] += " parallel-min-cycles=0"
+            cmd += ["--threads", str(threads)]
+        return run_single_output(cmd, out, y.shape, "'%s'" % opts)
+
+    for i, opts in enumerate(runs + ["tile=false"]):
+        got = run(opts, i)
         err = np.abs(got.astype(np.float64) - y)
         if err.max() > tol:
             idx = np.unravel_index(np.argmax(err), y.shape)
             sys.exit("'%s': mismatch at %s: got %r, numpy %r (tolerance %g)"
                      % (opts, idx, got[idx], y[idx], tol))
         outputs.append(got)
+        if args.threads and opts != "tile=false":
+            par = run(opts, 1000 + i, args.threads)
+            if not np.array_equal(par, got):
+                sys.exit("'%s' with %d threads: %d elements differ from one "
+                         "thread" % (opts, args.threads,
+                                     int((par != got).sum())))
     if args.epilogue != "tanh":
         for opts, got in zip(runs, outputs):
             if not np.array_equal(got, outputs[-1]):
                 sys.exit("'%s': differs from the loop lowering in %d elements"
                          % (opts, int((got != outputs[-1]).sum())))
-    print("OK m=%d n=%d k=%d batch=%d epilogue=%s runs=%d"
+    print("OK m=%d n=%d k=%d batch=%d epilogue=%s runs=%d%s"
           % (args.m, args.n, args.k, args.batch, args.epilogue,
-             len(runs) + 1))
+             len(runs) + 1,
+             " threads=%d" % args.threads if args.threads else ""))
 
 
 if __name__ == "__main__":

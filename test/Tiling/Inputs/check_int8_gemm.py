@@ -4,6 +4,7 @@ with the int8 kernels and untiled, against numpy's exact int64 product.
 Usage: check_int8_gemm.py LLM_RUN WORKDIR M N K [--a-type ui8|i8]
            [--b-type i8|ui8] [--azp none|tensor|row] [--bzp none|tensor|col]
            [--batch B] [--dynamic-m] [--pipeline-options OPTS]...
+           [--threads T]
 
 Writes WORKDIR/qmm.mlir holding `transformer.quantized_matmul` of an input
 A [B,] M x K (M dynamic with --dynamic-m; its zero point an input too) and a
@@ -11,8 +12,10 @@ constant B K x N (with a constant zero point), random 8-bit data seeded by
 the shape, runs `llm-run --output-dir` once per --pipeline-options value
 (the int8 kernels: VNNI, AMX or portable by target) and once with
 tile=false (the loop lowering), and requires every output to equal
-numpy's sum_k (a - za)(b - zb) computed in int64. Prints one OK line or
-exits 1 naming the first mismatch.
+numpy's sum_k (a - za)(b - zb) computed in int64. With --threads T the
+kernel runs use `llm-run --threads T` and parallel-min-cycles=0 (the panel
+loop on T OpenMP threads). Prints one OK line or exits 1 naming the first
+mismatch.
 """
 
 import argparse
@@ -39,6 +42,7 @@ def main():
     p.add_argument("--batch", type=int, default=0)
     p.add_argument("--dynamic-m", action="store_true")
     p.add_argument("--pipeline-options", action="append", default=[])
+    p.add_argument("--threads", type=int, default=0)
     args = p.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
 
@@ -115,6 +119,9 @@ def main():
         out = os.path.join(args.workdir, "out-%d" % i)
         cmd = [args.llm_run, mlir] + inputs + [
             "--output-dir", out, "--pipeline-options=" + opts]
+        if args.threads and opts != "tile=false":
+            cmd[-1] += " parallel-min-cycles=0"
+            cmd += ["--threads", str(args.threads)]
         got = run_single_output(cmd, out, ref.shape, "'%s'" % opts)
         if not np.array_equal(got.astype(np.int64), ref):
             idx = np.unravel_index(np.argmax(got != ref), ref.shape)
@@ -122,9 +129,10 @@ def main():
                      "differ)" % (opts, idx, got[idx], ref[idx],
                                   int((got != ref).sum()), ref.size))
     print("OK m=%d n=%d k=%d a=%s b=%s azp=%s bzp=%s batch=%d dynamic_m=%s "
-          "runs=%d" % (args.m, args.n, args.k, args.a_type, args.b_type,
-                       args.azp, args.bzp, args.batch, args.dynamic_m,
-                       len(runs) + 1))
+          "runs=%d%s" % (args.m, args.n, args.k, args.a_type, args.b_type,
+                         args.azp, args.bzp, args.batch, args.dynamic_m,
+                         len(runs) + 1,
+                         " threads=%d" % args.threads if args.threads else ""))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ untiled, against numpy.
 
 Usage: check_weight_only.py LLM_RUN WORKDIR M N K --quantize MODE
            [--group-size G] [--zero-point] [--f16-scales] [--batch B]
-           [--dynamic-m] [--pipeline-options OPTS]...
+           [--dynamic-m] [--pipeline-options OPTS]... [--threads T]
 
 Writes WORKDIR/wo.mlir: `transformer.matmul` of x [B,] M x K (M dynamic with
 --dynamic-m) and a constant W [K, N]
@@ -17,6 +17,9 @@ with tile=false (the loop lowering of the same quantized op), and checks:
   documented recipe (docs/quantization.md): |d| <= 1e-4 * sqrt(K) *
   max|ref| + 2 * max(scale) * max|x| (one quantization step of slack for
   a rounding tie decided differently in float32).
+With --threads T every kernel run is repeated with `llm-run --threads T`
+and parallel-min-cycles=0 (the panel loop on T OpenMP threads) and must
+equal the one-thread output bit for bit.
 Prints one OK line or exits 1 naming the first failure.
 """
 
@@ -78,6 +81,7 @@ def main():
     p.add_argument("--batch", type=int, default=0)
     p.add_argument("--dynamic-m", action="store_true")
     p.add_argument("--pipeline-options", action="append", default=[])
+    p.add_argument("--threads", type=int, default=0)
     args = p.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
 
@@ -112,12 +116,15 @@ def main():
     if args.f16_scales:
         extra += " quantize-scale-type=f16"
 
-    def run(opts, i):
+    def run(opts, i, threads=0):
         out = os.path.join(args.workdir, "out-%d" % i)
         cmd = [args.llm_run, mlir, "--input",
                "arg0=" + os.path.join(args.workdir, "x.npy"),
                "--output-dir", out, "--pipeline-options=%s %s" % (extra, opts)
                ] + quant
+        if threads:
+            cmd[-2] += " parallel-min-cycles=0"
+            cmd += ["--threads", str(threads)]
         got = run_single_output(cmd, out, ref.shape, "'%s'" % opts)
         return got.astype(np.float64)
 
@@ -142,11 +149,17 @@ def main():
         if not np.all(err <= numpy_tol):
             sys.exit("'%s' vs numpy: max error %g > %g" % (opts, err.max(),
                                                           numpy_tol))
+        if args.threads:
+            par = run(opts, 1000 + i, args.threads)
+            if not np.array_equal(par, got):
+                sys.exit("'%s' with %d threads: %d elements differ from one "
+                         "thread" % (opts, args.threads,
+                                     int((par != got).sum())))
     print("OK %s m=%d n=%d k=%d group=%d zp=%s f16=%s batch=%d dynamic_m=%s "
-          "runs=%d" % (args.quantize, args.m, args.n, args.k,
-                                 args.group_size, args.zero_point,
-                                 args.f16_scales, args.batch, args.dynamic_m,
-                                 len(runs) + 1))
+          "runs=%d%s" % (args.quantize, args.m, args.n, args.k,
+                         args.group_size, args.zero_point, args.f16_scales,
+                         args.batch, args.dynamic_m, len(runs) + 1,
+                         " threads=%d" % args.threads if args.threads else ""))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,10 @@ DequantizeLinear: (q - zp) * s), independently of the compiler.
   blocked_int4        MatMul with DequantizeLinear-21(int4 weight [K, N],
                       blocked along K with block_size 4, scales [K/4, N]):
                       folds to quantized_linear with group_size 4
+  static_u8_scalar_zp as static_per_channel, with uint8 weights whose zero
+                      point is a scalar (rank 0, 128): quantized_matmul
+                      with a rank-0 ui8 b_zero_point (the int8 kernel takes
+                      it as a constant folded into the contraction)
   qlinear_matmul_per_row  QLinearMatMul (u8 x s8 -> u8) with per-row a scales
                       and zero points and per-column b scales: imports as
                       quantized_matmul + rescale + quantize
@@ -74,6 +78,36 @@ def static_per_channel(out, rng):
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, y.shape)], inits)
     write(out, "static_per_channel", graph, [("x", x)],
+          [("y", y.astype(np.float32))], 13)
+
+
+def static_u8_scalar_zp(out, rng):
+    """Static QDQ with uint8 weights whose zero point is a scalar (rank 0):
+    folds to quantized_matmul with a rank-0 ui8 b_zero_point."""
+    K, N = 20, 7
+    x = rng.standard_normal((3, 4, K)).astype(np.float32)
+    sx, zx = np.float32(0.025), np.uint8(131)
+    w = rng.integers(60, 200, size=(K, N)).astype(np.uint8)
+    sw, zw = np.float32(0.004), np.uint8(128)
+    xq = quantize(x.astype(np.float64), float(sx), float(zx), 0, 255)
+    y = ((xq - float(zx)) * float(sx)) @ \
+        ((w.astype(np.float64) - float(zw)) * float(sw))
+    nodes = [
+        helper.make_node("QuantizeLinear", ["x", "sx", "zx"], ["xq"], name="q_x"),
+        helper.make_node("DequantizeLinear", ["xq", "sx", "zx"], ["xd"], name="dq_x"),
+        helper.make_node("DequantizeLinear", ["w", "sw", "zw"], ["wd"], name="dq_w"),
+        helper.make_node("MatMul", ["xd", "wd"], ["y"], name="matmul"),
+    ]
+    inits = [numpy_helper.from_array(np.array(sx), "sx"),
+             numpy_helper.from_array(np.array(zx), "zx"),
+             numpy_helper.from_array(w, "w"),
+             numpy_helper.from_array(np.array(sw), "sw"),
+             numpy_helper.from_array(np.array(zw), "zw")]
+    graph = helper.make_graph(
+        nodes, "static_u8_scalar_zp",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, y.shape)], inits)
+    write(out, "static_u8_scalar_zp", graph, [("x", x)],
           [("y", y.astype(np.float32))], 13)
 
 
@@ -161,6 +195,7 @@ def main():
     gemm_u8_per_tensor(out, rng)
     blocked_int4(out, rng)
     qlinear_matmul_per_row(out, rng)
+    static_u8_scalar_zp(out, rng)
     return 0
 
 
