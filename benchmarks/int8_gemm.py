@@ -22,12 +22,15 @@ GEMM and oneDNN, in the same run.
    two values per byte, + group scales) as GB/s, against this machine's
    measured memory bandwidth (numpy copy of 512 MiB, read + write bytes).
 
-Our timings include allocating and zero-filling C (llm-run's --bench
-times whole model calls); the oneDNN ones write into a preallocated C.
-Single thread everywhere (OMP_NUM_THREADS=1; our code is single-threaded).
+Our timings include allocating C (llm-run's --bench times whole model
+calls); the oneDNN ones write into a preallocated C. Each table is printed
+for every thread count T of --threads (default 1): ours compiled and run
+with `llm-run --threads T` (the kernels' panel loop on T OpenMP threads),
+oneDNN with OMP_NUM_THREADS=T.
 
 Usage: benchmarks/int8_gemm.py [--reps 20] [--rounds 3] [--llm-run PATH]
-         [--shapes M,K,N ...] [--gemv K,N ...] [--no-gemm] [--no-gemv]
+         [--threads 1 2] [--shapes M,K,N ...] [--gemv K,N ...] [--no-gemm]
+         [--no-gemv]
 """
 
 import argparse
@@ -61,7 +64,7 @@ def median_ms(out):
     return float(re.search(r"median ([0-9.e+-]+) ms", out).group(1))
 
 
-def time_ours_int8(llm_run, tmp, m, n, k, reps):
+def time_ours_int8(llm_run, tmp, m, n, k, reps, threads):
     rng = np.random.default_rng(1)
     a = rng.integers(0, 256, (m, k)).astype(np.uint8)
     b = rng.integers(-128, 128, (k, n)).astype(np.int8)
@@ -80,7 +83,8 @@ def time_ours_int8(llm_run, tmp, m, n, k, reps):
     out_dir = os.path.join(tmp, "out8")
     out = gemm.run([llm_run, model, "--input",
                     "arg0=" + os.path.join(tmp, "a8.npy"), "--bench",
-                    str(reps), "--output-dir", out_dir])
+                    str(reps), "--output-dir", out_dir,
+                    "--threads", str(threads)])
     got = np.load(glob.glob(os.path.join(out_dir, "*.npy"))[0])
     # Exact: |sums| < 255 * 128 * K < 2^53.
     ref = a.astype(np.float64) @ b.astype(np.float64)
@@ -89,9 +93,9 @@ def time_ours_int8(llm_run, tmp, m, n, k, reps):
     return median_ms(out)
 
 
-def time_dnnl_int8(native, m, n, k, reps):
+def time_dnnl_int8(native, m, n, k, reps, threads):
     out = gemm.run([native, "dnnl-u8s8", str(m), str(n), str(k), str(reps)],
-                   gemm.one_thread_env())
+                   gemm.threads_env(threads))
     return float(out.strip())
 
 
@@ -112,9 +116,10 @@ def gemv_model(tmp, k, n):
     return model, x @ w
 
 
-def time_gemv(llm_run, tmp, model, ref, mode, reps):
+def time_gemv(llm_run, tmp, model, ref, mode, reps, threads):
     cmd = [llm_run, model, "--input", "arg0=" + os.path.join(tmp, "x.npy"),
-           "--bench", str(reps), "--output-dir", os.path.join(tmp, "outv")]
+           "--bench", str(reps), "--output-dir", os.path.join(tmp, "outv"),
+           "--threads", str(threads)]
     if mode != "f32":
         cmd.append("--quantize=" + mode)
     out = gemm.run(cmd)
@@ -137,6 +142,7 @@ def main():
                    help="K,N pairs instead of the default GEMV shapes")
     p.add_argument("--no-gemm", action="store_true")
     p.add_argument("--no-gemv", action="store_true")
+    p.add_argument("--threads", type=int, nargs="+", default=[1])
     args = p.parse_args()
     llm_run = args.llm_run or gemm.find_llm_run()
     shapes = ([tuple(int(x) for x in s.split(",")) for s in args.shapes]
@@ -150,29 +156,31 @@ def main():
         gemm.run(["clang", "-O2", "-march=native", "-o", native,
                   os.path.join(gemm.REPO, "benchmarks", "gemm_native.c"),
                   "-ldnnl", "-lpthread"])
-        print("1 thread, median over %d rounds of the median of %d calls; "
+        print("median over %d rounds of the median of %d calls; "
               "llm-run: %s" % (args.rounds, args.reps, llm_run))
+        print("uptime: " + gemm.run(["uptime"]).strip())
         if not args.no_gemm:
             print()
-            print("| M | K | N | ours int8 GOP/s | ours f32 GFLOP/s | "
-                  "oneDNN int8 | oneDNN f32 | int8/f32 (ours) | "
+            print("| threads | M | K | N | ours int8 GOP/s | ours f32 GFLOP/s "
+                  "| oneDNN int8 | oneDNN f32 | int8/f32 (ours) | "
                   "ours/oneDNN int8 |")
-            print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-            for m, k, n in shapes:
+            print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            for th, (m, k, n) in [(th, s) for th in args.threads
+                                  for s in shapes]:
                 runs = {key: [] for key in ("i8", "f32", "dnnl8", "dnnl32")}
                 for _ in range(args.rounds):
                     runs["i8"].append(time_ours_int8(llm_run, tmp, m, n, k,
-                                                     args.reps))
+                                                     args.reps, th))
                     runs["f32"].append(gemm.time_ours(llm_run, tmp, m, n, k,
-                                                      args.reps))
+                                                      args.reps, th))
                     runs["dnnl8"].append(time_dnnl_int8(native, m, n, k,
-                                                        args.reps))
+                                                        args.reps, th))
                     runs["dnnl32"].append(gemm.time_dnnl(native, m, n, k,
-                                                         args.reps))
+                                                         args.reps, th))
                 t = {key: statistics.median(v) for key, v in runs.items()}
                 g = lambda ms: 2.0 * m * n * k / (ms * 1e-3) / 1e9
-                print("| %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f | "
-                      "%.2f |" % (m, k, n, g(t["i8"]), g(t["f32"]),
+                print("| %d | %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.2f "
+                      "| %.2f |" % (th, m, k, n, g(t["i8"]), g(t["f32"]),
                                   g(t["dnnl8"]), g(t["dnnl32"]),
                                   t["f32"] / t["i8"], t["dnnl8"] / t["i8"]))
                 sys.stdout.flush()
@@ -183,17 +191,18 @@ def main():
             print("memory bandwidth (numpy copy of 512 MiB, read + write "
                   "bytes): %.1f GB/s" % bandwidth)
             print()
-            print("| K | N | mode | ms | weight MB | GB/s | % of bandwidth | "
-                  "speed-up vs f32 |")
-            print("|---:|---:|---|---:|---:|---:|---:|---:|")
+            print("| threads | K | N | mode | ms | weight MB | GB/s | "
+                  "% of bandwidth | speed-up vs f32 |")
+            print("|---:|---:|---:|---|---:|---:|---:|---:|---:|")
             modes = ("f32", "int8-weight", "int8-dynamic", "int4-weight")
-            for k, n in gemvs:
+            for th, (k, n) in [(th, s) for th in args.threads
+                               for s in gemvs]:
                 model, ref = gemv_model(tmp, k, n)
                 runs = {mode: [] for mode in modes}
                 for _ in range(args.rounds):
                     for mode in modes:
                         runs[mode].append(time_gemv(llm_run, tmp, model, ref,
-                                                    mode, args.reps))
+                                                    mode, args.reps, th))
                 t = {mode: statistics.median(v) for mode, v in runs.items()}
                 for mode in modes:
                     groups = (k + 31) // 32
@@ -202,11 +211,13 @@ def main():
                               "int4-weight": (k + 1) // 2 * n +
                               4 * n * groups}[mode]
                     gbs = nbytes / (t[mode] * 1e-3) / 1e9
-                    print("| %d | %d | %s | %.3f | %.1f | %.1f | %.0f%% | "
-                          "%.2f |" % (k, n, mode, t[mode], nbytes / 1e6, gbs,
+                    print("| %d | %d | %d | %s | %.3f | %.1f | %.1f | %.0f%% "
+                          "| %.2f |" % (th, k, n, mode, t[mode], nbytes / 1e6,
+                                        gbs,
                                       100 * gbs / bandwidth,
                                       t["f32"] / t[mode]))
                 sys.stdout.flush()
+        print("uptime: " + gemm.run(["uptime"]).strip())
     return 0
 
 

@@ -18,8 +18,12 @@
 // CHECK-NEXT: ^bb0([[IN:%.+]]: i8, {{%.+}}: ui8):
 // CHECK-NEXT: [[U:%.+]] = builtin.unrealized_conversion_cast [[IN]] : i8 to ui8
 // CHECK-NEXT: linalg.yield [[U]] : ui8
-// The quantize generic reads the zero point.
-// CHECK: linalg.generic {{.*}} ins({{.*}}, [[ZP]] : {{.*}}, tensor<ui8>)
+// The quantize generic reads the zero point as its signless bits (the
+// quantization lowerings take constant zero points that way, QuantToLinalg
+// signlessConstant; the body extends them by the op's element type).
+// CHECK: [[ZPBITS:%.+]] = arith.constant dense<-128> : tensor<i8>
+// CHECK: linalg.generic {{.*}} ins({{.*}}, [[ZPBITS]] : {{.*}}, tensor<i8>)
+// CHECK: arith.uitofp {{%.+}} : i8 to f32
 
 // One generic is left, with no ui8 value anywhere: the zero point is folded
 // to the constant 128 (as f32 for quantize, i32 for dequantize).
