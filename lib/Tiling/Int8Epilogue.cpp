@@ -43,18 +43,6 @@ using namespace mlir::llm::int8;
 
 namespace {
 
-/// True if the innermost dim of memref `value` has unit stride.
-bool innermostContiguous(Value value) {
-  auto type = dyn_cast<MemRefType>(value.getType());
-  if (!type)
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return !strides.empty() && strides.back() == 1;
-}
-
 /// True if `map`'s results are loop dims or constants, and loop dim `dim`
 /// appears at most once, as the last result.
 bool readsAlongInnermost(AffineMap map, unsigned dim, bool &usesDim) {
@@ -80,20 +68,6 @@ bool readsAlongInnermost(AffineMap map, unsigned dim, bool &usesDim) {
 bool isInert(Operation *op) {
   return isMemoryEffectFree(op) ||
          isa<memref::AllocOp, memref::AllocaOp, memref::DeallocOp>(op);
-}
-
-/// The indices of `map` for loop values `loops` (dims or constants).
-SmallVector<Value> indicesOf(OpBuilder &b, Location loc, AffineMap map,
-                             ArrayRef<Value> loops) {
-  SmallVector<Value> indices;
-  for (AffineExpr expr : map.getResults()) {
-    if (auto dim = dyn_cast<AffineDimExpr>(expr))
-      indices.push_back(loops[dim.getPosition()]);
-    else
-      indices.push_back(
-          cst(b, loc, cast<AffineConstantExpr>(expr).getValue()));
-  }
-  return indices;
 }
 
 } // namespace
@@ -151,7 +125,7 @@ int8::matchInt8Epilogue(linalg::GenericOp contraction) {
   Value out = consumer.getDpsInits()[0];
   auto outType = dyn_cast<MemRefType>(out.getType());
   if (!outType || !outType.getElementType().isF32() ||
-      maps.back() != identity || out == c || !innermostContiguous(out))
+      maps.back() != identity || out == c || !hasContiguousRows(out))
     return std::nullopt;
   Block *body = consumer.getBody();
   if (!body->getArguments().back().use_empty())
@@ -174,7 +148,7 @@ int8::matchInt8Epilogue(linalg::GenericOp contraction) {
     bool alongN = false;
     if (!readsAlongInnermost(maps[i], rank - 1, alongN))
       return std::nullopt;
-    if (alongN && !innermostContiguous(input))
+    if (alongN && !hasContiguousRows(input))
       return std::nullopt;
     // Writing the output early must not change what is read: an input that
     // is the output itself is read only at the element being written.
@@ -223,7 +197,7 @@ void int8::emitInt8EpilogueStore(OpBuilder &b, Location loc,
     }
     if (arg.use_empty())
       continue;
-    SmallVector<Value> idx = indicesOf(b, loc, maps[i], loops);
+    SmallVector<Value> idx = mapIndices(b, loc, maps[i], loops);
     bool alongN = false;
     readsAlongInnermost(maps[i], nDim, alongN);
     VectorType type = vectorOf(arg.getType());
@@ -266,7 +240,7 @@ void int8::emitInt8EpilogueStore(OpBuilder &b, Location loc,
       result.setType(vectorOf(result.getType()));
   }
   Value result = lookup(body->getTerminator()->getOperand(0));
-  SmallVector<Value> idx = indicesOf(b, loc, maps.back(), loops);
+  SmallVector<Value> idx = mapIndices(b, loc, maps.back(), loops);
   Value out = consumer.getDpsInits()[0];
   if (mask)
     vector::MaskedStoreOp::create(b, loc, out, idx, mask, result);

@@ -36,6 +36,14 @@ memref::GlobalOp createGlobal(OpBuilder &b, Location loc, SymbolTable &symbols,
                               StringRef base, MemRefType type,
                               DenseElementsAttr data);
 
+/// The indices of `map` (results: loop dims or constants) for loop values
+/// `loops` (one per loop; entries of unused loops may be null).
+SmallVector<Value> mapIndices(OpBuilder &b, Location loc, AffineMap map,
+                              ArrayRef<Value> loops);
+
+/// True if the innermost dim of memref `value` has unit stride.
+bool hasContiguousRows(Value value);
+
 Value cst(OpBuilder &b, Location loc, int64_t v);
 Value cstI32(OpBuilder &b, Location loc, int32_t v);
 
