@@ -140,6 +140,52 @@ TEST(NPUISATest, FieldsSitWhereTheDocumentSays) {
   EXPECT_EQ(hi, expectHi);
 }
 
+TEST(NPUISATest, DmaGatherFieldsSitWhereTheDocumentSays) {
+  // docs/npu.md: dma.gather: opcode 0x12, destination bits 14..33, register
+  // 34..37, rows 38..49, bytes 50..63, index address 64..81, index type 82,
+  // table rows 83..99, DRAM offset 100..127.
+  Instruction inst(Opcode::DmaGather);
+  inst.set(Field::Signal, 4); // st
+  inst.set(Field::LocalAddr, 1);
+  inst.set(Field::Reg, 3);
+  inst.set(Field::Rows, 1);
+  inst.set(Field::RowBytes, 1);
+  inst.set(Field::IndexAddr, 1);
+  inst.set(Field::IndexType, 1);
+  inst.set(Field::TableRows, 1);
+  inst.set(Field::DramOffset, 1);
+  uint8_t bytes[kInstructionBytes];
+  ASSERT_FALSE(llvm::errorToBool(encode(inst, bytes)));
+  uint64_t lo = 0, hi = 0;
+  for (int i = 0; i < 8; ++i) {
+    lo |= uint64_t(bytes[i]) << (8 * i);
+    hi |= uint64_t(bytes[8 + i]) << (8 * i);
+  }
+  uint64_t expectLo = 0x12 | (4ull << 11) | (1ull << 14) | (3ull << 34) |
+                      (1ull << 38) | (1ull << 50);
+  uint64_t expectHi = 1ull | (1ull << (82 - 64)) | (1ull << (83 - 64)) |
+                      (1ull << (100 - 64));
+  EXPECT_EQ(lo, expectLo);
+  EXPECT_EQ(hi, expectHi);
+  EXPECT_EQ(getMnemonic(inst), "dma.gather");
+  EXPECT_EQ(getQueue(inst), Queue::Load);
+
+  // Validity: sizes, i64 indices 8-byte aligned in the scratchpad, the
+  // destination in local memory.
+  inst.set(Field::Signal, 0);
+  EXPECT_EQ(validate(inst), "indices address 0x1 and stride 0 must be "
+                            "multiples of 8 bytes");
+  inst.set(Field::IndexAddr, 0x100);
+  EXPECT_EQ(validate(inst), "");
+  inst.set(Field::TableRows, 0);
+  EXPECT_EQ(validate(inst), "table rows must be at least 1");
+  inst.set(Field::TableRows, 7);
+  inst.set(Field::Rows, 64);
+  inst.set(Field::IndexAddr, kScratchpadBytes - 256);
+  EXPECT_EQ(validate(inst), "indices [0x3ff00, 0x40100) runs past the end of "
+                            "the scratchpad (0x40000)");
+}
+
 TEST(NPUISATest, ValidatorChecksOperandsAgainstTheMemoryMap) {
   Instruction inst(Opcode::VUnary);
   inst.set(Field::Rows, 2);

@@ -448,6 +448,73 @@ TEST(NPUSimulatorTest, DramAccessOutsideItsArgumentIsAnError) {
                                 "argument uses it)");
 }
 
+TEST(NPUSimulatorTest, DmaGatherFetchesTableRowsByIndex) {
+  auto sim = makeSim(R"(
+.input r1, "table", f32[5x3]
+.input r2, "ids", i64[4]
+.input r3, "ids32", i32[3]
+.output r4, "y", f32[4x3]
+.output r5, "z", f32[3x3]
+dma.load sp+0x0, r2+0, rows=1, bytes=32
+dma.load sp+0x40, r3+0, rows=1, bytes=12
+dma.gather sp+0x100, r1+0x0, sp+0x0, rows=4, bytes=12, table=5, idx=i64, signal=st
+dma.gather sp+0x200, r1+0xc, sp+0x40, rows=3, bytes=8, table=4, idx=i32, signal=st
+dma.store r4+0, sp+0x100, rows=4, bytes=12, wait=ld
+dma.store r5+0, sp+0x200, rows=3, bytes=8, dstride=12, wait=ld
+halt
+)");
+  ASSERT_TRUE(sim);
+  auto table = sim->getArgumentMemory(0);
+  for (int i = 0; i < 15; ++i)
+    poke<float>(table, 4 * i, 0.5f * i - 3.0f);
+  const int64_t ids[4] = {4, 0, 4, 2};
+  const int32_t ids32[3] = {3, 1, 0};
+  for (int i = 0; i < 4; ++i)
+    poke<int64_t>(sim->getArgumentMemory(1), 8 * i, ids[i]);
+  for (int i = 0; i < 3; ++i)
+    poke<int32_t>(sim->getArgumentMemory(2), 4 * i, ids32[i]);
+  ASSERT_EQ(runError(*sim), "");
+  // y[r] = table[ids[r]]. The second gather's table has rows of `bytes` =
+  // 8 bytes from r1+12: its row k is floats 3 + 2k, 4 + 2k of the input.
+  for (int r = 0; r < 4; ++r)
+    for (int c = 0; c < 3; ++c)
+      EXPECT_EQ(peek<float>(sim->getArgumentMemory(3), 4 * (3 * r + c)),
+                0.5f * (3 * ids[r] + c) - 3.0f);
+  for (int r = 0; r < 3; ++r)
+    for (int c = 0; c < 2; ++c)
+      EXPECT_EQ(peek<float>(sim->getArgumentMemory(4), 4 * (3 * r + c)),
+                0.5f * (3 + 2 * ids32[r] + c) - 3.0f);
+  EXPECT_EQ(sim->getStats().dmaLoadBytes, 32u + 12u + 48u + 24u);
+}
+
+TEST(NPUSimulatorTest, DmaGatherRejectsIndicesOutsideTheTable) {
+  const char *program = R"(
+.input r1, "table", f32[5x3]
+.input r2, "ids", i64[2]
+dma.load sp+0x0, r2+0, rows=1, bytes=16
+dma.gather sp+0x100, r1+0x0, sp+0x0, rows=2, bytes=12, table=TABLE, idx=i64
+halt
+)";
+  for (int64_t bad : {int64_t(5), int64_t(-1), int64_t(1) << 40}) {
+    auto sim = makeSim(llvm::StringRef(program).str().replace(
+        llvm::StringRef(program).find("TABLE"), 5, "5"));
+    ASSERT_TRUE(sim);
+    poke<int64_t>(sim->getArgumentMemory(1), 0, 1);
+    poke<int64_t>(sim->getArgumentMemory(1), 8, bad);
+    EXPECT_EQ(runError(*sim),
+              "instruction #1 (dma.gather) at byte offset 0x50 (test.s:5): "
+              "index " + std::to_string(bad) +
+                  " (entry 1) is outside the table's 5 rows");
+  }
+  // A table that does not fit its register's buffer.
+  auto sim = makeSim(llvm::StringRef(program).str().replace(
+      llvm::StringRef(program).find("TABLE"), 5, "6"));
+  ASSERT_TRUE(sim);
+  EXPECT_EQ(runError(*sim),
+            "instruction #1 (dma.gather) at byte offset 0x50 (test.s:5): the "
+            "table [r1+0x0, r1+0x48) is outside r1 ('table', 60 bytes)");
+}
+
 TEST(NPUSimulatorTest, DeadlocksAreReported) {
   auto sim = makeSim("sync.ld wait=cp, signal=cp\nsync.cp wait=ld, signal=ld\nhalt\n");
   ASSERT_TRUE(sim);

@@ -657,13 +657,61 @@ int main(int argc, char **argv) {
   if (onNPU) {
     if (generating || quantizeMode != "none")
       return fail("--generate and --quantize do not run on the NPU yet");
-    auto npuModel = NPUModel::compile(*module, *signature, pipelineOptions);
-    if (!npuModel)
-      return fail(llvm::toString(npuModel.takeError()));
+    // NPU programs have static shapes: a model with dynamic dims is
+    // imported again per run, specialised to that run's input shapes.
+    bool dynamic = llvm::any_of(signature->inputs, [](const TensorSignature &t) {
+      return llvm::any_of(t.shape, [](int64_t d) { return d < 0; });
+    });
+    if (dynamic && !isONNXFileName(modelPath))
+      return fail("the model has dynamic dims (inputs " +
+                  listNames(signature->inputs) +
+                  "); --target=npu specialises ONNX models to the given "
+                  "input shapes, not MLIR files: give static shapes");
+    std::unique_ptr<NPUModel> staticModel;
+    if (!dynamic) {
+      auto compiled = NPUModel::compile(*module, *signature, pipelineOptions);
+      if (!compiled)
+        return fail(llvm::toString(compiled.takeError()));
+      staticModel = std::move(*compiled);
+    }
     int status = EXIT_SUCCESS;
-    for (auto &[inputs, expected] : runs)
-      if (runModel(**npuModel, inputs, expected) != EXIT_SUCCESS)
+    for (auto &[inputs, expected] : runs) {
+      if (runs.size() > 1)
+        llvm::outs() << "== " << expected << "\n";
+      std::unique_ptr<NPUModel> specialised;
+      if (dynamic) {
+        ONNXImportOptions importOptions;
+        std::string shapes;
+        for (auto [spec, tensor] : llvm::zip(signature->inputs, inputs)) {
+          ArrayRef<int64_t> shape = tensor.getShape();
+          importOptions.inputShapes[spec.name].assign(shape.begin(),
+                                                      shape.end());
+          shapes += (shapes.empty() ? "" : ", ") + spec.name + " " +
+                    tensor.describe();
+        }
+        llvm::outs() << "specialised to " << shapes << "\n";
+        OwningOpRef<ModuleOp> staticModule =
+            importONNXFile(modelPath, &context, importOptions);
+        if (!staticModule)
+          return fail("specialising '" + modelPath + "' to " + shapes +
+                      " failed");
+        func::FuncOp staticEntry = findEntryFunction(*staticModule, entryName);
+        if (!staticEntry)
+          return EXIT_FAILURE;
+        FailureOr<ModelSignature> staticSignature =
+            getModelSignature(staticEntry);
+        if (failed(staticSignature))
+          return EXIT_FAILURE;
+        auto compiled = NPUModel::compile(*staticModule, *staticSignature,
+                                          pipelineOptions);
+        if (!compiled)
+          return fail(llvm::toString(compiled.takeError()));
+        specialised = std::move(*compiled);
+      }
+      if (runModel(dynamic ? *specialised : *staticModel, inputs, expected) !=
+          EXIT_SUCCESS)
         status = EXIT_FAILURE;
+    }
     return status;
   }
 

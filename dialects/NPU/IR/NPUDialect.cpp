@@ -128,6 +128,7 @@ LogicalResult HaltOp::verify() {
 LogicalResult SyncOp::verify() { return verifyInstruction(getOperation()); }
 LogicalResult DmaLoadOp::verify() { return verifyInstruction(getOperation()); }
 LogicalResult DmaStoreOp::verify() { return verifyInstruction(getOperation()); }
+LogicalResult DmaGatherOp::verify() { return verifyInstruction(getOperation()); }
 LogicalResult MatmulOp::verify() { return verifyInstruction(getOperation()); }
 LogicalResult VUnaryOp::verify() { return verifyInstruction(getOperation()); }
 LogicalResult VBinaryOp::verify() { return verifyInstruction(getOperation()); }
@@ -220,6 +221,38 @@ LogicalResult AttentionOp::verify() {
   return success();
 }
 
+LogicalResult ReduceOp::verify() {
+  if (getKind() != "sum" && getKind() != "mean" && getKind() != "max")
+    return emitOpError("kind must be sum, mean or max");
+  if (getA().getRank() != 2 || getC().getRank() != 1 ||
+      getA().getShape()[0] != getC().getShape()[0])
+    return emitOpError("a must be [rows, cols] and c [rows]");
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  ArrayRef<int64_t> table = getTable().getShape().asArrayRef(),
+                    indices = getIndices().getShape().asArrayRef(),
+                    c = getC().getShape().asArrayRef();
+  if (getIndexType() != "i32" && getIndexType() != "i64")
+    return emitOpError("index_type must be i32 or i64");
+  if (table.size() != 2 || getTable().getStrides()[1] != 1 ||
+      getTable().getStrides()[0] != table[1])
+    return emitOpError("table must be [rows, cols] with dense rows");
+  if (c.size() != indices.size() + 1 || c.drop_back() != indices ||
+      c.back() != table[1])
+    return emitOpError("c must be [indices..., cols]");
+  return success();
+}
+
+LogicalResult CastOp::verify() {
+  if (getFrom() != "i32" && getFrom() != "i64")
+    return emitOpError("from must be i32 or i64");
+  if (getA().getShape() != getC().getShape())
+    return emitOpError("a and c must have the same shape");
+  return success();
+}
+
 bool mlir::llm::npu_ir::needsStreamedA(int64_t rows, int64_t paddedK,
                                        int64_t tileM, int64_t tileN) {
   int64_t wanted = std::min({rows, int64_t(64), tileM,
@@ -228,10 +261,12 @@ bool mlir::llm::npu_ir::needsStreamedA(int64_t rows, int64_t paddedK,
 }
 
 bool mlir::llm::npu_ir::isInstructionOp(Operation *op) {
-  return isa<HaltOp, SyncOp, DmaLoadOp, DmaStoreOp, MatmulOp, VUnaryOp,
+  return isa<HaltOp, SyncOp, DmaLoadOp, DmaStoreOp, DmaGatherOp, MatmulOp,
+             VUnaryOp,
              VBinaryOp, VReduceOp, VConvertOp, VFillOp>(op);
 }
 
 bool mlir::llm::npu_ir::isTileOp(Operation *op) {
-  return isa<GemmOp, EltwiseOp, SoftmaxOp, LayerNormOp, AttentionOp>(op);
+  return isa<GemmOp, EltwiseOp, SoftmaxOp, LayerNormOp, AttentionOp, ReduceOp,
+             GatherOp, CastOp>(op);
 }

@@ -117,6 +117,21 @@ mlir::llm::npu_ir::encodeInstruction(Operation *op, std::string &error) {
             setDmaFields(e, d);
             return true;
           })
+          .Case([&](DmaGatherOp g) {
+            e.inst.setOpcode(Opcode::DmaGather);
+            e.set(Field::LocalAddr, g.getLocal());
+            e.set(Field::Reg, g.getReg());
+            e.set(Field::DramOffset, g.getOffset());
+            e.scratchpad(Field::IndexAddr, g.getIndices());
+            StringRef type = g.getIndexType();
+            if (type != "i32" && type != "i64" && e.error.empty())
+              e.error = "index_type must be i32 or i64, not " + type.str();
+            e.set(Field::IndexType, type == "i64" ? 1 : 0);
+            e.set(Field::Rows, g.getRows());
+            e.set(Field::RowBytes, g.getBytes());
+            e.set(Field::TableRows, g.getTableRows());
+            return true;
+          })
           .Case([&](MatmulOp m) {
             e.inst.setOpcode(Opcode::Matmul);
             e.mnemonic(("matmul." + m.getType()).str(), Opcode::Matmul);

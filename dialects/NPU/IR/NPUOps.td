@@ -121,6 +121,24 @@ def NPU_DmaStoreOp : NPU_InstOp<"dma_store", NPU_DmaFields> {
   }];
 }
 
+def NPU_DmaGatherOp : NPU_InstOp<"dma_gather",
+    (ins I64Attr:$local, I64Attr:$reg, I64Attr:$offset, I64Attr:$indices,
+         StrAttr:$index_type, I64Attr:$rows, I64Attr:$bytes,
+         I64Attr:$table_rows)> {
+  let summary = "dma.gather: table rows picked by indices in the scratchpad";
+  let description = [{
+    Row `i` of the destination (`rows` rows of `bytes` bytes, dense from
+    `local`) is row `indices[i]` of the table of `table_rows` rows of
+    `bytes` bytes at DRAM `reg + offset`; the indices (`index_type` "i32" or
+    "i64") are `rows` consecutive integers at scratchpad address `indices`.
+    An index outside [0, table_rows) stops the program with an error.
+
+    ```mlir
+    npu.dma_gather {local = 4096 : i64, reg = 0 : i64, offset = 0 : i64, indices = 0 : i64, index_type = "i64", rows = 16 : i64, bytes = 128 : i64, table_rows = 128 : i64}
+    ```
+  }];
+}
+
 def NPU_MatmulOp : NPU_InstOp<"matmul",
     (ins StrAttr:$type, I64Attr:$c, I64Attr:$a, I64Attr:$b, I64Attr:$m,
          I64Attr:$k, I64Attr:$n, OptionalAttr<I64Attr>:$astride,
@@ -311,6 +329,51 @@ def NPU_AttentionOp : NPU_TileOp<"attention",
     npu.attention {q = #npu.view<reg = 1, offset = 0, shape = [1, 2, 64, 64], strides = [8192, 64, 128, 1]>,
                    k = #npu.view<...>, v = #npu.view<...>, o = #npu.view<...>,
                    scale = 1.250000e-01 : f32, causal, tile_q = 64 : i64, tile_kv = 64 : i64, kv_buffers = 2 : i64}
+    ```
+  }];
+}
+
+def NPU_ReduceOp : NPU_TileOp<"reduce",
+    (ins StrAttr:$kind, NPU_ViewAttr:$a, NPU_ViewAttr:$c)> {
+  let summary = "Row reductions (sum, mean, max) on the vector unit";
+  let description = [{
+    `a` is f32 `[rows, cols]` with contiguous rows, `c` f32 `[rows]`:
+    `c[i] = kind(a[i, :])`.
+
+    ```mlir
+    npu.reduce {kind = "mean", a = #npu.view<...>, c = #npu.view<...>}
+    ```
+  }];
+}
+
+def NPU_GatherOp : NPU_TileOp<"gather",
+    (ins NPU_ViewAttr:$table, NPU_ViewAttr:$indices, StrAttr:$index_type,
+         NPU_ViewAttr:$c)> {
+  let summary = "Rows of an f32 table picked by run-time indices (dma.gather)";
+  let description = [{
+    `table` is f32 `[rows, cols]` with dense rows, `indices` a dense tensor
+    of `index_type` ("i32" or "i64") integers (its strides count elements of
+    that type), `c` f32 `[indices..., cols]`: `c[i..., :] = table[indices[i...], :]`.
+    Blocks of indices are loaded into the scratchpad and the rows fetched by
+    `dma.gather`, which stops the program on an index outside the table.
+
+    ```mlir
+    npu.gather {table = #npu.view<...>, indices = #npu.view<...>, index_type = "i64", c = #npu.view<...>}
+    ```
+  }];
+}
+
+def NPU_CastOp : NPU_TileOp<"cast",
+    (ins NPU_ViewAttr:$a, StrAttr:$from, NPU_ViewAttr:$c)> {
+  let summary = "Integer tensor (i32, i64) to f32 on the vector unit";
+  let description = [{
+    `a` is a dense tensor of `from` ("i32" or "i64") integers (strides in
+    its elements), `c` f32 of the same shape. i64 values are converted from
+    their two 32-bit halves: exact below 2^24 in magnitude, otherwise
+    within f32 rounding.
+
+    ```mlir
+    npu.cast {a = #npu.view<...>, from = "i64", c = #npu.view<...>}
     ```
   }];
 }

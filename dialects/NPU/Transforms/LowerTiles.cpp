@@ -3,7 +3,7 @@
 // The pass and the helpers its lowerings share (TileLowering.h): the
 // instruction emitter and the split of strided DRAM views into slabs of 2-D
 // blocks. The lowerings themselves are in LowerGemm.cpp (the array) and
-// LowerVectorOps.cpp (the vector unit).
+// LowerVectorOps.cpp (the vector unit), LowerIndexOps.cpp (gather, cast).
 //
 //===----------------------------------------------------------------------===//
 
@@ -37,6 +37,14 @@ void InstEmitter::store(int64_t reg, int64_t offset, int64_t local,
                         int64_t dstride) {
   DmaStoreOp::create(b, loc, i64(local), i64(reg), i64(offset), i64(rows),
                      i64(bytes), i64(lstride), i64(dstride), i64(0), i64(0));
+}
+
+void InstEmitter::gather(int64_t local, int64_t reg, int64_t offset,
+                         int64_t indices, StringRef indexType, int64_t rows,
+                         int64_t bytes, int64_t tableRows) {
+  DmaGatherOp::create(b, loc, i64(local), i64(reg), i64(offset), i64(indices),
+                      b.getStringAttr(indexType), i64(rows), i64(bytes),
+                      i64(tableRows), i64(0), i64(0));
 }
 
 void InstEmitter::matmul(StringRef type, int64_t c, int64_t a, int64_t bAddr,
@@ -175,6 +183,9 @@ struct NPULowerTilesPass
               .Case([](SoftmaxOp s) { return lowerSoftmax(s); })
               .Case([](LayerNormOp l) { return lowerLayerNorm(l); })
               .Case([](AttentionOp a) { return lowerAttention(a); })
+              .Case([](ReduceOp r) { return lowerReduce(r); })
+              .Case([](GatherOp g) { return lowerGather(g); })
+              .Case([](CastOp c) { return lowerCast(c); })
               .Default([](Operation *) { return failure(); });
       if (failed(result))
         return signalPassFailure();

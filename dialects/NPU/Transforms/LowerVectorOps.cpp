@@ -1,7 +1,8 @@
 //===- LowerVectorOps.cpp - npu.eltwise/softmax/layer_norm -> instructions ===//
 //
-// Vector-unit lowerings of npu-lower-tiles. Each op streams blocks of rows
-// (at most kBlockBytes of f32) through two scratchpad buffers: the load of
+// Vector-unit lowerings of npu-lower-tiles (eltwise, softmax, layer_norm,
+// reduce). Each op streams blocks of rows (at most kBlockBytes of f32)
+// through two scratchpad buffers: the load of
 // block i+1 overlaps the compute of block i and the store of block i-1
 // (npu-insert-tokens orders them). A second operand is read per block with
 // the vector unit's broadcast mode its strides call for: a tile (it varies
@@ -224,6 +225,39 @@ LogicalResult mlir::llm::npu_ir::lowerSoftmax(SoftmaxOp op) {
       e.binary("mul", "col", x, x, kCol1, rw, cols, stride);
       storeBlock(e, s, 1, slab, r0, rw, 0, cols, x);
     }
+  return success();
+}
+
+LogicalResult mlir::llm::npu_ir::lowerReduce(ReduceOp op) {
+  ViewAttr c = op.getC();
+  if (c.getStrides()[0] != 1 && c.getShape()[0] != 1)
+    return op.emitOpError("c must be dense");
+  Slabs s = makeSlabs({op.getA()});
+  if (failed(checkRowMajor(op, s, 0, "a")) || s.numSlabs() != 1)
+    return op.emitOpError("a must be [rows, cols] with contiguous rows");
+  InstEmitter e(op);
+  StringRef kind = op.getKind();
+  int64_t cols = s.cols;
+  if (kind == "mean")
+    e.fill(kConst, 1.0f / static_cast<float>(cols), 1, 1, 4);
+  // Rows in blocks, each row's columns in chunks accumulated into the
+  // block's column of results.
+  int64_t cb = std::min<int64_t>(cols, 2048);
+  int64_t rb = blockRows(s.rows, cb), block = 0;
+  for (int64_t r0 = 0; r0 < s.rows; r0 += rb) {
+    int64_t rw = std::min(rb, s.rows - r0);
+    int64_t col = block % 2 ? kCol1 : kCol0;
+    for (int64_t c0 = 0; c0 < cols; c0 += cb, ++block) {
+      int64_t cw = std::min(cb, cols - c0);
+      int64_t x = kX[block % 2];
+      loadBlock(e, s, 0, 0, r0, rw, c0, cw, x);
+      e.reduce(kind == "max" ? "max" : "sum", col, x, rw, cw, cw * 4,
+               /*accumulate=*/c0 > 0);
+    }
+    if (kind == "mean")
+      e.binary("mul", "scalar", col, col, kConst, 1, rw, rw * 4);
+    e.store(c.getReg(), c.getOffset() + r0 * 4, col, 1, rw * 4, rw * 4, rw * 4);
+  }
   return success();
 }
 

@@ -24,6 +24,9 @@ public:
             int64_t bytes, int64_t lstride, int64_t dstride);
   void store(int64_t reg, int64_t offset, int64_t local, int64_t rows,
              int64_t bytes, int64_t lstride, int64_t dstride);
+  void gather(int64_t local, int64_t reg, int64_t offset, int64_t indices,
+              StringRef indexType, int64_t rows, int64_t bytes,
+              int64_t tableRows);
   void matmul(StringRef type, int64_t c, int64_t a, int64_t bAddr, int64_t m,
               int64_t k, int64_t n, int64_t astride, int64_t cstride,
               bool accumulate, bool transposeB);
@@ -72,13 +75,17 @@ Slabs makeSlabs(ArrayRef<ViewAttr> views);
 /// Local memory (unified addresses).
 constexpr int64_t kAcc = 0x40000;
 
-/// Lowers one tile op (LowerGemm.cpp, LowerVectorOps.cpp); emits an error on
+/// Lowers one tile op (LowerGemm.cpp, LowerVectorOps.cpp,
+/// LowerIndexOps.cpp); emits an error on
 /// the op for layouts it cannot handle.
 LogicalResult lowerGemm(GemmOp op);
 LogicalResult lowerEltwise(EltwiseOp op);
 LogicalResult lowerSoftmax(SoftmaxOp op);
 LogicalResult lowerLayerNorm(LayerNormOp op);
 LogicalResult lowerAttention(AttentionOp op);
+LogicalResult lowerReduce(ReduceOp op);
+LogicalResult lowerGather(GatherOp op);
+LogicalResult lowerCast(CastOp op);
 
 } // namespace mlir::llm::npu_ir
 

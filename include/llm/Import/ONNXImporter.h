@@ -39,7 +39,9 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace llvm {
 class MemoryBufferRef;
@@ -73,6 +75,12 @@ struct ONNXImportOptions {
   /// directory of the model file (the buffer's name). Files outside it are
   /// never read.
   std::string externalDataDir;
+  /// Shapes of graph inputs, by name, that replace the declared ones: each
+  /// must have the declared rank and agree with its static dims (dynamic
+  /// dims take the given size). The import is then specialised to these
+  /// shapes (llm-run --target=npu runs dynamic models this way). Inputs not
+  /// named keep their declared shapes.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
 };
 
 /// Dialects the importer creates ops of (transformer, func, arith, tensor).

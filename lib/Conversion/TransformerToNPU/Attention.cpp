@@ -7,6 +7,13 @@
 // of the tiling framework (lib/Tiling/NPUCostModel.cpp) for this shape.
 // O is laid out for a following merge of the heads, so that needs no copy.
 //
+// Attention with an additive mask operand (BERT's padding mask) or grouped
+// KV heads (LLaMA) takes the unfused path: S = Q K^T (gemm, K as transposed
+// B), scale and mask added as eltwise ops, a causally masked softmax in
+// place, O = S V, the scores in DRAM scratch. Grouped-query attention views
+// the query heads as [KV heads, group] and K/V with a zero stride along the
+// group: no copies.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Converter.h"
@@ -19,12 +26,15 @@ namespace mlir::llm::to_npu {
 
 LogicalResult Converter::convertAttention(tf::AttentionOp att) {
   Operation *op = att;
-  if (att.getMask() || att.getPastKey() || !att.getPresent().empty())
-    return op->emitError("NPU: attention with a mask operand or a KV "
-                         "cache is not supported");
+  if (att.getPastKey() || !att.getPresent().empty())
+    return op->emitError("NPU: attention with a KV cache is not supported")
+           << describeNode(op->getLoc());
   ArrayRef<int64_t> q = typeOf(att.getQuery()).getShape(),
                     k = typeOf(att.getKey()).getShape(),
                     v = typeOf(att.getValue()).getShape();
+  // A mask operand or grouped KV heads: the unfused lowering.
+  if (att.getMask() || (q.size() == 4 && k.size() == 4 && q[1] != k[1]))
+    return convertUnfusedAttention(att);
   if (q.size() != 4 || k.size() != 4 || q[1] != k[1] || v != k)
     return op->emitError("NPU: attention needs [batch, heads, S, D] queries "
                          "and keys and values of one shape [batch, heads, T, "
@@ -67,6 +77,85 @@ LogicalResult Converter::convertAttention(tf::AttentionOp att) {
       b.getI64IntegerAttr(tiles->kvBuffers),
       tiles->kvResident ? b.getUnitAttr() : UnitAttr());
   produce(att.getOutput(), o, t);
+  return success();
+}
+
+
+LogicalResult Converter::convertUnfusedAttention(tf::AttentionOp att) {
+  Operation *op = att;
+  if (att.getPastKey() || !att.getPresent().empty())
+    return op->emitError("NPU: attention with a KV cache is not supported")
+           << describeNode(op->getLoc());
+  ArrayRef<int64_t> q = typeOf(att.getQuery()).getShape(),
+                    k = typeOf(att.getKey()).getShape(),
+                    vShape = typeOf(att.getValue()).getShape();
+  if (q.size() != 4 || k.size() != 4 || vShape.size() != 4 || k[1] == 0 ||
+      q[1] % k[1] != 0)
+    return op->emitError("NPU: attention needs [batch, heads, S, D] "
+                         "operands with query heads a multiple of KV heads")
+           << describeNode(op->getLoc());
+  Value mask = att.getMask();
+  if (mask && !typeOf(mask).getElementType().isF32())
+    return op->emitError("NPU: attention masks must be additive f32")
+           << describeNode(op->getLoc());
+  FailureOr<ViewAttr> qv = getView(att.getQuery(), op),
+                      kv = getView(att.getKey(), op),
+                      vv = getView(att.getValue(), op);
+  if (failed(qv) || failed(kv) || failed(vv))
+    return failure();
+  std::optional<ViewAttr> maskView;
+  SmallVector<int64_t> sShape = {q[0], q[1], q[2], k[2]};
+  if (mask) {
+    FailureOr<ViewAttr> m = getView(mask, op);
+    if (failed(m))
+      return failure();
+    maskView = broadcastTo(*m, sShape);
+  }
+  // [B, H, ...] -> [B, Hkv, G, ...]: queries, scores, outputs split their
+  // heads; keys and values repeat along G with stride 0.
+  int64_t groups = q[1] / k[1];
+  auto splitHeads = [&](ViewAttr v) -> ViewAttr {
+    if (groups == 1)
+      return v;
+    ArrayRef<int64_t> s = v.getShape().asArrayRef(),
+                      st = v.getStrides().asArrayRef();
+    return view(v.getReg(), v.getOffset(), {s[0], k[1], groups, s[2], s[3]},
+                {st[0], st[1] * groups, st[1], st[2], st[3]});
+  };
+  auto repeatHeads = [&](ViewAttr v) -> ViewAttr {
+    if (groups == 1)
+      return v;
+    ArrayRef<int64_t> s = v.getShape().asArrayRef(),
+                      st = v.getStrides().asArrayRef();
+    return view(v.getReg(), v.getOffset(), {s[0], s[1], groups, s[2], s[3]},
+                {st[0], st[1], 0, st[2], st[3]});
+  };
+  // S = Q K^T: K [.., T, D] is B^T.
+  ViewAttr s = allocScratch(sShape);
+  ViewAttr sSplit = splitHeads(s);
+  npu_ir::GemmOp::create(b, op->getLoc(), splitHeads(*qv), repeatHeads(*kv),
+                         IntegerAttr(), IntegerAttr(), IntegerAttr(), sSplit,
+                         b.getStringAttr("bf16"), b.getUnitAttr(),
+                         b.getI64IntegerAttr(tileM),
+                         b.getI64IntegerAttr(tileN), ViewAttr());
+  float scale = att.getScale() ? att.getScale()->convertToFloat()
+                               : 1.0f / std::sqrt(static_cast<float>(q[3]));
+  if (maskView) {
+    // softmax(scale S + mask).
+    npu_ir::EltwiseOp::create(b, op->getLoc(), b.getStringAttr("mul"), s,
+                              ViewAttr(), b.getF32FloatAttr(scale), s);
+    eltwise(op->getLoc(), "add", s, *maskView, s);
+    scale = 1.0f;
+  }
+  npu_ir::SoftmaxOp::create(b, op->getLoc(), s, s, b.getF32FloatAttr(scale),
+                            att.getCausal() ? b.getUnitAttr() : UnitAttr());
+  SmallVector<int64_t> oShape = {q[0], q[1], q[2], vShape[3]};
+  ViewAttr o = allocScratch(oShape);
+  auto pv = npu_ir::GemmOp::create(
+      b, op->getLoc(), sSplit, repeatHeads(*vv), IntegerAttr(), IntegerAttr(),
+      IntegerAttr(), splitHeads(o), b.getStringAttr("bf16"), UnitAttr(),
+      b.getI64IntegerAttr(tileM), b.getI64IntegerAttr(tileN), ViewAttr());
+  produce(att.getOutput(), o, pv);
   return success();
 }
 

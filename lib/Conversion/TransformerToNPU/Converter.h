@@ -9,8 +9,12 @@
 // - DRAMLayout.cpp: views, constant packing, scratch, the data segment;
 // - Gemm.cpp: matmul, linear and quantized_linear -> npu.gemm;
 // - VectorOps.cpp: elementwise ops, softmax and norms on the vector unit;
-// - ShapeOps.cpp: reshape/squeeze/unsqueeze/transpose/split/expand as views;
-// - Attention.cpp: attention -> npu.attention.
+// - VectorOps.cpp also: rotary embeddings, reductions;
+// - IndexOps.cpp: integer tensors: gather by run-time indices, cast to f32;
+// - ShapeOps.cpp: reshape/squeeze/unsqueeze/transpose/split/expand/slice as
+//   views, concat;
+// - Attention.cpp: attention -> npu.attention (unfused with a mask or
+//   grouped KV heads).
 //
 //===----------------------------------------------------------------------===//
 
@@ -84,6 +88,10 @@ private:
   FailureOr<int64_t> packedInt8Weights(Value w, Operation *user);
   FailureOr<ViewAttr> getView(Value v, Operation *user);
   ViewAttr broadcastTo(ViewAttr v, ArrayRef<int64_t> shape);
+  /// `v` itself when its last dim is contiguous (stride 1, or size 1; a
+  /// zero stride too when `allowBroadcast`), else a dense copy made by the
+  /// vector unit one element per row (a transpose that moved the last dim).
+  ViewAttr rowMajor(ViewAttr v, Location loc, bool allowBroadcast = false);
   /// Rebases scratch views after the constants and attaches the data segment.
   LogicalResult finish();
 
@@ -102,10 +110,23 @@ private:
   LogicalResult convertBinary(Operation *op, StringRef kind);
   LogicalResult convertUnary(Operation *op, StringRef kind);
   LogicalResult convertSoftmax(tf::SoftmaxOp op);
+  /// `v` as [rows, cols] with cols the product of dims [first, rank) and
+  /// contiguous rows (a copy where its layout does not allow a view).
+  ViewAttr asRows(ViewAttr v, int64_t first, Location loc);
+  /// reduce_sum/mean/max over trailing dims.
+  LogicalResult convertReduce(Operation *op, StringRef kind,
+                              ArrayRef<int64_t> axes);
   /// layer_norm (with `bias`) or rms_norm (`rms`) over the last dim.
   LogicalResult convertNorm(Operation *op, Value input, Value scale,
                             Value bias, int64_t axis, FloatAttr epsilon,
                             bool rms);
+
+  // IndexOps.cpp: integer tensors.
+  LogicalResult convertGather(tf::GatherOp op);
+  LogicalResult convertCast(tf::CastOp op);
+
+  // VectorOps.cpp (rotary embeddings as elementwise ops on views).
+  LogicalResult convertRotary(tf::RotaryEmbeddingOp op);
 
   // ShapeOps.cpp.
   /// `out` as a view of `in` with its shape (reshape, squeeze, unsqueeze);
@@ -114,11 +135,21 @@ private:
   LogicalResult convertTranspose(tf::TransposeOp op);
   LogicalResult convertSplit(tf::SplitOp op);
   LogicalResult convertExpand(tf::ExpandOp op);
+  LogicalResult convertSlice(tf::SliceOp op);
+  LogicalResult convertConcat(tf::ConcatOp op);
 
   // Attention.cpp.
   LogicalResult convertAttention(tf::AttentionOp op);
+  LogicalResult convertUnfusedAttention(tf::AttentionOp op);
 
   RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+  /// Bytes per element of a DRAM tensor: f32 (most), i32 or i64 (integer
+  /// inputs: token ids, positions, masks; only shape ops, gather and cast
+  /// read them). View strides count elements of this size.
+  static int64_t elemBytes(Value v);
+  /// An eltwise tile op c = kind(a[, b]) (b broadcast to a's shape).
+  Operation *eltwise(Location loc, StringRef kind, ViewAttr a,
+                     std::optional<ViewAttr> b, ViewAttr c);
   void produce(Value v, ViewAttr c, Operation *tileOp) {
     views[v] = c;
     producer[v] = tileOp;

@@ -24,8 +24,13 @@ SmallVector<int64_t> denseStrides(ArrayRef<int64_t> shape) {
 }
 
 bool isDense(ViewAttr v) {
-  return v.getStrides().asArrayRef() ==
-         ArrayRef<int64_t>(denseStrides(v.getShape().asArrayRef()));
+  // Strides of unit dims do not matter.
+  SmallVector<int64_t> dense = denseStrides(v.getShape().asArrayRef());
+  for (auto [d, s, expected] :
+       llvm::zip(v.getShape().asArrayRef(), v.getStrides().asArrayRef(), dense))
+    if (d != 1 && s != expected)
+      return false;
+  return true;
 }
 
 int64_t numElements(ArrayRef<int64_t> shape) {
@@ -185,16 +190,64 @@ FailureOr<int64_t> Converter::packedInt8Weights(Value w, Operation *user) {
 FailureOr<ViewAttr> Converter::getView(Value v, Operation *user) {
   if (auto it = views.find(v); it != views.end())
     return it->second;
-  if (v.getDefiningOp<tf::ConstantOp>()) {
+  if (auto constant = v.getDefiningOp<tf::ConstantOp>()) {
+    ArrayRef<int64_t> shape = typeOf(v).getShape();
+    if (elemBytes(v) != 4 || !typeOf(v).getElementType().isF32()) {
+      // Integer constants (e.g. gather indices) keep their element type.
+      std::optional<std::vector<int64_t>> ints =
+          tf::readIntConstant(cast<ElementsAttr>(constant.getValue()));
+      if (!ints || !typeOf(v).getElementType().isInteger())
+        return user->emitError("NPU: constant of type ")
+               << typeOf(v) << " is not supported" << describeNode(user->getLoc()),
+               failure();
+      SmallVector<uint8_t> bytes;
+      for (int64_t x : *ints)
+        for (int64_t i = 0; i < elemBytes(v); ++i)
+          bytes.push_back(static_cast<uint8_t>(static_cast<uint64_t>(x) >> (8 * i)));
+      ViewAttr result = view(0, appendData(bytes), shape, denseStrides(shape));
+      views[v] = result;
+      return result;
+    }
     FailureOr<int64_t> offset = f32Constant(v, user);
     if (failed(offset))
       return failure();
-    ArrayRef<int64_t> shape = typeOf(v).getShape();
     ViewAttr result = view(0, *offset, shape, denseStrides(shape));
     views[v] = result;
     return result;
   }
   return user->emitError("NPU: operand has no DRAM tensor"), failure();
+}
+
+int64_t Converter::elemBytes(Value v) {
+  Type t = cast<RankedTensorType>(v.getType()).getElementType();
+  return t.isInteger(64) ? 8 : 4;
+}
+
+Operation *Converter::eltwise(Location loc, StringRef kind, ViewAttr a,
+                              std::optional<ViewAttr> b, ViewAttr c) {
+  return npu_ir::EltwiseOp::create(
+      this->b, loc, this->b.getStringAttr(kind), a,
+      b ? broadcastTo(*b, a.getShape().asArrayRef()) : ViewAttr(),
+      FloatAttr(), c);
+}
+
+ViewAttr Converter::rowMajor(ViewAttr v, Location loc, bool allowBroadcast) {
+  ArrayRef<int64_t> shape = v.getShape().asArrayRef(),
+                    strides = v.getStrides().asArrayRef();
+  if (shape.empty() || shape.back() == 1 || strides.back() == 1 ||
+      (allowBroadcast && strides.back() == 0))
+    return v;
+  ViewAttr dense = allocScratch(shape);
+  SmallVector<int64_t> columnShape(shape), srcStrides(strides),
+      dstStrides(dense.getStrides().asArrayRef());
+  columnShape.push_back(1);
+  srcStrides.push_back(1);
+  dstStrides.push_back(1);
+  npu_ir::EltwiseOp::create(
+      b, loc, b.getStringAttr("copy"),
+      view(v.getReg(), v.getOffset(), columnShape, srcStrides), ViewAttr(),
+      FloatAttr(), view(0, dense.getOffset(), columnShape, dstStrides));
+  return dense;
 }
 
 ViewAttr Converter::broadcastTo(ViewAttr v, ArrayRef<int64_t> shape) {
@@ -217,7 +270,8 @@ LogicalResult Converter::finish() {
            << " bytes) exceeds the 256 MiB a base register reaches";
   int64_t total = dataSize;
   for (auto arg : program.getBody().getOps<npu_ir::ArgOp>())
-    total = llvm::alignTo(total, 64) + numElements(arg.getShape()) * 4;
+    total = llvm::alignTo(total, 64) +
+            numElements(arg.getShape()) * (arg.getElem() == "i64" ? 8 : 4);
   if (total > dramLimit)
     return func.emitError("NPU: the model does not fit DRAM: it needs ")
            << total << " bytes (data segment " << dataSize

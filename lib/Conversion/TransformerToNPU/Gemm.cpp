@@ -41,7 +41,7 @@ LogicalResult Converter::convertGemm(Operation *op, Value lhs, Value rhs,
     biasOffset = *off;
   }
 
-  ViewAttr aView = *a;
+  ViewAttr aView = rowMajor(*a, op->getLoc());
   std::optional<ViewAttr> bView;
   std::optional<int64_t> packed, scales;
   bool transposeB = false;

@@ -50,7 +50,23 @@ bool isSupported(Operation *op) {
              tf::ExpOp, tf::TanhOp, tf::SqrtOp, tf::RsqrtOp,
              tf::ReciprocalOp, tf::SigmoidOp, tf::GeluOp, tf::SiluOp,
              tf::SoftmaxOp, tf::LayerNormOp, tf::RMSNormOp, tf::AttentionOp,
+             tf::GatherOp, tf::CastOp, tf::SliceOp, tf::RotaryEmbeddingOp,
+             tf::ConcatOp, tf::ReduceSumOp, tf::ReduceMeanOp, tf::ReduceMaxOp,
              func::ReturnOp>(op);
+}
+
+/// Whether the op may read integer tensors (ids, masks): as views, as
+/// gather indices, or to convert them.
+bool readsIntegers(Operation *op) {
+  return isa<tf::ConstantOp, tf::ReshapeOp, tf::SqueezeOp, tf::UnsqueezeOp,
+             tf::TransposeOp, tf::SplitOp, tf::ExpandOp, tf::SliceOp,
+             tf::GatherOp, tf::CastOp, func::ReturnOp>(op);
+}
+
+bool isIntegerTensor(Type t) {
+  auto tensor = dyn_cast<RankedTensorType>(t);
+  return tensor && (tensor.getElementType().isInteger(64) ||
+                    tensor.getElementType().isInteger(32));
 }
 } // namespace
 
@@ -64,6 +80,20 @@ LogicalResult Converter::convert(Operation *op) {
       .Case([&](tf::TransposeOp t) { return convertTranspose(t); })
       .Case([&](tf::SplitOp s) { return convertSplit(s); })
       .Case([&](tf::ExpandOp e) { return convertExpand(e); })
+      .Case([&](tf::SliceOp sl) { return convertSlice(sl); })
+      .Case([&](tf::ConcatOp cc) { return convertConcat(cc); })
+      .Case([&](tf::ReduceSumOp r) {
+        return convertReduce(op, "sum", r.getAxes());
+      })
+      .Case([&](tf::ReduceMeanOp r) {
+        return convertReduce(op, "mean", r.getAxes());
+      })
+      .Case([&](tf::ReduceMaxOp r) {
+        return convertReduce(op, "max", r.getAxes());
+      })
+      .Case([&](tf::GatherOp g) { return convertGather(g); })
+      .Case([&](tf::CastOp c) { return convertCast(c); })
+      .Case([&](tf::RotaryEmbeddingOp r) { return convertRotary(r); })
       .Case([&](tf::MatmulOp m) {
         return convertGemm(op, m.getLhs(), m.getRhs(), false, Value());
       })
@@ -120,9 +150,12 @@ LogicalResult Converter::run() {
           << ": NPU programs have static shapes (llm-run --target=npu "
              "specialises a model to its input shapes)";
       ok = false;
-    } else if (!tensor.getElementType().isF32()) {
-      func.emitError("NPU: ") << what << " #" << index << " is " << t
-                              << "; the NPU target takes f32 tensors";
+    } else if (!tensor.getElementType().isF32() &&
+               !(what == "input" && isIntegerTensor(tensor))) {
+      func.emitError("NPU: ")
+          << what << " #" << index << " is " << t
+          << "; the NPU target takes f32 tensors"
+          << (what == "input" ? " and i32/i64 inputs (ids, masks)" : "");
       ok = false;
     }
   };
@@ -137,8 +170,24 @@ LogicalResult Converter::run() {
     op->emitError("NPU: no lowering for ")
         << op->getName() << describeNode(op->getLoc())
         << " (supported: matmul, linear, elementwise math, softmax, "
-           "layer_norm, rms_norm, gelu, silu, attention and shape ops)";
+           "layer_norm, rms_norm, gelu, silu, attention, rotary_embedding, "
+           "reductions over trailing dims, gather, cast to f32 and shape "
+           "ops)";
     ok = false;
+  });
+  // Integer tensors feed only shape ops, gather and cast.
+  func.walk([&](Operation *op) {
+    if (op == func.getOperation() || readsIntegers(op) || !isSupported(op))
+      return;
+    for (Value operand : op->getOperands())
+      if (isIntegerTensor(operand.getType())) {
+        op->emitError("NPU: ")
+            << op->getName() << describeNode(op->getLoc())
+            << " reads an integer tensor; on the NPU integers only feed "
+               "gather indices, cast to f32 and shape ops";
+        ok = false;
+        return;
+      }
   });
   // Dynamic dims inside a function with static inputs (e.g. data-dependent
   // shapes): the first one.
@@ -177,7 +226,10 @@ LogicalResult Converter::run() {
     npu_ir::ArgOp::create(
         b, func.getLoc(),
         b.getStringAttr(argName(func.getArgAttr(i, "onnx.name"), "input", i)),
-        b.getStringAttr("input"), b.getStringAttr("f32"),
+        b.getStringAttr("input"),
+        b.getStringAttr(elemBytes(arg) == 8                   ? "i64"
+                        : typeOf(arg).getElementType().isF32() ? "f32"
+                                                               : "i32"),
         b.getDenseI64ArrayAttr(shape), b.getI64IntegerAttr(reg));
     views[arg] = view(reg++, 0, shape, denseStrides(shape));
   }
@@ -219,8 +271,8 @@ LogicalResult Converter::run() {
                                      view.getStrides().asArrayRef()));
       continue;
     }
-    npu_ir::EltwiseOp::create(b, ret.getLoc(), b.getStringAttr("copy"), *src,
-                              ViewAttr(), FloatAttr(), out);
+    eltwise(ret.getLoc(), "copy", rowMajor(*src, ret.getLoc()), std::nullopt,
+            out);
   }
   if (failed(finish()))
     return failure();

@@ -916,6 +916,23 @@ LogicalResult GraphImporter::importInputs(SmallVectorImpl<Type> &argTypes) {
     FailureOr<RankedTensorType> type = valueInfoType(vi, ctx, loc, &symbols);
     if (failed(type))
       return failure();
+    if (auto given = options.inputShapes.find(vi.name());
+        given != options.inputShapes.end()) {
+      ArrayRef<int64_t> dims = given->second, declared = type->getShape();
+      bool agrees = dims.size() == declared.size();
+      for (size_t d = 0; agrees && d < dims.size(); ++d)
+        agrees = dims[d] >= 0 && (ShapedType::isDynamic(declared[d]) ||
+                                  declared[d] == dims[d]);
+      if (!agrees) {
+        std::string text;
+        for (int64_t d : dims)
+          text += (text.empty() ? "" : "x") + std::to_string(d);
+        return mlir::emitError(loc)
+               << "ONNX graph input '" << vi.name() << "' is declared "
+               << *type << "; it cannot take the shape [" << text << "]";
+      }
+      type = RankedTensorType::get(dims, type->getElementType());
+    }
     BlockArgument arg = entry->addArgument(*type, loc);
     argTypes.push_back(*type);
     SmallVector<NamedAttribute> attrs;

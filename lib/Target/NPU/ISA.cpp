@@ -39,6 +39,16 @@ const FieldLayout kDmaFormat[] = {
     {F::LocalStride, 64, 16},
     {F::DramStride, 80, 20},
     {F::DramOffset, 100, 28}};
+const FieldLayout kDmaGatherFormat[] = {
+    COMMON,
+    {F::LocalAddr, 14, 20},
+    {F::Reg, 34, 4},
+    {F::Rows, 38, 12},
+    {F::RowBytes, 50, 14},
+    {F::IndexAddr, 64, 18},
+    {F::IndexType, 82, 1},
+    {F::TableRows, 83, 17},
+    {F::DramOffset, 100, 28}};
 const FieldLayout kMatmulFormat[] = {
     COMMON,           {F::MatType, 14, 1}, {F::Accumulate, 15, 1},
     {F::TransposeB, 16, 1}, {F::CAddr, 17, 16}, {F::AAddr, 33, 18},
@@ -73,6 +83,7 @@ const OpcodeInfo kOpcodes[] = {
     {Opcode::Sync, kSyncFormat, 3},
     {Opcode::DmaLoad, kDmaFormat, 0},
     {Opcode::DmaStore, kDmaFormat, 0},
+    {Opcode::DmaGather, kDmaGatherFormat, 0},
     {Opcode::Matmul, kMatmulFormat, 0},
     {Opcode::VUnary, kVUnaryFormat, 10},
     {Opcode::VBinary, kVBinaryFormat, 5},
@@ -130,10 +141,19 @@ const OperandSpec kVUnaryOps[] = {
 
 const char *const mlir::llm::npu::kElemTypeNames[] = {"i8", "i32", "bf16",
                                                       "f32", nullptr};
+const char *const mlir::llm::npu::kIndexTypeNames[] = {"i32", "i64", nullptr};
 const char *const mlir::llm::npu::kBModeNames[] = {"tile", "row", "col",
                                                    "scalar", nullptr};
 
 namespace {
+const OperandSpec kDmaGatherOps[] = {
+    posOp(K::LocalAny, F::LocalAddr),
+    {K::Dram, F::Reg, F::DramOffset, nullptr, nullptr},
+    posOp(K::LocalSP, F::IndexAddr),
+    intOp("rows", F::Rows),
+    intOp("bytes", F::RowBytes),
+    intOp("table", F::TableRows),
+    {K::Enum, F::IndexType, F::IndexType, "idx", kIndexTypeNames}};
 const OperandSpec kVBinaryOps[] = {
     posOp(K::LocalAny, F::Dst), posOp(K::LocalAny, F::A),
     posOp(K::LocalAny, F::B),   intOp("rows", F::Rows),
@@ -165,6 +185,7 @@ const MnemonicInfo kMnemonics[] = {
     {"sync.st", Opcode::Sync, FIXED(SyncQueue, 2), {}},
     {"dma.load", Opcode::DmaLoad, PLAIN, kDmaLoadOps},
     {"dma.store", Opcode::DmaStore, PLAIN, kDmaStoreOps},
+    {"dma.gather", Opcode::DmaGather, PLAIN, kDmaGatherOps},
     {"matmul.i8", Opcode::Matmul, FIXED(MatType, 0), kMatmulOps},
     {"matmul.bf16", Opcode::Matmul, FIXED(MatType, 1), kMatmulOps},
     {"vcopy", Opcode::VUnary, FIXED(Func, 0), kVUnaryOps},
@@ -192,7 +213,8 @@ const MnemonicInfo kMnemonics[] = {
 
 const char *const kFieldNames[] = {
     "opcode", "wait",  "signal",  "queue", "local address", "register",
-    "rows",   "bytes", "lstride", "dstride", "DRAM offset", "type",
+    "rows",   "bytes", "lstride", "dstride", "DRAM offset",
+    "index address", "index type", "table rows", "type",
     "acc",    "tb",    "C address", "A address", "B address", "m",
     "k",      "n",     "astride", "cstride", "function", "b mode",
     "destination", "source A", "source B", "cols", "stride", "dst_stride",
@@ -244,6 +266,7 @@ Queue mlir::llm::npu::getQueue(const Instruction &inst) {
   case Opcode::Sync:
     return static_cast<Queue>(inst.get(Field::SyncQueue));
   case Opcode::DmaLoad:
+  case Opcode::DmaGather:
     return Queue::Load;
   case Opcode::DmaStore:
     return Queue::Store;

@@ -138,7 +138,16 @@ private:
     return llvm::createStringError(
         (program.describeInstruction(index) + ": " + msg).str());
   }
+  /// DRAM bytes [off, end) of register `reg` must lie in its buffer.
+  llvm::Error checkDramRange(size_t index, unsigned reg, uint64_t off,
+                             uint64_t end, const char *what);
   llvm::Error dma(size_t index, const Instruction &inst, uint64_t &dataCycles);
+  llvm::Error gather(size_t index, const Instruction &inst,
+                     uint64_t &dataCycles);
+  /// Moves `rowBytes` from DRAM to local memory (or back) and returns the
+  /// DRAM bursts it touches.
+  uint64_t transferRow(uint64_t dramAddr, uint8_t *localRow, uint64_t rowBytes,
+                       bool load);
   llvm::Error checkRaces(size_t index, Queue queue, const Instruction &inst,
                          uint64_t start, uint64_t end);
   llvm::Error checkDramRaces(size_t index, const Instruction &inst,
@@ -178,37 +187,38 @@ llvm::Error Simulator::Impl::layout() {
   return llvm::Error::success();
 }
 
-llvm::Error Simulator::Impl::dma(size_t index, const Instruction &inst,
-                                 uint64_t &dataCycles) {
-  unsigned reg = inst.get(Field::Reg);
+llvm::Error Simulator::Impl::checkDramRange(size_t index, unsigned reg,
+                                            uint64_t off, uint64_t end,
+                                            const char *what) {
   if (!regBound[reg])
     return fail(index, "r" + llvm::Twine(reg) +
                            " is not bound (no argument uses it)");
+  if (end > regSize[reg])
+    return fail(index, llvm::Twine(what) + " [r" + llvm::Twine(reg) + "+" +
+                           hex(off) + ", r" + llvm::Twine(reg) + "+" +
+                           hex(end) + ") is outside r" + llvm::Twine(reg) +
+                           " (" + regName[reg] + ", " +
+                           llvm::Twine(regSize[reg]) + " bytes)");
+  return llvm::Error::success();
+}
+
+llvm::Error Simulator::Impl::dma(size_t index, const Instruction &inst,
+                                 uint64_t &dataCycles) {
+  unsigned reg = inst.get(Field::Reg);
   uint64_t rows = inst.get(Field::Rows), bytes = inst.get(Field::RowBytes);
   uint64_t off = inst.get(Field::DramOffset),
            dstride = inst.get(Field::DramStride);
-  uint64_t end = off + (rows - 1) * dstride + bytes;
-  if (end > regSize[reg])
-    return fail(index, "DRAM access [r" + llvm::Twine(reg) + "+" + hex(off) +
-                           ", r" + llvm::Twine(reg) + "+" + hex(end) +
-                           ") is outside r" + llvm::Twine(reg) + " (" +
-                           regName[reg] + ", " + llvm::Twine(regSize[reg]) +
-                           " bytes)");
+  if (llvm::Error err = checkDramRange(index, reg, off,
+                                       off + (rows - 1) * dstride + bytes,
+                                       "DRAM access"))
+    return err;
   uint64_t localAddr = inst.get(Field::LocalAddr),
            lstride = inst.get(Field::LocalStride);
   bool load = inst.getOpcode() == Opcode::DmaLoad;
   uint64_t bursts = 0;
-  for (uint64_t r = 0; r < rows; ++r) {
-    uint64_t d = regBase[reg] + off + r * dstride;
-    uint8_t *l = local.data() + localAddr + r * lstride;
-    if (load)
-      std::memmove(l, dram.data() + d, bytes);
-    else
-      std::memmove(dram.data() + d, l, bytes);
-    uint64_t first = d / config.dramBurstBytes;
-    uint64_t last = (d + bytes - 1) / config.dramBurstBytes;
-    bursts += last - first + 1;
-  }
+  for (uint64_t r = 0; r < rows; ++r)
+    bursts += transferRow(regBase[reg] + off + r * dstride,
+                          local.data() + localAddr + r * lstride, bytes, load);
   uint64_t burstBytes = bursts * config.dramBurstBytes;
   dataCycles = llvm::divideCeil(burstBytes, config.dramBytesPerCycle);
   stats.dramBurstBytes += burstBytes;
@@ -216,6 +226,53 @@ llvm::Error Simulator::Impl::dma(size_t index, const Instruction &inst,
     ++stats.dmaLoads, stats.dmaLoadBytes += rows * bytes;
   else
     ++stats.dmaStores, stats.dmaStoreBytes += rows * bytes;
+  return llvm::Error::success();
+}
+
+uint64_t Simulator::Impl::transferRow(uint64_t d, uint8_t *l, uint64_t bytes,
+                                      bool load) {
+  if (load)
+    std::memmove(l, dram.data() + d, bytes);
+  else
+    std::memmove(dram.data() + d, l, bytes);
+  uint64_t first = d / config.dramBurstBytes;
+  uint64_t last = (d + bytes - 1) / config.dramBurstBytes;
+  return last - first + 1;
+}
+
+llvm::Error Simulator::Impl::gather(size_t index, const Instruction &inst,
+                                    uint64_t &dataCycles) {
+  unsigned reg = inst.get(Field::Reg);
+  uint64_t rows = inst.get(Field::Rows), bytes = inst.get(Field::RowBytes);
+  uint64_t off = inst.get(Field::DramOffset),
+           tableRows = inst.get(Field::TableRows);
+  if (llvm::Error err = checkDramRange(index, reg, off, off + tableRows * bytes,
+                                       "the table"))
+    return err;
+  bool wide = inst.get(Field::IndexType) == static_cast<uint64_t>(IndexType::I64);
+  const uint8_t *indices = local.data() + inst.get(Field::IndexAddr);
+  uint8_t *dst = local.data() + inst.get(Field::LocalAddr);
+  uint64_t bursts = 0;
+  for (uint64_t r = 0; r < rows; ++r) {
+    int64_t row;
+    if (wide) {
+      std::memcpy(&row, indices + 8 * r, 8);
+    } else {
+      int32_t narrow;
+      std::memcpy(&narrow, indices + 4 * r, 4);
+      row = narrow;
+    }
+    if (row < 0 || static_cast<uint64_t>(row) >= tableRows)
+      return fail(index, "index " + llvm::Twine(row) + " (entry " +
+                             llvm::Twine(r) + ") is outside the table's " +
+                             llvm::Twine(tableRows) + " rows");
+    bursts += transferRow(regBase[reg] + off + static_cast<uint64_t>(row) * bytes,
+                          dst + r * bytes, bytes, /*load=*/true);
+  }
+  uint64_t burstBytes = bursts * config.dramBurstBytes;
+  dataCycles = llvm::divideCeil(burstBytes, config.dramBytesPerCycle);
+  stats.dramBurstBytes += burstBytes;
+  ++stats.dmaLoads, stats.dmaLoadBytes += rows * bytes;
   return llvm::Error::success();
 }
 
@@ -269,11 +326,14 @@ llvm::Error Simulator::Impl::checkDramRaces(size_t index,
                                             const Instruction &inst,
                                             uint64_t start, uint64_t end) {
   unsigned reg = inst.get(Field::Reg);
+  // A gather may read any row of its table.
+  bool isGather = inst.getOpcode() == Opcode::DmaGather;
   DramAccess access{static_cast<uint32_t>(index),
                     inst.getOpcode() == Opcode::DmaStore,
                     regBase[reg] + inst.get(Field::DramOffset),
-                    inst.get(Field::Rows),
-                    inst.get(Field::DramStride),
+                    inst.get(isGather ? Field::TableRows : Field::Rows),
+                    isGather ? inst.get(Field::RowBytes)
+                             : inst.get(Field::DramStride),
                     inst.get(Field::RowBytes),
                     end};
   llvm::erase_if(dramInFlight,
@@ -364,7 +424,8 @@ llvm::Error Simulator::Impl::run() {
       bool isMatmul = inst.getOpcode() == Opcode::Matmul;
       // DMA requests pipeline (the next one issues when the previous one's
       // data has crossed the port), back-to-back matmuls stream; anything
-      // else waits for its queue to drain (sync is a fence).
+      // else waits for its queue to drain (sync is a fence; dma.gather reads
+      // indices that earlier loads of its queue may still be bringing in).
       bool pipelined = inst.getOpcode() == Opcode::DmaLoad ||
                        inst.getOpcode() == Opcode::DmaStore ||
                        (isMatmul && state.lastWasMatmul);
@@ -423,9 +484,12 @@ llvm::Error Simulator::Impl::run() {
     uint64_t issueEnd = start + 1, complete = start + 1;
     switch (inst.getOpcode()) {
     case Opcode::DmaLoad:
-    case Opcode::DmaStore: {
+    case Opcode::DmaStore:
+    case Opcode::DmaGather: {
       uint64_t dataCycles;
-      if (llvm::Error err = dma(index, inst, dataCycles))
+      if (llvm::Error err = inst.getOpcode() == Opcode::DmaGather
+                                ? gather(index, inst, dataCycles)
+                                : dma(index, inst, dataCycles))
         return err;
       uint64_t dataStart = std::max(start, dramPortFree);
       issueEnd = dataStart + dataCycles;

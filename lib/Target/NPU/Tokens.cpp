@@ -76,14 +76,17 @@ void mlir::llm::npu::insertDependencyTokens(
         }
       }
 
-    bool isLoad = inst.getOpcode() == Opcode::DmaLoad;
+    // A gather reads DRAM like a load, any row of its table.
+    bool isGather = inst.getOpcode() == Opcode::DmaGather;
+    bool isLoad = inst.getOpcode() == Opcode::DmaLoad || isGather;
     bool isDma = isLoad || inst.getOpcode() == Opcode::DmaStore;
     auto forEachBurst = [&](auto fn) {
       uint64_t reg = inst.get(Field::Reg), off = inst.get(Field::DramOffset),
                bytes = inst.get(Field::RowBytes),
-               dstride = inst.get(Field::DramStride);
+               dstride = isGather ? bytes : inst.get(Field::DramStride);
+      uint64_t rows = inst.get(isGather ? Field::TableRows : Field::Rows);
       uint64_t prevLast = ~uint64_t(0);
-      for (uint64_t r = 0; r < inst.get(Field::Rows); ++r) {
+      for (uint64_t r = 0; r < rows; ++r) {
         uint64_t d = off + r * dstride;
         uint64_t first = d / 64, last = (d + bytes - 1) / 64;
         if (dstride == 0 && r > 0)

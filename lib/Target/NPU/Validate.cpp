@@ -39,6 +39,14 @@ mlir::llm::npu::getLocalAccesses(const Instruction &inst) {
                    load});
     break;
   }
+  case Opcode::DmaGather: {
+    unsigned isize = f(Field::IndexType) ? 8 : 4;
+    out.push_back({"destination", f(Field::LocalAddr), rows, f(Field::RowBytes),
+                   f(Field::RowBytes), 1, Region::Any, true});
+    out.push_back({"indices", f(Field::IndexAddr), 1, 0, rows * isize, isize,
+                   Region::Scratchpad, false});
+    break;
+  }
   case Opcode::Matmul: {
     unsigned es = f(Field::MatType) ? 2 : 1;
     uint64_t m = f(Field::M), k = f(Field::K), n = f(Field::N);
@@ -166,6 +174,8 @@ std::string checkSizes(const Instruction &inst) {
              " is less than the row size " + std::to_string(bytes);
     return "";
   }
+  case Opcode::DmaGather:
+    return checkNonZero(inst, {Field::Rows, Field::RowBytes, Field::TableRows});
   case Opcode::Matmul:
     if (std::string e = checkNonZero(inst, {Field::M, Field::K, Field::N});
         !e.empty())

@@ -60,6 +60,7 @@ enum class Opcode : uint8_t {
   Sync = 0x02,
   DmaLoad = 0x10,
   DmaStore = 0x11,
+  DmaGather = 0x12,
   Matmul = 0x20,
   VUnary = 0x30,
   VBinary = 0x31,
@@ -71,6 +72,9 @@ enum class Opcode : uint8_t {
 /// Element types of the vector unit's conversions (field values).
 enum class ElemType : uint8_t { I8 = 0, I32 = 1, BF16 = 2, F32 = 3 };
 unsigned getElemTypeSize(ElemType type);
+
+/// Index types of dma.gather (field values).
+enum class IndexType : uint8_t { I32 = 0, I64 = 1 };
 
 /// Functions of VUnary / VBinary / VReduce (field values).
 enum class UnaryFunc : uint8_t {
@@ -96,6 +100,10 @@ enum class Field : uint8_t {
   LocalStride,
   DramStride,
   DramOffset,
+  // dma.gather
+  IndexAddr,
+  IndexType,
+  TableRows,
   // Matmul
   MatType,
   Accumulate,
@@ -220,8 +228,10 @@ llvm::ArrayRef<MnemonicInfo> getMnemonics();
 const MnemonicInfo *lookupMnemonic(const Instruction &inst);
 const MnemonicInfo *lookupMnemonic(llvm::StringRef name);
 
-/// Names of element types ("i8", "i32", "bf16", "f32") and of B modes.
+/// Names of element types ("i8", "i32", "bf16", "f32"), of dma.gather's
+/// index types ("i32", "i64") and of B modes.
 extern const char *const kElemTypeNames[];
+extern const char *const kIndexTypeNames[];
 extern const char *const kBModeNames[];
 
 } // namespace npu

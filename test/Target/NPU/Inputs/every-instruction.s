@@ -12,6 +12,7 @@
 .text
 dma.load sp+0, r1, rows=4, bytes=64, signal=cp      ; defaults: strides = bytes
 dma.load acc+0x100, r0+6, rows=2, bytes=2, lstride=4, dstride=0, signal=cp
+dma.gather sp+0x1000, r1+0x40, sp+0x0, rows=2, bytes=16, table=3, idx=i64
 sync.ld signal=st|cp
 sync.cp wait=ld
 sync.cp wait=ld
