@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "llm/Conversion/TransformerToGPU/TransformerToGPU.h"
 #include "llm/InitAll.h"
 
 #include "NPU/IR/NPUDialect.h"
@@ -89,6 +90,8 @@ void mlir::llm::registerAllDialects(DialectRegistry &registry) {
   // The NVPTX pipeline: GPU/NVVM dialects, the NVVM target's serialization
   // and the lowering interfaces and translations it uses (lib/Target/NVPTX).
   registerNVPTXTarget(registry);
+  // Fused kernels (convert-transformer-to-gpu) pass the deallocation pipeline.
+  registerGPUMemoryEffects(registry);
 }
 
 void mlir::llm::registerAllPasses() {

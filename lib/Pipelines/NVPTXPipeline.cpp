@@ -27,6 +27,7 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -108,6 +109,11 @@ llm::checkNVPTXPipelineOptions(const NVPTXPipelineOptions &options) {
   if (options.optLevel < 0 || options.optLevel > 3)
     return "opt-level=" + std::to_string(options.optLevel) +
            " is not 0, 1, 2 or 3";
+  if (options.attentionTileQ <= 0 || options.attentionTileKV <= 0 ||
+      options.attentionTileKV % 4 != 0)
+    return "attention-tile-q=" + std::to_string(options.attentionTileQ) +
+           ", attention-tile-kv=" + std::to_string(options.attentionTileKV) +
+           ": both must be positive, attention-tile-kv a multiple of 4";
   if (auto problem = checkGPUBlockShapes(options.tileSizes1D,
                                          options.tileSizes2D,
                                          options.tileSizes3D))
@@ -123,7 +129,14 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
   // transformer -> linalg on tensors with llm-fuse-elementwise (as the CPU
   // pipeline: a producer is fused only where each of its elements is
   // computed once, never into a matmul).
-  pm.addPass(transformer::createTransformerFoldQDQPass());
+  // Graph raising as the CPU pipeline: QDQ folding, fused norms/GELU/RoPE,
+  // attention subgraphs -> transformer.attention.
+  addGraphRaisingStages(pm, options.raisePatterns, options.fuseAttention);
+  // Attention -> one fused flash-attention kernel (gpu.launch) per op.
+  ConvertTransformerToGPUPassOptions attentionOptions;
+  attentionOptions.tileQ = options.attentionTileQ;
+  attentionOptions.tileKV = options.attentionTileKV;
+  pm.addPass(createConvertTransformerToGPUPass(attentionOptions));
   addTransformerToLinalgStages(pm, createLLMFuseElementwisePass());
   // Tensors -> buffers (identity layouts at the boundary, read-only inputs).
   addBufferizationStages(pm);
@@ -167,6 +180,8 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
 
 void llm::buildNVPTXHostPipeline(OpPassManager &pm) {
   pm.addPass(createLLMGPUHostBuffersPass());
+  // One stream per call: launches queued without waiting, one sync.
+  pm.addNestedPass<func::FuncOp>(createLLMGPUAsyncLaunchesPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createSCFToControlFlowPass());

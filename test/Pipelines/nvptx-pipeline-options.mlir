@@ -9,6 +9,10 @@
 // RUN: not llm-opt %s --llm-nvptx-pipeline="opt-level=5" 2>&1 | FileCheck %s --check-prefix=OPT
 // RUN: not llm-opt %s --llm-nvptx-pipeline="cuda-path=/nonexistent" 2>&1 | FileCheck %s --check-prefix=CUDA
 // RUN: not llm-opt %s --llm-gpu-map-parallel-loops="tile-sizes-3d=1,1" 2>&1 | FileCheck %s --check-prefix=PASS
+// RUN: not llm-opt %s --llm-nvptx-pipeline="attention-tile-kv=6" 2>&1 | FileCheck %s --check-prefix=ATTN
+// RUN: not llm-opt %s --llm-nvptx-pipeline="attention-tile-q=0" 2>&1 | FileCheck %s --check-prefix=ATTNQ
+// RUN: not llm-opt %s --convert-transformer-to-gpu="threads-per-row=3" 2>&1 | FileCheck %s --check-prefix=LANES
+// RUN: not llm-opt %s --convert-transformer-to-gpu="max-shared-bytes=65536" 2>&1 | FileCheck %s --check-prefix=SHARED
 // The other options are accepted and take effect.
 // RUN: llm-opt %s --llm-nvptx-pipeline="chip=sm_80 features=+ptx71 opt-level=2 tile-sizes-1d=128 tile-sizes-2d=4,64 tile-sizes-3d=1,8,32" | FileCheck %s --check-prefix=OK
 
@@ -22,6 +26,10 @@
 // OPT: llm-nvptx-pipeline: opt-level=5 is not 0, 1, 2 or 3
 // CUDA: llm-nvptx-pipeline: cuda-path=/nonexistent has no nvvm/libdevice/libdevice.10.bc
 // PASS: error: llm-gpu-map-parallel-loops: tile-sizes-3d needs 3 positive sizes
+// ATTN: llm-nvptx-pipeline: attention-tile-q=64, attention-tile-kv=6: both must be positive, attention-tile-kv a multiple of 4
+// ATTNQ: llm-nvptx-pipeline: attention-tile-q=0, attention-tile-kv=32: both must be positive
+// LANES: error: convert-transformer-to-gpu: threads-per-row must be a power of two of at most 32 that divides tile-kv, got 3
+// SHARED: error: convert-transformer-to-gpu: max-shared-bytes must be in 1..49152 (static shared memory), got 65536
 
 // OK-LABEL: func.func @main(
 // OK: gpu.launch_func @llm_kernels::@main_kernel blocks in (%{{[^,]+}}, %c1, %c1) threads in (%c128, %c1, %c1)

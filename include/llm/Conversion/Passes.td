@@ -118,4 +118,74 @@ def ConvertTransformerToNPUPass : Pass<"convert-transformer-to-npu", "::mlir::Mo
   let dependentDialects = ["::mlir::llm::npu_ir::NPUDialect"];
 }
 
+def ConvertTransformerToGPUPass : Pass<"convert-transformer-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower transformer.attention to one fused flash-attention GPU kernel";
+  let description = [{
+    Rewrites each `transformer.attention` (masks, causal, GQA, KV cache,
+    scale) into ONE `gpu.launch` with a grid of
+    `ceil(Sq / tile-q) x Hq x B` blocks: each block stages its query tile
+    in workgroup (shared) memory, walks the keys in tiles of `tile-kv`
+    (K and V tiles loaded cooperatively into workgroup memory, separated by
+    `gpu.barrier`s), keeps the running row maximum, the running softmax
+    denominator and its rows of the output in registers (online softmax),
+    and writes its `[tile-q, Dv]` output once. Causal attention ends the key
+    loop at the last key the block's last query sees (the tiles above the
+    diagonal are never loaded) and trims the key loop of the diagonal tile.
+    No `[Sq, T]` buffer exists. The operands enter through
+    `bufferization.to_buffer` (any strided layout), the output is a
+    `memref.alloc` returned through `bufferization.to_tensor restrict
+    writable`, so one-shot bufferization connects it to the rest of the
+    graph; the KV-cache concatenation stays a tensor op.
+
+    Each query row is handled by `threads-per-row` consecutive lanes (the
+    scores of a key tile split between them, row max/sum combined with
+    `gpu.shuffle xor`, output columns `lane + threads-per-row * k`). Tile
+    sizes shrink (the larger of the two halved first) until the workgroup
+    buffers fit `max-shared-bytes` (static shared memory, at most 48 KiB).
+    Attention with a dynamic or larger than 128 head dim, or element types
+    other than f16/bf16/f32, is left alone (convert-transformer-to-linalg
+    lowers it to host loops of small kernels).
+
+    Before:
+    ```mlir
+    %o = transformer.attention %q, %k, %v {causal} : tensor<1x12x?x64xf32>,
+        tensor<1x12x?x64xf32>, tensor<1x12x?x64xf32> -> tensor<1x12x?x64xf32>
+    ```
+    After (sketch):
+    ```mlir
+    %qb = bufferization.to_buffer %q read_only : ... to memref<1x12x?x64xf32, strided<[?, ?, ?, ?], offset: ?>>
+    %ob = memref.alloc(%sq) : memref<1x12x?x64xf32>
+    gpu.launch blocks(%bx, %by, %bz) in (%gx = %qtiles, %gy = %c12, %gz = %c1)
+               threads(%tx, %ty, %tz) in (%nx = %c256, %ny = %c1, %nz = %c1)
+               workgroup(%qs : memref<64x65xf32, #gpu.address_space<workgroup>>, ...) {
+      ... Q tile -> %qs; gpu.barrier
+      scf.for %tile = %c0 to %ntiles step %c1 iter_args(%m, %l, %o0, ...) { ... }
+      ... memref.store to %ob
+      gpu.terminator
+    }
+    %o = bufferization.to_tensor %ob restrict writable : ...
+    ```
+  }];
+  let options = [
+    Option<"tileQ", "tile-q", "int64_t", /*default=*/"64",
+           "Queries per block (before shrinking to fit shared memory)">,
+    Option<"tileKV", "tile-kv", "int64_t", /*default=*/"32",
+           "Keys/values per shared-memory tile (before shrinking)">,
+    Option<"threadsPerRow", "threads-per-row", "int64_t", /*default=*/"4",
+           "Lanes that share one query row (a power of two, at most 32)">,
+    Option<"maxSharedBytes", "max-shared-bytes", "int64_t",
+           /*default=*/"49152",
+           "Static workgroup memory a block may use (at most 49152)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // LLM_CONVERSION_PASSES_TD

@@ -246,6 +246,46 @@ def LLMMergeGPUModulesPass
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def LLMGPUAsyncLaunchesPass
+    : Pass<"llm-gpu-async-launches", "::mlir::func::FuncOp"> {
+  let summary = "Queue a host function's kernel launches on one stream, wait once";
+  let description = [{
+    After `llm-gpu-host-buffers`, every `gpu.launch_func` of a host function
+    is synchronous (the GPU host lowering gives each a stream of its own,
+    created, synchronized and destroyed around it) and every buffer free is
+    a `gpu.wait async` / `gpu.dealloc async` / `gpu.wait` triple. This pass
+    chains them, block by block, on one async token: the first launch or
+    free starts it (`gpu.wait async`, our runtime's one stream per thread),
+    each launch and free becomes asynchronous on it, and a single
+    `gpu.wait [%t]` (synchronize) is placed before the first op that needs
+    the host to see the results: an op with memory effects other than
+    allocation/free (`memref.copy` of the results, host loops, calls) or the
+    block's terminator (none if only frees were queued since the last
+    wait). Frees need no wait: our runtime reuses a freed buffer only in the
+    stream's order until the stream is synchronized.
+
+    Before:
+    ```mlir
+    gpu.launch_func @llm_kernels::@k0 ... args(%a : ..., %b : ...)
+    %t0 = gpu.wait async
+    %t1 = gpu.dealloc async [%t0] %a : memref<4xf32>
+    gpu.wait [%t1]
+    gpu.launch_func @llm_kernels::@k1 ... args(%b : ..., %c : ...)
+    memref.copy %c, %r : memref<4xf32> to memref<4xf32>
+    ```
+    After:
+    ```mlir
+    %s = gpu.wait async
+    %l0 = gpu.launch_func async [%s] @llm_kernels::@k0 ... args(%a : ..., %b : ...)
+    %t1 = gpu.dealloc async [%l0] %a : memref<4xf32>
+    %l1 = gpu.launch_func async [%t1] @llm_kernels::@k1 ... args(%b : ..., %c : ...)
+    gpu.wait [%l1]
+    memref.copy %c, %r : memref<4xf32> to memref<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 def LLMGPUHostBuffersPass
     : Pass<"llm-gpu-host-buffers", "::mlir::ModuleOp"> {
   let summary = "Give the host code of a GPU module buffers the kernels can use";

@@ -186,6 +186,28 @@ struct NVPTXPipelineOptions : public PassPipelineOptions<NVPTXPipelineOptions> {
       *this, "tile-sizes-3d",
       llvm::cl::desc("Threads per block along the three innermost dims "
                      "(2,4,32)")};
+  PassOptions::Option<bool> raisePatterns{
+      *this, "raise-patterns",
+      llvm::cl::desc("Raise primitive-op chains (norms, GELU, SiLU, RoPE) to "
+                     "the fused ops (transformer-raise-patterns)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> fuseAttention{
+      *this, "fuse-attention",
+      llvm::cl::desc("Fuse matmul-softmax-matmul attention subgraphs into "
+                     "transformer.attention (transformer-fuse-attention), "
+                     "which becomes the fused attention kernel"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> attentionTileQ{
+      *this, "attention-tile-q",
+      llvm::cl::desc("Queries per block of the fused attention kernel "
+                     "(convert-transformer-to-gpu; halved while its shared "
+                     "memory exceeds 48 KiB)"),
+      llvm::cl::init(64)};
+  PassOptions::Option<int64_t> attentionTileKV{
+      *this, "attention-tile-kv",
+      llvm::cl::desc("Keys per shared-memory tile of the fused attention "
+                     "kernel (a multiple of 4)"),
+      llvm::cl::init(32)};
   PassOptions::Option<bool> lowerHost{
       *this, "lower-host",
       llvm::cl::desc("Also lower the host code to the LLVM dialect for our "

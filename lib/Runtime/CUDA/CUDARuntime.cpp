@@ -7,6 +7,15 @@
 // for every buffer, a per-size cache of freed buffers, constant globals
 // copied once, and errors recorded (never a crash) for the caller to query.
 //
+// Streams: each host thread gets ONE stream, created at its first
+// mgpuStreamCreate and reused by every later one (mgpuStreamDestroy of it
+// does nothing; it is destroyed when the thread exits). The host code
+// (llm-gpu-async-launches) launches a call's kernels on it without waiting
+// and synchronizes once, where the host reads the results. Buffers freed on
+// a thread while its stream may still use them are kept for that thread
+// (which reuses them in stream order) until the stream is synchronized;
+// only then can another thread get them.
+//
 //===----------------------------------------------------------------------===//
 
 #include "llm/Runtime/CUDA/CUDARuntime.h"
@@ -117,6 +126,39 @@ struct State {
 State &state() {
   static State *s = new State(); // never destroyed: used by global dtors
   return *s;
+}
+
+bool initialized();
+
+/// The calling thread's stream and the buffers it freed since the stream
+/// was last synchronized (kernels queued on it may still use them).
+struct ThreadStream {
+  CUstream stream = nullptr;
+  /// Kernels launched on `stream` since its last synchronization.
+  bool pending = false;
+  std::vector<std::pair<size_t, void *>> freed;
+
+  /// Hands the freed buffers to every thread (after a synchronization).
+  void release() {
+    State &s = state();
+    std::lock_guard<std::mutex> lock(s.mutex);
+    for (auto &[size, ptr] : freed)
+      s.freeBySize[size].push_back(ptr);
+    freed.clear();
+  }
+
+  ~ThreadStream() {
+    if (stream && initialized()) {
+      state().driver.cuStreamSynchronize(stream);
+      state().driver.cuStreamDestroy(stream);
+    }
+    release();
+  }
+};
+
+ThreadStream &threadStream() {
+  thread_local ThreadStream stream;
+  return stream;
 }
 
 void recordError(const std::string &message) {
@@ -349,6 +391,9 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
   // An empty grid (a dim of size 0 at run time) launches nothing.
   if (gridX <= 0 || gridY <= 0 || gridZ <= 0)
     return;
+  ThreadStream &own = threadStream();
+  if (stream && stream == own.stream)
+    own.pending = true;
   check(state().driver.cuLaunchKernel(
             function, gridX, gridY, gridZ, blockX, blockY, blockZ, smem,
             stream, params, extra),
@@ -361,23 +406,37 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
 void *mgpuStreamCreate(void) {
   if (!ready())
     return nullptr;
-  CUstream stream = nullptr;
-  check(state().driver.cuStreamCreate(&stream, kStreamNonBlocking),
-        "cuStreamCreate");
-  return stream;
+  ThreadStream &own = threadStream();
+  if (!own.stream)
+    check(state().driver.cuStreamCreate(&own.stream, kStreamNonBlocking),
+          "cuStreamCreate");
+  return own.stream;
 }
 
 void mgpuStreamDestroy(void *stream) {
-  if (stream && initialized())
+  // The thread's stream lives as long as the thread.
+  if (stream && stream != threadStream().stream && initialized())
     check(state().driver.cuStreamDestroy(stream), "cuStreamDestroy");
 }
 
 void mgpuStreamSynchronize(void *stream) {
-  if (!ready())
+  ThreadStream &own = threadStream();
+  bool ownStream = stream && stream == own.stream;
+  if (!ready()) {
+    if (ownStream && initialized()) { // after an error: still drain it
+      state().driver.cuStreamSynchronize(stream);
+      own.pending = false;
+      own.release();
+    }
     return;
+  }
   // Errors of asynchronous work (a kernel's illegal address) surface here.
   check(state().driver.cuStreamSynchronize(stream),
         "cuStreamSynchronize (after a kernel launch)");
+  if (ownStream) {
+    own.pending = false;
+    own.release();
+  }
 }
 
 void mgpuStreamWaitEvent(void *stream, void *event) {
@@ -417,6 +476,15 @@ void *mgpuMemAlloc(uint64_t sizeBytes, void * /*stream*/,
     return hostFallback(sizeBytes);
   size_t size = sizeBytes ? sizeBytes : 1;
   State &s = state();
+  ThreadStream &own = threadStream();
+  for (auto it = own.freed.rbegin(); it != own.freed.rend(); ++it)
+    if (it->first == size) { // reused in the order of the thread's stream
+      void *ptr = it->second;
+      own.freed.erase(std::next(it).base());
+      std::lock_guard<std::mutex> lock(s.mutex);
+      s.liveSizes[ptr] = size;
+      return ptr;
+    }
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     auto it = s.freeBySize.find(size);
@@ -440,6 +508,7 @@ void mgpuMemFree(void *ptr, void * /*stream*/) {
   if (!ptr)
     return;
   State &s = state();
+  ThreadStream &own = threadStream();
   std::lock_guard<std::mutex> lock(s.mutex);
   if (s.hostFallbacks.erase(ptr)) {
     std::free(ptr);
@@ -453,7 +522,11 @@ void mgpuMemFree(void *ptr, void * /*stream*/) {
     }
     return;
   }
-  s.freeBySize[it->second].push_back(ptr);
+  // Kernels queued on this thread's stream may still use it.
+  if (own.pending)
+    own.freed.emplace_back(it->second, ptr);
+  else
+    s.freeBySize[it->second].push_back(ptr);
   s.liveSizes.erase(it);
 }
 
@@ -509,6 +582,13 @@ uint64_t llmCudaReleaseCache(void) {
   State &s = state();
   if (s.status != LLM_CUDA_OK)
     return 0;
+  // The calling thread's queued kernels finish first; its freed buffers
+  // join the cache.
+  ThreadStream &own = threadStream();
+  if (own.stream)
+    s.driver.cuStreamSynchronize(own.stream);
+  own.pending = false;
+  own.release();
   std::lock_guard<std::mutex> lock(s.mutex);
   uint64_t released = 0;
   for (auto &[size, buffers] : s.freeBySize)

@@ -5,7 +5,8 @@
  *   FAKE_CUDA_INIT_RESULT=N    cuInit returns N (e.g. 100 CUDA_ERROR_NO_DEVICE)
  *   FAKE_CUDA_DEVICE_COUNT=N   devices (default 1)
  *   FAKE_CUDA_LAUNCH_RESULT=N  cuLaunchKernel returns N
- *   FAKE_CUDA_LOG=FILE         appends one line per module load and launch
+ *   FAKE_CUDA_LOG=FILE         appends one line per module load, launch and
+ *                              stream create/sync/destroy
  * Built with -DFAKE_CUDA_NO_LAUNCH it lacks cuLaunchKernel (an old driver). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,9 +121,22 @@ CUresult cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned
   return envInt("FAKE_CUDA_LAUNCH_RESULT", 0);
 }
 #endif
-CUresult cuStreamCreate(void **s, unsigned flags) { (void)flags; *s = malloc(1); return 0; }
-CUresult cuStreamDestroy_v2(void *s) { free(s); return 0; }
-CUresult cuStreamSynchronize(void *s) { (void)s; return 0; }
+CUresult cuStreamCreate(void **s, unsigned flags) {
+  (void)flags;
+  *s = malloc(1);
+  logLine("stream %s", "create", NULL, 0);
+  return 0;
+}
+CUresult cuStreamDestroy_v2(void *s) {
+  free(s);
+  logLine("stream %s", "destroy", NULL, 0);
+  return 0;
+}
+CUresult cuStreamSynchronize(void *s) {
+  (void)s;
+  logLine("stream %s", "sync", NULL, 0);
+  return 0;
+}
 CUresult cuStreamWaitEvent(void *s, void *e, unsigned f) { (void)s; (void)e; (void)f; return 0; }
 CUresult cuEventCreate(void **e, unsigned f) { (void)f; *e = malloc(1); return 0; }
 CUresult cuEventDestroy_v2(void *e) { free(e); return 0; }

@@ -1,6 +1,9 @@
 /* Calls our CUDA runtime's C API directly (on the fake driver): buffer
  * reuse by size, copies, constant globals copied once, module and function
- * lookup, empty grids, error recording and clearing, the cache release. */
+ * lookup, empty grids, one stream per thread (created once, reused, not
+ * destroyed by mgpuStreamDestroy), buffers freed while kernels are queued
+ * reused only by the thread that queued them until it synchronizes, error
+ * recording and clearing, the cache release. */
 #include "llm/Runtime/CUDA/CUDARuntime.h"
 
 #include <stdio.h>
@@ -34,10 +37,20 @@ int main(void) {
   printf("module: %s, foo: %s, error: %s\n", module ? "loaded" : "none",
          foo ? "found" : "missing", llmCudaGetError() ? llmCudaGetError() : "none");
   void *stream = mgpuStreamCreate();
+  void *again = mgpuStreamCreate();
   mgpuLaunchKernel(foo, 0, 1, 1, 32, 1, 1, 0, stream, NULL, NULL, 0);
-  mgpuLaunchKernel(foo, 2, 1, 1, 32, 1, 1, 0, stream, NULL, NULL, 0);
+  mgpuLaunchKernel(foo, 2, 1, 1, 32, 1, 1, 0, again, NULL, NULL, 0);
+  char *queued = mgpuMemAlloc(500, NULL, true);
+  mgpuMemFree(queued, NULL); /* the kernels may still use it */
+  char *reused = mgpuMemAlloc(500, NULL, true);
+  mgpuMemFree(reused, NULL);
+  mgpuStreamDestroy(again);
   mgpuStreamSynchronize(stream);
   mgpuStreamDestroy(stream);
+  void *third = mgpuStreamCreate();
+  printf("stream: one per thread %s, queued free reused in order %s\n",
+         stream && stream == again && again == third ? "yes" : "no",
+         reused == queued ? "yes" : "no");
   void *bar = mgpuModuleGetFunction(module, "bar");
   printf("bar: %s, error: %s\n", bar ? "found" : "missing",
          llmCudaGetError() ? llmCudaGetError() : "none");
