@@ -8,10 +8,12 @@
 //
 // Host code stays at the func/memref/scf level with gpu.launch_func ops;
 // buildNVPTXHostPipeline (option lower-host) lowers it to the LLVM dialect
-// calling our CUDA runtime (lib/Runtime/CUDA). Every linalg op becomes one kernel, each thread
-// computing one element of the op's parallel dims (reductions loop inside a
-// thread); tensor cores, shared-memory tiles and fused attention are later
-// work (docs/nvptx.md).
+// calling our CUDA runtime (lib/Runtime/CUDA). Contractions become tiled
+// tensor-core kernels with shared-memory tiles (llm-gpu-matmul, for chips
+// with a GPU description); every other linalg op becomes one kernel, each
+// thread computing one element of the op's parallel dims (reductions loop
+// inside a thread); attention as one fused flash-attention kernel per op
+// (convert-transformer-to-gpu; docs/nvptx.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +21,8 @@
 
 #include "llm/Conversion/Passes.h"
 #include "llm/Pipelines/Passes.h"
+#include "llm/Tiling/GPUCostModel.h"
+#include "llm/Tiling/TargetDescription.h"
 
 #include "PipelineStages.h"
 
@@ -72,6 +76,39 @@ std::string llm::resolveCUDAPath(StringRef cudaPath) {
   return "";
 }
 
+/// Whether the tensor-core matmul kernel is used for `options`: a chip with
+/// a GPU description (mma.sync with bf16/tf32 needs sm_80+) and a
+/// precision other than none.
+static bool usesGPUMatmul(const NVPTXPipelineOptions &options) {
+  std::string error;
+  return options.matmulPrecision != "none" &&
+         succeeded(getGPUTarget(options.chip, error));
+}
+
+/// The matmul options: a known precision, five tile sizes, overrides the
+/// description parser accepts.
+static std::optional<std::string>
+checkGPUMatmulOptions(const NVPTXPipelineOptions &options) {
+  if (options.matmulPrecision != "none" &&
+      !parseGPUMatmulPrecision(options.matmulPrecision))
+    return "matmul-precision=" + options.matmulPrecision +
+           " is not one of f32, tf32, bf16, f16, none";
+  if (!options.matmulTileSizes.empty() && options.matmulTileSizes.size() != 5)
+    return "matmul-tile-sizes needs 5 values (BM,BN,BK,warpsM,warpsN), got " +
+           std::to_string(options.matmulTileSizes.size());
+  std::string error;
+  FailureOr<TargetDescription> target = getGPUTarget(options.chip, error);
+  if (failed(target)) {
+    if (!options.gpuDesc.empty() || !options.matmulTileSizes.empty())
+      return "gpu-desc and matmul-tile-sizes need a chip with a GPU "
+             "description: " + error;
+    return std::nullopt;
+  }
+  if (failed(applyTargetOverrides(*target, options.gpuDesc, error)))
+    return "gpu-desc: " + error;
+  return std::nullopt;
+}
+
 std::optional<std::string>
 llm::checkNVPTXPipelineOptions(const NVPTXPipelineOptions &options) {
   const Chip *chip = llvm::find_if(
@@ -114,6 +151,8 @@ llm::checkNVPTXPipelineOptions(const NVPTXPipelineOptions &options) {
     return "attention-tile-q=" + std::to_string(options.attentionTileQ) +
            ", attention-tile-kv=" + std::to_string(options.attentionTileKV) +
            ": both must be positive, attention-tile-kv a multiple of 4";
+  if (auto problem = checkGPUMatmulOptions(options))
+    return problem;
   if (auto problem = checkGPUBlockShapes(options.tileSizes1D,
                                          options.tileSizes2D,
                                          options.tileSizes3D))
@@ -141,7 +180,19 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
   // Tensors -> buffers (identity layouts at the boundary, read-only inputs).
   addBufferizationStages(pm);
 
-  // linalg -> parallel loops -> blocks of threads -> gpu.launch -> kernels.
+  // Contractions -> tiled tensor-core kernels (gpu.launch with shared-memory
+  // tiles; lib/Pipelines/GPUMatmul.cpp).
+  if (usesGPUMatmul(options)) {
+    LLMGPUMatmulPassOptions matmulOptions;
+    matmulOptions.chip = options.chip;
+    matmulOptions.precision = options.matmulPrecision;
+    matmulOptions.targetDesc = options.gpuDesc;
+    matmulOptions.tileSizes = llvm::to_vector(options.matmulTileSizes);
+    pm.addNestedPass<func::FuncOp>(createLLMGPUMatmulPass(matmulOptions));
+  }
+
+  // Other linalg ops -> parallel loops -> blocks of threads -> gpu.launch ->
+  // kernels.
   pm.addPass(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createCanonicalizerPass());
   LLMGPUMapParallelLoopsPassOptions mapOptions;
@@ -151,6 +202,11 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createLLMGPUMapParallelLoopsPass(mapOptions));
   pm.addPass(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
+  // Constants (and index computations on them) back into the launches the
+  // canonicalizer hoisted them out of, so that kernels see them as
+  // constants (a division by a warp size stays a shift) instead of taking
+  // them as parameters.
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createLLMMergeGPUModulesPass());
 

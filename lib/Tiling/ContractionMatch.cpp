@@ -42,7 +42,8 @@ static int64_t upperBoundOfLoop(linalg::LinalgOp op, unsigned dim) {
   return ShapedType::kDynamic;
 }
 
-std::optional<ContractionMatch> llm::matchContraction(linalg::LinalgOp op) {
+std::optional<ContractionMatch> llm::matchContraction(linalg::LinalgOp op,
+                                                      bool requireContiguousN) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       !linalg::isaContractionOpInterface(op))
     return std::nullopt;
@@ -66,7 +67,8 @@ std::optional<ContractionMatch> llm::matchContraction(linalg::LinalgOp op) {
   match.nDim = dims->n.front();
   match.kDim = dims->k.front();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (!innermostIs(maps[1], match.nDim) || !innermostIs(maps[2], match.nDim))
+  if (requireContiguousN &&
+      (!innermostIs(maps[1], match.nDim) || !innermostIs(maps[2], match.nDim)))
     return std::nullopt;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   match.shape.m = ranges[match.mDim];

@@ -28,6 +28,16 @@ void TargetDescription::print(llvm::raw_ostream &os) const {
      << " scratchpad=" << scratchpadBytes
      << " accumulator=" << accumulatorBytes << " vnni=" << vnni
      << " amx-int8=" << amxInt8 << " amx-bf16=" << amxBF16;
+  if (gpuSMs)
+    os << " sms=" << gpuSMs << " warp-size=" << gpuWarpSize
+       << " registers-per-sm=" << gpuRegistersPerSM
+       << " registers-per-thread=" << gpuRegistersPerThread
+       << " shared-memory-per-sm=" << gpuSharedMemoryPerSM
+       << " threads-per-sm=" << gpuThreadsPerSM
+       << " threads-per-block=" << gpuThreadsPerBlock
+       << " blocks-per-sm=" << gpuBlocksPerSM
+       << " tensor-macs=" << gpuTensorMACsPerCycle
+       << " memory-bytes=" << gpuMemoryBytesPerCycle;
 }
 
 /// Vector width, registers and FMA issue width from a feature test (LLVM's
@@ -156,6 +166,44 @@ FailureOr<TargetDescription> llm::getCPUTarget(StringRef cpu,
   return desc;
 }
 
+FailureOr<TargetDescription> llm::getGPUTarget(StringRef chip,
+                                               std::string &error) {
+  // NVIDIA's published figures (CUDA programming guide, compute capability
+  // tables; A100 and H100 SXM whitepapers). Tensor rate: dense f16 FLOP/s /
+  // 2 / SMs / boost clock (A100: 312 T / 2 / 108 / 1.41 GHz = 1024; H100
+  // SXM: 989 T / 2 / 132 / 1.83 GHz = 2048, reached by wgmma; mma.sync gets
+  // roughly two thirds of it). Memory: bandwidth / boost clock (A100 40 GB:
+  // 1555 GB/s -> 1100 B/cycle; H100 SXM: 3350 GB/s -> 1830 B/cycle).
+  TargetDescription desc;
+  desc.cpu = chip.str();
+  desc.source = "gpu-table";
+  desc.threads = 1;
+  desc.sharedMemoryBytes = 48 * 1024;
+  desc.gpuWarpSize = 32;
+  desc.gpuRegistersPerSM = 65536;
+  desc.gpuRegistersPerThread = 255;
+  desc.gpuThreadsPerSM = 2048;
+  desc.gpuThreadsPerBlock = 1024;
+  desc.gpuBlocksPerSM = 32;
+  if (chip == "sm_80") {
+    desc.gpuSMs = 108;
+    desc.gpuSharedMemoryPerSM = 164 * 1024;
+    desc.gpuTensorMACsPerCycle = 1024;
+    desc.gpuMemoryBytesPerCycle = 1100;
+  } else if (chip == "sm_90" || chip == "sm_90a") {
+    desc.gpuSMs = 132;
+    desc.gpuSharedMemoryPerSM = 228 * 1024;
+    desc.gpuTensorMACsPerCycle = 2048;
+    desc.gpuMemoryBytesPerCycle = 1830;
+  } else {
+    error = "no GPU description for chip=" + chip.str() +
+            " (known: sm_80, sm_90, sm_90a; give every GPU field with "
+            "target-desc= to use another)";
+    return failure();
+  }
+  return desc;
+}
+
 LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
                                         StringRef overrides,
                                         std::string &error) {
@@ -188,7 +236,17 @@ LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
       {"accumulator", &desc.accumulatorBytes},
       {"vnni", &desc.vnni},
       {"amx-int8", &desc.amxInt8},
-      {"amx-bf16", &desc.amxBF16}};
+      {"amx-bf16", &desc.amxBF16},
+      {"sms", &desc.gpuSMs},
+      {"warp-size", &desc.gpuWarpSize},
+      {"registers-per-sm", &desc.gpuRegistersPerSM},
+      {"registers-per-thread", &desc.gpuRegistersPerThread},
+      {"shared-memory-per-sm", &desc.gpuSharedMemoryPerSM},
+      {"threads-per-sm", &desc.gpuThreadsPerSM},
+      {"threads-per-block", &desc.gpuThreadsPerBlock},
+      {"blocks-per-sm", &desc.gpuBlocksPerSM},
+      {"tensor-macs", &desc.gpuTensorMACsPerCycle},
+      {"memory-bytes", &desc.gpuMemoryBytesPerCycle}};
   // The instruction sets the CPU has: an override may turn them off only.
   llvm::StringMap<int64_t> available = {{"vnni", desc.vnni},
                                         {"amx-int8", desc.amxInt8},
@@ -211,7 +269,9 @@ LogicalResult llm::applyTargetOverrides(TargetDescription &desc,
                 "' (known: l1, l2, l3, line, vector-bits, registers, "
                 "fma-units, fma-latency, threads, shared-memory, scratchpad, "
                 "accumulator, vnni, "
-                "amx-int8, amx-bf16)";
+                "amx-int8, amx-bf16; GPU: sms, warp-size, registers-per-sm, "
+                "registers-per-thread, shared-memory-per-sm, threads-per-sm, "
+                "threads-per-block, blocks-per-sm, tensor-macs, memory-bytes)";
         return failure();
       }
       std::optional<int64_t> number = parseSize(value);

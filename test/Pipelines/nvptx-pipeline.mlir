@@ -82,19 +82,23 @@ func.func @layer_norm(%x: tensor<?x?x768xf32>, %g: tensor<768xf32>, %b: tensor<7
 
 // -----
 
-// Matmul: zero fill and the product, one thread per output element
-// (k looped in the thread), 8x32 blocks with x along the 256 columns.
+// Matmul: zero fill (one thread per element), then the product as the
+// tiled tensor-core kernel of llm-gpu-matmul (the default matmul-precision
+// f32 is 3xTF32: three m16n8k8 tf32 mmas per step). On sm_90 (132 SMs) the
+// cost model halves the 128x128 block tile until the grid fills the SMs:
+// 16x16 tiles, a 16 x 8 grid of 2 warps; test/Pipelines/nvptx-matmul.mlir
+// has the kernel in detail.
 // CHECK-LABEL: func.func @matmul(
 // CHECK: gpu.launch_func @llm_kernels::@matmul_kernel blocks in
-// CHECK: gpu.launch_func @llm_kernels::@matmul_kernel_0 blocks in (%c8, %c16, %c1) threads in (%c32, %c8, %c1) args({{.*}}memref<128x96xf32>{{.*}}memref<96x256xf32>{{.*}}memref<128x256xf32>
+// CHECK: gpu.launch_func @llm_kernels::@matmul_kernel_0 blocks in (%c16, %c8, %c1) threads in (%c64, %c1, %c1) args({{.*}}memref<128x96xf32>{{.*}}memref<96x256xf32>{{.*}}memref<128x256xf32>
 // CHECK: gpu.binary @llm_kernels
-// CHECK-SAME: ld.global.b32
-// CHECK-SAME: mul.rn.f32
-// CHECK-SAME: add.rn.f32
+// CHECK-SAME: .entry matmul_kernel_0(
+// CHECK-SAME: ld.shared
+// CHECK-SAME: mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32
 // NVVM-LABEL: gpu.module @llm_kernels
 // NVVM: llvm.func @matmul_kernel_0(
-// NVVM: llvm.fmul
-// NVVM: llvm.fadd
+// NVVM: nvvm.barrier
+// NVVM: nvvm.mma.sync
 func.func @matmul(%a: tensor<128x96xf32>, %b: tensor<96x256xf32>) -> tensor<128x256xf32> {
   %c = transformer.matmul %a, %b : tensor<128x96xf32>, tensor<96x256xf32> -> tensor<128x256xf32>
   return %c : tensor<128x256xf32>

@@ -8,7 +8,7 @@
 // RUN: not llm-opt %s --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=pentium-x}))' 2>&1 | FileCheck %s --check-prefix=CPU
 // RUN: not llm-opt %s --pass-pipeline='builtin.module(func.func(llm-test-tile-sizes{target-desc=l1}))' 2>&1 | FileCheck %s --check-prefix=NOVALUE
 
-// KEY: llm-cpu-pipeline: unknown target description key 'l4' (known: l1, l2, l3, line, vector-bits, registers, fma-units, fma-latency, threads, shared-memory, scratchpad, accumulator, vnni, amx-int8, amx-bf16)
+// KEY: llm-cpu-pipeline: unknown target description key 'l4' (known: l1, l2, l3, line, vector-bits, registers, fma-units, fma-latency, threads, shared-memory, scratchpad, accumulator, vnni, amx-int8, amx-bf16; GPU: sms, warp-size, registers-per-sm, registers-per-thread, shared-memory-per-sm, threads-per-sm, threads-per-block, blocks-per-sm, tensor-macs, memory-bytes)
 // VALUE: llm-cpu-pipeline: bad value 'lots' for target description key 'l2'
 // ZERO: llm-cpu-pipeline: bad value '0' for target description key 'registers'
 // BITS: llm-cpu-pipeline: vector-bits=384 must be a power of two of at least 64

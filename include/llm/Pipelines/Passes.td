@@ -207,6 +207,55 @@ def LLMGPUMapParallelLoopsPass
                            "::mlir::arith::ArithDialect"];
 }
 
+def LLMGPUMatmulPass : Pass<"llm-gpu-matmul", "::mlir::func::FuncOp"> {
+  let summary = "Tensor-core GPU kernels with shared-memory tiles for f32 "
+                "contractions";
+  let description = [{
+    Rewrites every f32 contraction on buffers that `matchContraction`
+    (lib/Tiling/ContractionMatch.cpp) accepts with any operand layout
+    (`linalg.matmul`, `linalg.batch_matmul`, transposed-B / linear generics,
+    broadcast batch dims) into one `gpu.launch` of a tiled kernel:
+
+    - a grid of ceil(N / BN) x ceil(M / BM) x batch blocks of
+      warpsM x warpsN warps (tile sizes from the GPU cost model,
+      lib/Tiling/GPUCostModel.cpp, over the chip's target description, or
+      `tile-sizes=BM,BN,BK,warpsM,warpsN`);
+    - per BK step, the block's threads copy the A (BM x BK) and B (BK x BN)
+      tiles into two workgroup (shared, address space 3) buffers, the gpu
+      launch's workgroup attributions, rows padded against bank conflicts,
+      16-bit operands rounded and packed in pairs along k; `gpu.barrier`;
+    - each warp computes its tile with `nvvm.mma.sync` (m16n8k16 for bf16 /
+      f16, m16n8k8 tf32; `precision=f32` is 3xTF32: operands split into
+      high and low tf32 parts, three mmas), fragments loaded from shared
+      memory in the PTX ISA's register layout, accumulators in f32;
+    - C[m, n] += accumulator, stores guarded by m < M, n < N.
+
+    Out-of-range rows and columns of A and B read as zero (clamped loads and
+    selects), so any M, N, K (1, primes, dynamic) is handled by the same
+    kernel. Chips without a GPU description (not sm_80 / sm_90 / sm_90a)
+    are rejected by the option check of the pipeline.
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "GPU whose description (getGPUTarget) drives the tile sizes">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"f32\"",
+           "Operand precision of the mma: f32 (3xTF32), tf32, bf16, f16">,
+    Option<"targetDesc", "target-desc", "std::string", /*default=*/"\"\"",
+           "Overrides of the GPU description (key=value list or @file)">,
+    ListOption<"tileSizes", "tile-sizes", "int64_t",
+               "BM,BN,BK,warpsM,warpsN instead of the cost model's">,
+    Option<"report", "report", "bool", /*default=*/"false",
+           "Emit a remark with the description and the tiles of each "
+           "contraction (tests)">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 def LLMMergeGPUModulesPass
     : Pass<"llm-merge-gpu-modules", "::mlir::ModuleOp"> {
   let summary = "Merge the gpu.modules of a module into one";

@@ -208,6 +208,23 @@ struct NVPTXPipelineOptions : public PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Keys per shared-memory tile of the fused attention "
                      "kernel (a multiple of 4)"),
       llvm::cl::init(32)};
+  PassOptions::Option<std::string> matmulPrecision{
+      *this, "matmul-precision",
+      llvm::cl::desc("Operands of the tensor-core matmul kernel "
+                     "(llm-gpu-matmul, sm_80/sm_90/sm_90a): f32 (3xTF32, "
+                     "about f32 accuracy), tf32, bf16 or f16 (f32 "
+                     "accumulation); none: the one-thread-per-element "
+                     "kernel"),
+      llvm::cl::init("f32")};
+  PassOptions::ListOption<int64_t> matmulTileSizes{
+      *this, "matmul-tile-sizes",
+      llvm::cl::desc("BM,BN,BK,warpsM,warpsN of the matmul kernel instead "
+                     "of the GPU cost model's")};
+  PassOptions::Option<std::string> gpuDesc{
+      *this, "gpu-desc",
+      llvm::cl::desc("Overrides of the chip's GPU description for the cost "
+                     "model (key=value list or @file; docs/tiling.md)"),
+      llvm::cl::init("")};
   PassOptions::Option<bool> lowerHost{
       *this, "lower-host",
       llvm::cl::desc("Also lower the host code to the LLVM dialect for our "
@@ -231,7 +248,9 @@ std::string resolveCUDAPath(StringRef cudaPath);
 ///   canonicalize, cse -> llm-fuse-elementwise -> canonicalize, cse ->
 ///   llm-readonly-arguments -> one-shot-bufferize (as the CPU pipeline) ->
 ///   buffer-deallocation-pipeline -> convert-bufferization-to-memref ->
-///   llm-strided-copy-to-linalg -> convert-linalg-to-parallel-loops ->
+///   llm-strided-copy-to-linalg -> llm-gpu-matmul{chip, matmul-precision,
+///   matmul-tile-sizes, gpu-desc} (sm_80, sm_90, sm_90a; unless
+///   matmul-precision=none) -> convert-linalg-to-parallel-loops ->
 ///   canonicalize -> llm-gpu-map-parallel-loops{tile sizes} ->
 ///   convert-parallel-loops-to-gpu -> canonicalize -> gpu-kernel-outlining ->
 ///   llm-merge-gpu-modules -> nvvm-attach-target{chip, features, O} ->

@@ -30,8 +30,12 @@ struct ContractionMatch {
 
 /// Matches `op` (tensor or buffer semantics) as described above; nullopt if
 /// it is not such a contraction, or if its operands are not all of one
-/// float element type.
-std::optional<ContractionMatch> matchContraction(linalg::LinalgOp op);
+/// float element type. `requireContiguousN = false` also accepts any other
+/// operand layout (transposed A or B, e.g. a linear layer's [N, K] weight),
+/// for code generators that read operands through their indexing maps (the
+/// GPU matmul).
+std::optional<ContractionMatch> matchContraction(linalg::LinalgOp op,
+                                                 bool requireContiguousN = true);
 
 /// An integer contraction as convert-transformer-to-linalg lowers
 /// `transformer.quantized_matmul`: a generic over loops (batch..., m, n, k)

@@ -14,8 +14,10 @@
 //   l1=48KiB,l2=2MiB,vector-bits=512,registers=32,fma-units=2,threads=2
 //   target-desc=@machine.txt        (same keys, one per line, # comments)
 //
-// The GPU and NPU targets (later issues) fill in `sharedMemoryBytes` /
-// `scratchpadBytes` and reuse the same cost model for their memory levels.
+// The GPU target (getGPUTarget: `chip=sm_80|sm_90`, same overrides) fills
+// the GPU fields below (shared memory, registers, warp size, SM count,
+// tensor-core rate) for the GPU contraction cost model (GPUCostModel.h); the
+// NPU target fills `scratchpadBytes`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -67,6 +69,26 @@ struct TargetDescription {
   int64_t amxInt8 = 0;
   int64_t amxBF16 = 0;
 
+  /// GPU fields (0 on the CPU); `sharedMemoryBytes` above is the static
+  /// shared memory one block may declare (48 KiB on every CUDA GPU: more
+  /// needs dynamic shared memory and an opt-in launch attribute).
+  /// Streaming multiprocessors, threads per warp.
+  int64_t gpuSMs = 0;
+  int64_t gpuWarpSize = 0;
+  /// 32-bit registers per SM and the most one thread may use.
+  int64_t gpuRegistersPerSM = 0;
+  int64_t gpuRegistersPerThread = 0;
+  /// Shared memory per SM (all resident blocks together).
+  int64_t gpuSharedMemoryPerSM = 0;
+  /// Resident threads per SM, threads per block, resident blocks per SM.
+  int64_t gpuThreadsPerSM = 0;
+  int64_t gpuThreadsPerBlock = 0;
+  int64_t gpuBlocksPerSM = 0;
+  /// Dense f16/bf16 tensor-core multiply-adds per cycle per SM (tf32: half).
+  int64_t gpuTensorMACsPerCycle = 0;
+  /// Global memory bytes per cycle (whole GPU, at the SM clock).
+  int64_t gpuMemoryBytesPerCycle = 0;
+
   /// Elements of `elementBytes` bytes per vector register.
   int64_t vectorLanes(int64_t elementBytes) const {
     return vectorBits / 8 / elementBytes;
@@ -89,12 +111,19 @@ FailureOr<TargetDescription> getCPUTarget(StringRef cpu, std::string &error);
 
 /// Applies overrides to `desc`: a comma- or newline-separated `key=value`
 /// list (keys: l1, l2, l3, line, vector-bits, registers, fma-units,
-/// fma-latency, threads, shared-memory, scratchpad, accumulator, vnni, amx-int8,
-/// amx-bf16; sizes take K/KiB/M/MiB
+/// fma-latency, threads, shared-memory, scratchpad, accumulator, vnni,
+/// amx-int8, amx-bf16, and the GPU keys sms, warp-size, registers-per-sm,
+/// registers-per-thread, shared-memory-per-sm, threads-per-sm,
+/// threads-per-block, blocks-per-sm, tensor-macs, memory-bytes; sizes take K/KiB/M/MiB
 /// suffixes; '#' starts a comment), or `@PATH` for a file with that list.
 /// On a bad key, value or unreadable file returns failure and sets `error`.
 LogicalResult applyTargetOverrides(TargetDescription &desc, StringRef overrides,
                                    std::string &error);
+
+/// The description of NVIDIA GPU `chip` (sm_80: A100, sm_90/sm_90a: H100
+/// SXM; the parts the NVPTX pipeline's kernels are tuned for): the GPU
+/// fields and `sharedMemoryBytes`. Fails with a message for other chips.
+FailureOr<TargetDescription> getGPUTarget(StringRef chip, std::string &error);
 
 /// getCPUTarget(cpu) followed by applyTargetOverrides(overrides).
 FailureOr<TargetDescription>
