@@ -202,16 +202,25 @@ private:
                   ? Value(LLVM::BitcastOp::create(
                         b, loc, VectorType::get({2}, b.getF16Type()), v))
                   : v};
+    // tf32 operands: the PTX ISA leaves the low 13 mantissa bits of a .tf32
+    // register unspecified, so they are cleared here: rounded to nearest
+    // (ties away from zero, as cvt.rna.tf32.f32) by adding half an ulp of
+    // tf32 before the mask, or truncated where the split must be exact.
+    Value mask = arith::ConstantIntOp::create(b, loc, i32, 0xffffe000LL);
+    Value half = arith::ConstantIntOp::create(b, loc, i32, 0x1000);
+    auto roundToTF32 = [&](Value f32Bits) -> Value {
+      Value sum = arith::AddIOp::create(b, loc, f32Bits, half);
+      return arith::AndIOp::create(b, loc, sum, mask);
+    };
     Value bits = arith::BitcastOp::create(b, loc, i32, v);
     if (precision == GPUMatmulPrecision::TF32)
-      return {bits};
-    // 3xTF32: high = the tf32 part (low 13 mantissa bits cleared, exact),
-    // low = x - high (exact in f32; its own low bits are ignored by the mma).
-    Value mask = arith::ConstantIntOp::create(b, loc, i32, 0xffffe000LL);
+      return {roundToTF32(bits)};
+    // 3xTF32: high = x truncated to tf32 (exact), low = x - high (exact in
+    // f32), rounded to tf32; the mma adds lo*hi + hi*lo + hi*hi.
     Value hiBits = arith::AndIOp::create(b, loc, bits, mask);
     Value hi = arith::BitcastOp::create(b, loc, b.getF32Type(), hiBits);
     Value lo = arith::SubFOp::create(b, loc, v, hi);
-    return {hiBits, arith::BitcastOp::create(b, loc, i32, lo)};
+    return {hiBits, roundToTF32(arith::BitcastOp::create(b, loc, i32, lo))};
   }
 
   /// acc (4 f32) += A x B with one nvvm.mma.sync.

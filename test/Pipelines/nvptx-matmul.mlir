@@ -39,6 +39,9 @@
 // F16: llvm.bitcast {{.*}} : i32 to vector<2xf16>
 // F16: nvvm.mma.sync {{.*}}shape = #nvvm.shape<m = 16, n = 8, k = 16>} : (vector<2xf16>, vector<2xf16>, f32) -> !llvm.struct<(f32, f32, f32, f32)>
 // TF32: nvvm.mma.sync {{.*}}multiplicandAPtxType = #nvvm.mma_type<tf32>, multiplicandBPtxType = #nvvm.mma_type<tf32>, shape = #nvvm.shape<m = 16, n = 8, k = 8>} : (i32, i32, f32)
+// tf32: rounded to nearest, + 0x1000 (half an ulp) and the mask -8192.
+// TF32: arith.addi {{.*}}, %c4096_i32 : i32
+// TF32: arith.andi {{.*}}, %c-8192_i32 : i32
 // TF32-NOT: arith.subf
 // 3xTF32: high part = bits & 0xffffe000 (-8192), low = x - high; three mmas.
 // F32: arith.andi {{.*}}, %c-8192_i32 : i32
