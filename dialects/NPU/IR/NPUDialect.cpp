@@ -209,8 +209,13 @@ LogicalResult AttentionOp::verify() {
                     o = getO().getShape().asArrayRef();
   if (q.size() != 4 || k.size() != 4 || v.size() != 4 || o.size() != 4)
     return emitOpError("q, k, v and o must be [batch, heads, seq, head dim]");
-  if (q != o || k != v || q[0] != k[0] || q[1] != k[1] || q[3] != k[3])
-    return emitOpError("q/o [B, H, S, D] and k/v [B, H, T, D] do not match");
+  int64_t group = static_cast<int64_t>(getKvGroup());
+  if (group < 1)
+    return emitOpError("kv_group must be at least 1");
+  if (q != o || k != v || q[0] != k[0] || q[1] != k[1] * group ||
+      q[3] != k[3])
+    return emitOpError("q/o [B, H, S, D] and k/v [B, H / kv_group, T, D] do "
+                       "not match");
   for (ViewAttr view : {getQ(), getK(), getV(), getO()})
     if (view.getStrides().asArrayRef().back() != 1)
       return emitOpError("q, k, v and o must be contiguous along D");

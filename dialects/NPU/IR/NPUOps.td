@@ -307,11 +307,14 @@ def NPU_LayerNormOp : NPU_TileOp<"layer_norm",
 def NPU_AttentionOp : NPU_TileOp<"attention",
     (ins NPU_ViewAttr:$q, NPU_ViewAttr:$k, NPU_ViewAttr:$v, NPU_ViewAttr:$o,
          F32Attr:$scale, UnitAttr:$causal, I64Attr:$tile_q, I64Attr:$tile_kv,
-         I64Attr:$kv_buffers, UnitAttr:$kv_resident)> {
+         I64Attr:$kv_buffers, UnitAttr:$kv_resident,
+         DefaultValuedAttr<I64Attr, "1">:$kv_group)> {
   let summary = "softmax(scale Q K^T) V, flash style on the array and the vector unit";
   let description = [{
     `q` and `o` are f32 `[batch, heads, S, D]`, `k` and `v` f32
-    `[batch, heads, T, D]` (strided views, contiguous along D). Per (batch,
+    `[batch, heads / kv_group, T, D]` (strided views, contiguous along D):
+    with `kv_group` > 1 (grouped-query attention) query head h reads KV head
+    h / kv_group. Per (batch,
     head) and block of `tile_q` queries, the Q block stays in the scratchpad
     (bf16, pre-scaled) while blocks of `tile_kv` keys stream through
     `kv_buffers` f32 staging buffers: S = Q K^T on the array into the

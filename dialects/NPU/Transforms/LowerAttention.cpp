@@ -19,6 +19,9 @@
 //     O += P V                vcvt P -> bf16, matmul.bf16 accumulate
 //   O / l (vrecip, vmul b=col) -> one DMA store
 //
+// Grouped-query attention (kv_group > 1): query head h reads K and V of
+// head h / kv_group; resident K/V are loaded once per KV head.
+//
 // The first key block starts m, l and O instead of rescaling them. The O
 // block alternates between two accumulator buffers so that its store
 // overlaps the next query block. npu-insert-tokens orders the queues.
@@ -117,11 +120,15 @@ LogicalResult mlir::llm::npu_ir::lowerAttention(AttentionOp op) {
     for (int64_t r = 0; r < std::min(tq, tk); ++r)
       e.fill(l.causalMask + r * (sStride + 4), negInf, 1, tk - r, sStride);
   }
+  // Grouped-query attention: query head h reads KV head h / kv_group. The
+  // resident K and V of a KV head serve its kv_group query heads in turn.
+  int64_t group = static_cast<int64_t>(op.getKvGroup());
   int64_t qBlock = 0;
   for (int64_t b = 0; b < B; ++b)
     for (int64_t h = 0; h < H; ++h) {
-      if (resident)
-        loadKV(b, h, 0, T);
+      int64_t hk = h / group;
+      if (resident && h % group == 0)
+        loadKV(b, hk, 0, T);
       for (int64_t q0 = 0; q0 < S; q0 += tq, ++qBlock) {
         int64_t rw = std::min(tq, S - q0);
         int64_t qs = l.qStage[qBlock % 2], o = l.o[qBlock % 2];
@@ -139,7 +146,7 @@ LogicalResult mlir::llm::npu_ir::lowerAttention(AttentionOp op) {
           // The bf16 tile of D chunk kk and keys key..key+15 of this block.
           int64_t rows = resident ? T : cw, key0 = resident ? k0 : 0;
           if (!resident)
-            loadKV(b, h, k0, cw);
+            loadKV(b, hk, k0, cw);
           auto kvTile = [&](int64_t bf, int64_t kk, int64_t c) {
             return bf + (kk * rows + key0 + c * 16) * 32;
           };

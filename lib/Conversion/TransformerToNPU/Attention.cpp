@@ -1,18 +1,19 @@
 //===- Attention.cpp - attention -> npu.attention (flash style) -----------===//
 //
-// transformer.attention (no mask operand, no KV cache, as many key/value as
-// query heads) becomes one npu.attention on the Q, K and V views: the
+// transformer.attention (no mask operand, no KV cache; as many key/value as
+// query heads or grouped-query attention, query heads a multiple of KV
+// heads) becomes one npu.attention on the Q, K and V views: the
 // online-softmax lowering of npu-lower-tiles (LowerAttention.cpp) that keeps
-// the scores in local memory. Its block sizes come from the NPU cost model
+// the scores in local memory; with grouped KV heads its kv_group says how
+// many query heads share one. Its block sizes come from the NPU cost model
 // of the tiling framework (lib/Tiling/NPUCostModel.cpp) for this shape.
 // O is laid out for a following merge of the heads, so that needs no copy.
 //
-// Attention with an additive mask operand (BERT's padding mask) or grouped
-// KV heads (LLaMA) takes the unfused path: S = Q K^T (gemm, K as transposed
-// B), scale and mask added as eltwise ops, a causally masked softmax in
-// place, O = S V, the scores in DRAM scratch. Grouped-query attention views
-// the query heads as [KV heads, group] and K/V with a zero stride along the
-// group: no copies.
+// Attention with an additive mask operand (BERT's padding mask) takes the
+// unfused path: S = Q K^T (gemm, K as transposed B), scale and mask added
+// as eltwise ops, a causally masked softmax in place, O = S V, the scores in
+// DRAM scratch. Grouped-query attention there views the query heads as
+// [KV heads, group] and K/V with a zero stride along the group: no copies.
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,13 +33,15 @@ LogicalResult Converter::convertAttention(tf::AttentionOp att) {
   ArrayRef<int64_t> q = typeOf(att.getQuery()).getShape(),
                     k = typeOf(att.getKey()).getShape(),
                     v = typeOf(att.getValue()).getShape();
-  // A mask operand or grouped KV heads: the unfused lowering.
-  if (att.getMask() || (q.size() == 4 && k.size() == 4 && q[1] != k[1]))
+  // A mask operand: the unfused lowering.
+  if (att.getMask())
     return convertUnfusedAttention(att);
-  if (q.size() != 4 || k.size() != 4 || q[1] != k[1] || v != k)
+  if (q.size() != 4 || k.size() != 4 || v != k || k[1] == 0 ||
+      q[1] % k[1] != 0 || q[0] != k[0] || q[3] != k[3])
     return op->emitError("NPU: attention needs [batch, heads, S, D] queries "
-                         "and keys and values of one shape [batch, heads, T, "
-                         "D] with as many heads");
+                         "and keys and values of one shape [batch, KV heads, "
+                         "T, D], query heads a multiple of KV heads")
+           << describeNode(op->getLoc());
   if (att.getCausal() && k[2] < q[2])
     return op->emitError("NPU: causal attention needs at least as many keys "
                          "as queries");
@@ -75,7 +78,8 @@ LogicalResult Converter::convertAttention(tf::AttentionOp att) {
       att.getCausal() ? b.getUnitAttr() : UnitAttr(),
       b.getI64IntegerAttr(tiles->tileQ), b.getI64IntegerAttr(tiles->tileKV),
       b.getI64IntegerAttr(tiles->kvBuffers),
-      tiles->kvResident ? b.getUnitAttr() : UnitAttr());
+      tiles->kvResident ? b.getUnitAttr() : UnitAttr(),
+      b.getI64IntegerAttr(q[1] / k[1]));
   produce(att.getOutput(), o, t);
   return success();
 }

@@ -89,7 +89,7 @@ npu.program @p {
 // -----
 
 npu.program @p {
-  // expected-error @+1 {{'npu.attention' op q/o [B, H, S, D] and k/v [B, H, T, D] do not match}}
+  // expected-error @+1 {{'npu.attention' op q/o [B, H, S, D] and k/v [B, H / kv_group, T, D] do not match}}
   npu.attention {q = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, k = #npu.view<reg = 2, offset = 0, shape = [1, 2, 4, 16], strides = [128, 64, 16, 1]>, v = #npu.view<reg = 3, offset = 0, shape = [1, 2, 4, 8], strides = [64, 32, 8, 1]>, o = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, scale = 1.0 : f32, tile_q = 16 : i64, tile_kv = 16 : i64, kv_buffers = 2 : i64}
 }
 

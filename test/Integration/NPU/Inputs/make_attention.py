@@ -1,11 +1,13 @@
 """Writes a transformer.attention model (MLIR) with numpy test data, for the
 NPU attention tests.
 
-usage: make_attention.py OUTDIR B H S T D causal|full [SCALE]
+usage: make_attention.py OUTDIR B H S T D causal|full [SCALE] [--kv-heads N]
 OUTDIR/model.mlir: softmax(scale Q K^T [+ causal mask]) V with Q [B, H, S, D]
-and K, V [B, H, T, D]; OUTDIR/test_data_set_0/{input_0,1,2,output_0}.pb. The
-reference is numpy in float64 on the f32 inputs (query i sees keys
-j <= i + T - S when causal; scale defaults to 1/sqrt(D)), rounded to f32.
+and K, V [B, N, T, D] (N = H unless --kv-heads; query head h uses KV head
+h // (H / N), grouped-query attention); OUTDIR/test_data_set_0/
+{input_0,1,2,output_0}.pb. The reference is numpy in float64 on the f32
+inputs (query i sees keys j <= i + T - S when causal; scale defaults to
+1/sqrt(D)), rounded to f32.
 """
 import os
 import sys
@@ -13,25 +15,36 @@ import sys
 import numpy as np
 from onnx import numpy_helper
 
-out = sys.argv[1]
-B, H, S, T, D = map(int, sys.argv[2:7])
-causal = sys.argv[7] == "causal"
-scale = float(sys.argv[8]) if len(sys.argv) > 8 else None
+args = sys.argv[1:]
+KV = None
+if "--kv-heads" in args:
+    i = args.index("--kv-heads")
+    KV = int(args[i + 1])
+    del args[i:i + 2]
+out = args[0]
+B, H, S, T, D = map(int, args[1:6])
+KV = H if KV is None else KV
+assert H % KV == 0, "query heads must be a multiple of KV heads"
+causal = args[6] == "causal"
+scale = float(args[7]) if len(args) > 7 else None
 rng = np.random.default_rng(11)
 q = rng.standard_normal((B, H, S, D)).astype(np.float32)
-k = rng.standard_normal((B, H, T, D)).astype(np.float32)
-v = rng.standard_normal((B, H, T, D)).astype(np.float32)
+k = rng.standard_normal((B, KV, T, D)).astype(np.float32)
+v = rng.standard_normal((B, KV, T, D)).astype(np.float32)
+# KV head h // (H / KV) for query head h.
+k64 = np.repeat(k.astype(np.float64), H // KV, axis=1)
+v64 = np.repeat(v.astype(np.float64), H // KV, axis=1)
 
-s = (q.astype(np.float64) @ k.astype(np.float64).swapaxes(-1, -2)) * \
+s = (q.astype(np.float64) @ k64.swapaxes(-1, -2)) * \
     (scale if scale is not None else 1.0 / np.sqrt(D))
 if causal:
     s = np.where(np.tril(np.ones((S, T), bool), T - S), s, -np.inf)
 p = np.exp(s - s.max(-1, keepdims=True))
 p /= p.sum(-1, keepdims=True)
-o = (p @ v.astype(np.float64)).astype(np.float32)
+o = (p @ v64).astype(np.float32)
 
 qt, kt = "tensor<%dx%dx%dx%dxf32>" % (B, H, S, D), \
-    "tensor<%dx%dx%dx%dxf32>" % (B, H, T, D)
+    "tensor<%dx%dx%dx%dxf32>" % (B, KV, T, D)
 attrs = []
 if causal:
     attrs.append("causal")
