@@ -60,7 +60,8 @@ NPUAttentionLayout mlir::llm::npuAttentionLayout(int64_t tileQ,
                                                  int64_t kvBuffers,
                                                  int64_t headDim,
                                                  int64_t kvRows,
-                                                 bool causal) {
+                                                 bool causal,
+                                                 bool masked) {
   NPUAttentionLayout l;
   l.kvRows = kvRows;
   l.tileQ = tileQ;
@@ -91,9 +92,12 @@ NPUAttentionLayout mlir::llm::npuAttentionLayout(int64_t tileQ,
     m = take(tileQ * 4);
   l.rowSum = take(tileQ * 4);
   l.rescale = take(tileQ * 4);
-  l.constants = take(4);
+  l.constants = take(8); // the scale, -FLT_MAX (masked: the row max floor)
   if (causal)
     l.causalMask = take(tileQ * tileKV * 4);
+  if (masked)
+    for (int64_t &m : l.maskBlock)
+      m = take(tileQ * tileKV * 4);
   l.scratchpadBytes = sp;
   // Accumulator.
   int64_t acc = npu::kAccumulatorBase;
@@ -190,7 +194,8 @@ mlir::llm::chooseNPUAttentionTiles(const TargetDescription &desc,
           if (kvRows > kMaxRows) // a K/V load's rows
             continue;
           if (!fitsNPU(npuAttentionLayout(tileQ, tileKV, buffers,
-                                          shape.headDim, kvRows, shape.causal),
+                                          shape.headDim, kvRows, shape.causal,
+                                          shape.masked),
                        desc))
             continue;
           int64_t cycles =

@@ -219,6 +219,11 @@ LogicalResult AttentionOp::verify() {
   for (ViewAttr view : {getQ(), getK(), getV(), getO()})
     if (view.getStrides().asArrayRef().back() != 1)
       return emitOpError("q, k, v and o must be contiguous along D");
+  if (std::optional<ViewAttr> mask = getMask())
+    if (mask->getShape().asArrayRef() !=
+            ArrayRef<int64_t>{q[0], q[1], q[2], k[2]} ||
+        mask->getStrides().asArrayRef().back() != 1)
+      return emitOpError("mask must be [B, H, S, T], contiguous along T");
   if (getTileQ() < 1 || getTileQ() > 4095 || getTileKv() < 16 ||
       getTileKv() % 16 || getKvBuffers() < 1)
     return emitOpError("tile_q must be 1-4095, tile_kv a multiple of 16 and "

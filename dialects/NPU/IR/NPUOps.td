@@ -308,13 +308,18 @@ def NPU_AttentionOp : NPU_TileOp<"attention",
     (ins NPU_ViewAttr:$q, NPU_ViewAttr:$k, NPU_ViewAttr:$v, NPU_ViewAttr:$o,
          F32Attr:$scale, UnitAttr:$causal, I64Attr:$tile_q, I64Attr:$tile_kv,
          I64Attr:$kv_buffers, UnitAttr:$kv_resident,
-         DefaultValuedAttr<I64Attr, "1">:$kv_group)> {
+         DefaultValuedAttr<I64Attr, "1">:$kv_group,
+         OptionalAttr<NPU_ViewAttr>:$mask)> {
   let summary = "softmax(scale Q K^T) V, flash style on the array and the vector unit";
   let description = [{
     `q` and `o` are f32 `[batch, heads, S, D]`, `k` and `v` f32
     `[batch, heads / kv_group, T, D]` (strided views, contiguous along D):
     with `kv_group` > 1 (grouped-query attention) query head h reads KV head
-    h / kv_group. Per (batch,
+    h / kv_group. An optional additive f32 `mask` `[batch, heads, S, T]`
+    (contiguous along T; broadcast dims have stride 0) is added to the
+    scaled scores: per (query block, key block) its block is DMAed into the
+    scratchpad (a zero row stride broadcasts one row) and added to S
+    before the online softmax. Per (batch,
     head) and block of `tile_q` queries, the Q block stays in the scratchpad
     (bf16, pre-scaled) while blocks of `tile_kv` keys stream through
     `kv_buffers` f32 staging buffers: S = Q K^T on the array into the

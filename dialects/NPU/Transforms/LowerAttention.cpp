@@ -11,6 +11,8 @@
 //     S = Q K^T           matmul.bf16 ... tb into the accumulator
 //     causal mask         vfill -inf on the keys after each query's own
 //                         (only blocks that cross the diagonal)
+//     additive mask       its [rows, keys] block DMAed into the scratchpad
+//                         (row stride 0 when broadcast over queries), vadd
 //     m' = max(m, rowmax S)   vredmax, vmax
 //     alpha = exp(m - m')     vsub, vexp (per row)
 //     P = exp(S - m')         vsub b=col, vexp
@@ -78,8 +80,10 @@ LogicalResult mlir::llm::npu_ir::lowerAttention(AttentionOp op) {
   int64_t tq = std::min<int64_t>(op.getTileQ(), S);
   int64_t tk = op.getTileKv();
   bool resident = op.getKvResident();
-  NPUAttentionLayout l = npuAttentionLayout(tq, tk, op.getKvBuffers(), D,
-                                            resident ? T : tk, causal);
+  std::optional<ViewAttr> maskAttr = op.getMask();
+  NPUAttentionLayout l =
+      npuAttentionLayout(tq, tk, op.getKvBuffers(), D, resident ? T : tk,
+                         causal, /*masked=*/maskAttr.has_value());
   if (!fitsNPU(l, getNPUTargetDescription()) || l.kvRows > 4095)
     return op.emitOpError()
            << "tile_q = " << tq << ", tile_kv = " << tk << ", kv_buffers = "
@@ -114,6 +118,12 @@ LogicalResult mlir::llm::npu_ir::lowerAttention(AttentionOp op) {
     }
   };
   e.fill(l.constants, op.getScale().convertToFloat(), 1, 1, 4);
+  // With a mask a row of the first key block may be all -inf: its running
+  // max is floored at -FLT_MAX so that exp(S - m) gives 0, not NaN.
+  int64_t maxFloor = l.constants + 4;
+  if (maskAttr)
+    e.fill(maxFloor, -std::numeric_limits<float>::max(), 1, 1, 4);
+  int64_t maskBlocks = 0;
   if (causal) {
     // mask[r][c] = -inf for c >= r, else 0; row stride = S's.
     e.fill(l.causalMask, 0.0f, tq, tk, sStride);
@@ -150,7 +160,17 @@ LogicalResult mlir::llm::npu_ir::lowerAttention(AttentionOp op) {
           auto kvTile = [&](int64_t bf, int64_t kk, int64_t c) {
             return bf + (kk * rows + key0 + c * 16) * 32;
           };
-        // S = (scale Q) K^T.
+          // The mask block [q0, q0 + rw) x [k0, k0 + cw), S's row stride.
+          int64_t maskAt = l.maskBlock[maskBlocks % 2];
+          if (maskAttr) {
+            ++maskBlocks;
+            ArrayRef<int64_t> ms = maskAttr->getStrides().asArrayRef();
+            e.load(maskAt, maskAttr->getReg(),
+                   maskAttr->getOffset() +
+                       (b * ms[0] + h * ms[1] + q0 * ms[2] + k0) * 4,
+                   rw, cw * 4, sStride, ms[2] * 4);
+          }
+          // S = (scale Q) K^T.
           for (int64_t c = 0; c < keyChunks; ++c)
             for (int64_t kk = 0; kk < dChunks; ++kk)
               e.matmul("bf16", l.s + c * 64, l.qBf16 + kk * 32,
@@ -173,10 +193,14 @@ LogicalResult mlir::llm::npu_ir::lowerAttention(AttentionOp op) {
                        sStride);
             }
           }
+          if (maskAttr)
+            e.binary("add", "tile", l.s, l.s, maskAt, rw, cw, sStride);
           // Online softmax.
           int64_t mNew = l.rowMax[m];
           if (first) {
             e.reduce("max", mNew, l.s, rw, cw, sStride);
+            if (maskAttr)
+              e.binary("max", "scalar", mNew, mNew, maxFloor, 1, rw, rw * 4);
           } else {
             int64_t mOld = l.rowMax[m];
             m ^= 1;

@@ -66,6 +66,9 @@ struct NPUAttentionLayout {
   /// Causal: f32 [tileQ, tileKV], -inf where col >= row, else 0 (with S's
   /// row stride, added to the part of an S block that crosses the diagonal).
   int64_t causalMask = 0;
+  /// Additive mask: two f32 [tileQ, tileKV] blocks (S's row stride), the
+  /// next one loaded while the current one is added.
+  int64_t maskBlock[2] = {0, 0};
   int64_t scratchpadBytes = 0;
   // Accumulator.
   int64_t s = 0;              ///< f32 S [tileQ, tileKV]
@@ -75,7 +78,8 @@ struct NPUAttentionLayout {
 
 NPUAttentionLayout npuAttentionLayout(int64_t tileQ, int64_t tileKV,
                                       int64_t kvBuffers, int64_t headDim,
-                                      int64_t kvRows, bool causal);
+                                      int64_t kvRows, bool causal,
+                                      bool masked = false);
 
 /// Whether the layout fits the description's scratchpad and accumulator.
 bool fitsNPU(const NPUAttentionLayout &layout, const TargetDescription &desc);
@@ -84,6 +88,8 @@ bool fitsNPU(const NPUAttentionLayout &layout, const TargetDescription &desc);
 struct NPUAttentionShape {
   int64_t heads = 1, seqQ = 1, seqKV = 1, headDim = 64;
   bool causal = false;
+  /// An additive mask operand (its blocks take scratchpad space).
+  bool masked = false;
 };
 
 struct NPUAttentionTiles {

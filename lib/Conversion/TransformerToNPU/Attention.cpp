@@ -1,16 +1,17 @@
 //===- Attention.cpp - attention -> npu.attention (flash style) -----------===//
 //
-// transformer.attention (no mask operand, no KV cache; as many key/value as
-// query heads or grouped-query attention, query heads a multiple of KV
-// heads) becomes one npu.attention on the Q, K and V views: the
+// transformer.attention (no KV cache; as many key/value as query heads or
+// grouped-query attention, query heads a multiple of KV heads; no mask or
+// an additive f32 mask contiguous along the keys) becomes one npu.attention on the Q, K and V views: the
 // online-softmax lowering of npu-lower-tiles (LowerAttention.cpp) that keeps
 // the scores in local memory; with grouped KV heads its kv_group says how
 // many query heads share one. Its block sizes come from the NPU cost model
 // of the tiling framework (lib/Tiling/NPUCostModel.cpp) for this shape.
 // O is laid out for a following merge of the heads, so that needs no copy.
 //
-// Attention with an additive mask operand (BERT's padding mask) takes the
-// unfused path: S = Q K^T (gemm, K as transposed B), scale and mask added
+// The mask, broadcast to [B, H, S, T] with zero strides, is an operand of
+// npu.attention, added block by block. Other masks (i1, or broadcast along
+// the keys) take the unfused path: S = Q K^T (gemm, K as transposed B), scale and mask added
 // as eltwise ops, a causally masked softmax in place, O = S V, the scores in
 // DRAM scratch. Grouped-query attention there views the query heads as
 // [KV heads, group] and K/V with a zero stride along the group: no copies.
@@ -33,9 +34,20 @@ LogicalResult Converter::convertAttention(tf::AttentionOp att) {
   ArrayRef<int64_t> q = typeOf(att.getQuery()).getShape(),
                     k = typeOf(att.getKey()).getShape(),
                     v = typeOf(att.getValue()).getShape();
-  // A mask operand: the unfused lowering.
-  if (att.getMask())
-    return convertUnfusedAttention(att);
+  // An additive f32 mask contiguous along the keys goes with the flash
+  // lowering; other masks take the unfused one.
+  std::optional<ViewAttr> maskView;
+  if (Value mask = att.getMask()) {
+    if (!typeOf(mask).getElementType().isF32() || q.size() != 4 ||
+        k.size() != 4)
+      return convertUnfusedAttention(att);
+    FailureOr<ViewAttr> m = getView(mask, op);
+    if (failed(m))
+      return failure();
+    maskView = broadcastTo(*m, {q[0], q[1], q[2], k[2]});
+    if (maskView->getStrides().asArrayRef().back() != 1)
+      return convertUnfusedAttention(att);
+  }
   if (q.size() != 4 || k.size() != 4 || v != k || k[1] == 0 ||
       q[1] % k[1] != 0 || q[0] != k[0] || q[3] != k[3])
     return op->emitError("NPU: attention needs [batch, heads, S, D] queries "
@@ -56,6 +68,7 @@ LogicalResult Converter::convertAttention(tf::AttentionOp att) {
   shape.seqKV = k[2];
   shape.headDim = q[3];
   shape.causal = att.getCausal();
+  shape.masked = maskView.has_value();
   std::optional<NPUAttentionTiles> tiles =
       chooseNPUAttentionTiles(getNPUTargetDescription(), shape);
   if (!tiles)
@@ -79,7 +92,7 @@ LogicalResult Converter::convertAttention(tf::AttentionOp att) {
       b.getI64IntegerAttr(tiles->tileQ), b.getI64IntegerAttr(tiles->tileKV),
       b.getI64IntegerAttr(tiles->kvBuffers),
       tiles->kvResident ? b.getUnitAttr() : UnitAttr(),
-      b.getI64IntegerAttr(q[1] / k[1]));
+      b.getI64IntegerAttr(q[1] / k[1]), maskView ? *maskView : ViewAttr());
   produce(att.getOutput(), o, t);
   return success();
 }

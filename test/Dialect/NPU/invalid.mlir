@@ -106,3 +106,17 @@ npu.program @p {
   // expected-error @+1 {{'npu.attention' op tile_q must be 1-4095, tile_kv a multiple of 16 and kv_buffers at least 1}}
   npu.attention {q = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, k = #npu.view<reg = 2, offset = 0, shape = [1, 2, 4, 16], strides = [128, 64, 16, 1]>, v = #npu.view<reg = 2, offset = 0, shape = [1, 2, 4, 16], strides = [128, 64, 16, 1]>, o = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, scale = 1.0 : f32, tile_q = 16 : i64, tile_kv = 24 : i64, kv_buffers = 2 : i64}
 }
+
+// -----
+
+npu.program @p {
+  // expected-error @+1 {{'npu.attention' op kv_group must be at least 1}}
+  npu.attention {q = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, k = #npu.view<reg = 2, offset = 0, shape = [1, 2, 4, 16], strides = [128, 64, 16, 1]>, v = #npu.view<reg = 2, offset = 0, shape = [1, 2, 4, 16], strides = [128, 64, 16, 1]>, o = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, scale = 1.0 : f32, tile_q = 16 : i64, tile_kv = 16 : i64, kv_buffers = 2 : i64, kv_group = 0 : i64}
+}
+
+// -----
+
+npu.program @p {
+  // expected-error @+1 {{'npu.attention' op mask must be [B, H, S, T], contiguous along T}}
+  npu.attention {q = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, k = #npu.view<reg = 2, offset = 0, shape = [1, 2, 4, 16], strides = [128, 64, 16, 1]>, v = #npu.view<reg = 2, offset = 0, shape = [1, 2, 4, 16], strides = [128, 64, 16, 1]>, o = #npu.view<reg = 1, offset = 0, shape = [1, 2, 8, 16], strides = [256, 128, 16, 1]>, scale = 1.0 : f32, tile_q = 16 : i64, tile_kv = 16 : i64, kv_buffers = 2 : i64, mask = #npu.view<reg = 3, offset = 0, shape = [1, 2, 8, 4], strides = [0, 0, 4, 0]>}
+}
