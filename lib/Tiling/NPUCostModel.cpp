@@ -165,6 +165,12 @@ int64_t mlir::llm::estimateNPUAttentionCycles(const NPUAttentionShape &shape,
         if (r0 < rw)
           compute += vec(rw - r0, cw - c0, 4);
       }
+      // Additive mask: the block loaded (rows of cw f32) and added to S,
+      // the first block's row max floored.
+      if (shape.masked) {
+        dmaBytes += rw * cw * 4;
+        compute += vec(rw, cw, 4) + (k0 == 0 ? colBeats + 4 : 0);
+      }
       // Online softmax on the S block.
       compute += reduce(rw, cw) + vec(rw, cw, 4) + vec(rw, cw, 16) +
                  reduce(rw, cw) + vec(rw, cw, 4); // max, sub, exp, sum, cvt
