@@ -98,11 +98,9 @@ LogicalResult Converter::convertAttention(tf::AttentionOp att) {
 }
 
 
+// Called by convertAttention, which has rejected KV caches.
 LogicalResult Converter::convertUnfusedAttention(tf::AttentionOp att) {
   Operation *op = att;
-  if (att.getPastKey() || !att.getPresent().empty())
-    return op->emitError("NPU: attention with a KV cache is not supported")
-           << describeNode(op->getLoc());
   ArrayRef<int64_t> q = typeOf(att.getQuery()).getShape(),
                     k = typeOf(att.getKey()).getShape(),
                     vShape = typeOf(att.getValue()).getShape();
