@@ -79,22 +79,6 @@ namespace mlir::llm {
 // Helpers shared with WeightOnlyContractions.cpp (Int8Kernels.h)
 //===----------------------------------------------------------------------===//
 
-/// The global a `memref.get_global` reads, if it is a constant with data.
-std::optional<std::pair<memref::GlobalOp, ElementsAttr>>
-int8::getConstantGlobal(Value value) {
-  auto getGlobal = value.getDefiningOp<memref::GetGlobalOp>();
-  if (!getGlobal)
-    return std::nullopt;
-  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
-      getGlobal, getGlobal.getNameAttr());
-  if (!global || !global.getConstant() || !global.getInitialValue())
-    return std::nullopt;
-  auto data = dyn_cast<ElementsAttr>(*global.getInitialValue());
-  if (!data)
-    return std::nullopt;
-  return std::make_pair(global, data);
-}
-
 /// The values of an 8-bit constant, extended as `isUnsigned` says.
 std::optional<std::vector<int32_t>> int8::readBytes(ElementsAttr attr,
                                                     bool isUnsigned) {
@@ -109,17 +93,6 @@ std::optional<std::vector<int32_t>> int8::readBytes(ElementsAttr attr,
     out[i] = isUnsigned ? static_cast<int32_t>((*values)[i] & 255)
                         : static_cast<int32_t>(static_cast<int8_t>((*values)[i]));
   return out;
-}
-
-/// A private constant global holding `data` with `type`, named after `base`.
-memref::GlobalOp int8::createGlobal(OpBuilder &b, Location loc, SymbolTable &symbols,
-                              StringRef base, MemRefType type,
-                              DenseElementsAttr data) {
-  auto global = memref::GlobalOp::create(
-      b, loc, base, b.getStringAttr("private"), type, data, /*constant=*/true,
-      b.getI64IntegerAttr(64));
-  symbols.insert(global);
-  return global;
 }
 
 Value int8::cst(OpBuilder &b, Location loc, int64_t v) {

@@ -13,6 +13,8 @@
 
 #include "llm/Tiling/TargetDescription.h"
 
+#include "TilingUtils.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/SymbolTable.h"
@@ -22,19 +24,9 @@
 
 namespace mlir::llm::int8 {
 
-/// The global a `memref.get_global` reads, if it is a constant with data.
-std::optional<std::pair<memref::GlobalOp, ElementsAttr>>
-getConstantGlobal(Value value);
-
 /// The values of an 8-bit constant, extended as `isUnsigned` says.
 std::optional<std::vector<int32_t>> readBytes(ElementsAttr attr,
                                               bool isUnsigned);
-
-/// A private constant global holding `data` with `type`, named after `base`
-/// (made unique), 64-byte aligned.
-memref::GlobalOp createGlobal(OpBuilder &b, Location loc, SymbolTable &symbols,
-                              StringRef base, MemRefType type,
-                              DenseElementsAttr data);
 
 /// The indices of `map` (results: loop dims or constants) for loop values
 /// `loops` (one per loop; entries of unused loops may be null).

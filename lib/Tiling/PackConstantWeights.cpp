@@ -19,7 +19,7 @@
 #include "llm/Tiling/Passes.h"
 #include "llm/Tiling/TargetDescription.h"
 
-#include "Int8Kernels.h"
+#include "TilingUtils.h"
 
 #include "Transformer/Transforms/ConstantData.h"
 
@@ -110,7 +110,7 @@ linalg::LinalgOp transposeConstantWeights(linalg::LinalgOp op,
   Value a = op.getDpsInputs()[0], w = op.getDpsInputs()[1];
   Value c = op.getDpsInits()[0];
   auto wType = dyn_cast<MemRefType>(w.getType());
-  auto constant = int8::getConstantGlobal(w);
+  auto constant = getConstantGlobal(w);
   if (!wType || !wType.hasStaticShape() || !wType.getLayout().isIdentity() ||
       !wType.getElementType().isF32() || !constant ||
       !getElementTypeOrSelf(a.getType()).isF32() ||
@@ -128,7 +128,7 @@ linalg::LinalgOp transposeConstantWeights(linalg::LinalgOp op,
       ArrayRef<float>(transposed));
   OpBuilder gb(constant->first);
   memref::GlobalOp global =
-      int8::createGlobal(gb, constant->first.getLoc(), symbols,
+      createGlobal(gb, constant->first.getLoc(), symbols,
                          "__llm_transposed_b", type, data);
   OpBuilder b(op);
   Value weights = memref::GetGlobalOp::create(b, op.getLoc(), type,
@@ -183,7 +183,7 @@ struct PackConstantWeightsPass
                        ctx))
       return;
     auto bType = dyn_cast<MemRefType>(bOperand->get().getType());
-    auto constant = int8::getConstantGlobal(bOperand->get());
+    auto constant = getConstantGlobal(bOperand->get());
     if (!bType || !bType.hasStaticShape() || !bType.getLayout().isIdentity() ||
         !bType.getElementType().isF32() || !constant)
       return;
@@ -207,7 +207,7 @@ struct PackConstantWeightsPass
           ArrayRef<float>(packed));
       OpBuilder b(constant->first);
       memref::GlobalOp global =
-          int8::createGlobal(b, constant->first.getLoc(), symbols,
+          createGlobal(b, constant->first.getLoc(), symbols,
                              "__llm_packed_b", packedType, data);
       panels = FlatSymbolRefAttr::get(global.getSymNameAttr());
     }

@@ -266,3 +266,34 @@ LogicalResult llm::lowerVectorTiles(func::FuncOp func, int64_t lanes) {
   }
   return success();
 }
+
+namespace mlir::llm {
+
+/// The global a `memref.get_global` reads, if it is a constant with data.
+std::optional<std::pair<memref::GlobalOp, ElementsAttr>>
+getConstantGlobal(Value value) {
+  auto getGlobal = value.getDefiningOp<memref::GetGlobalOp>();
+  if (!getGlobal)
+    return std::nullopt;
+  auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+      getGlobal, getGlobal.getNameAttr());
+  if (!global || !global.getConstant() || !global.getInitialValue())
+    return std::nullopt;
+  auto data = dyn_cast<ElementsAttr>(*global.getInitialValue());
+  if (!data)
+    return std::nullopt;
+  return std::make_pair(global, data);
+}
+
+/// A private constant global holding `data` with `type`, named after `base`.
+memref::GlobalOp createGlobal(OpBuilder &b, Location loc,
+                              SymbolTable &symbols, StringRef base, MemRefType type,
+                              DenseElementsAttr data) {
+  auto global = memref::GlobalOp::create(
+      b, loc, base, b.getStringAttr("private"), type, data, /*constant=*/true,
+      b.getI64IntegerAttr(64));
+  symbols.insert(global);
+  return global;
+}
+
+} // namespace mlir::llm

@@ -11,6 +11,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
@@ -42,6 +44,16 @@ linalg::LinalgOp cloneWithStaticLoopSizes(RewriterBase &rewriter,
 /// (see hoistAccumulators in the .cpp) and lower the transfers to plain
 /// loads and stores.
 LogicalResult lowerVectorTiles(func::FuncOp func, int64_t lanes);
+
+/// The global a `memref.get_global` reads, if it is a constant with data.
+std::optional<std::pair<memref::GlobalOp, ElementsAttr>>
+getConstantGlobal(Value value);
+
+/// A private constant global holding `data` with `type`, named after `base`
+/// (made unique), 64-byte aligned.
+memref::GlobalOp createGlobal(OpBuilder &b, Location loc, SymbolTable &symbols,
+                              StringRef base, MemRefType type,
+                              DenseElementsAttr data);
 
 } // namespace mlir::llm
 
