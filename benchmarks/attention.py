@@ -146,6 +146,8 @@ def time_ours(llm_run, path, data, n, fused, threads=1):
 TORCH_CHILD = r"""
 import os, statistics, sys, time
 os.environ.setdefault("OPENBLAS_CORETYPE", "SKYLAKEX")
+# torch.set_num_threads does not reach the OpenBLAS pool torch calls.
+os.environ["OPENBLAS_NUM_THREADS"] = "{threads}"
 sys.path.insert(0, {bench_dir!r})
 import torch, attention
 torch.set_num_threads({threads})
