@@ -16,11 +16,14 @@
 // the register layout the PTX ISA specifies for mma.m16n8k16 / m16n8k8
 // (groupID = lane / 4 selects the row of A and C and the column of B,
 // threadID_in_group = lane % 4 the k pair or k element), and nvvm.mma.sync
-// takes them directly.
+// takes them directly; the fragment helpers are shared with the attention
+// kernel (llm/Conversion/GPUCommon/MMAFragments.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "llm/Pipelines/Passes.h"
+
+#include "llm/Conversion/GPUCommon/MMAFragments.h"
 
 #include "llm/Tiling/ContractionMatch.h"
 #include "llm/Tiling/GPUCostModel.h"
@@ -90,9 +93,8 @@ class KernelBuilder {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const GPUContraction &c,
                 const GPUContractionTiles &tiles, GPUMatmulPrecision precision)
-      : b(b), loc(loc), c(c), tiles(tiles), precision(precision) {
-    sixteenBit = precision == GPUMatmulPrecision::BF16 ||
-                 precision == GPUMatmulPrecision::F16;
+      : b(b), loc(loc), c(c), tiles(tiles), frags(b, loc, precision) {
+    sixteenBit = frags.isSixteenBit();
     pack = sixteenBit ? 2 : 1;
     mmaK = gpuMmaK(precision);
     wordsK = tiles.blockK / pack;
@@ -152,24 +154,8 @@ private:
     Value k = mul(unit, cst(pack));
     if (!sixteenBit)
       return loadOperand(isA, row, k);
-    Type half = precision == GPUMatmulPrecision::BF16
-                    ? Type(b.getBF16Type())
-                    : Type(b.getF16Type());
-    Value word;
-    for (int64_t e = 0; e < 2; ++e) {
-      Value v = loadOperand(isA, row, add(k, cst(e)));
-      v = arith::TruncFOp::create(b, loc, half, v);
-      v = arith::BitcastOp::create(b, loc, b.getI16Type(), v);
-      v = arith::ExtUIOp::create(b, loc, b.getI32Type(), v);
-      if (e == 0) {
-        word = v;
-        continue;
-      }
-      Value shifted = arith::ShLIOp::create(
-          b, loc, v, arith::ConstantIntOp::create(b, loc, b.getI32Type(), 16));
-      word = arith::OrIOp::create(b, loc, word, shifted);
-    }
-    return word;
+    return frags.packPair(loadOperand(isA, row, k),
+                          loadOperand(isA, row, add(k, cst(1))));
   }
 
   /// Cooperative copy of one operand tile (rows x wordsK words) into
@@ -192,64 +178,11 @@ private:
     memref::StoreOp::create(b, loc, word, shared, ValueRange{row, unit});
   }
 
-  /// Loads a fragment register: shared word (row, word) as i32 or the
-  /// 3xTF32 (high, low) pair.
-  SmallVector<Value> loadFragment(Value shared, Value row, Value word) {
-    Value v = memref::LoadOp::create(b, loc, shared, ValueRange{row, word});
-    Type i32 = b.getI32Type();
-    if (sixteenBit)
-      return {precision == GPUMatmulPrecision::F16
-                  ? Value(LLVM::BitcastOp::create(
-                        b, loc, VectorType::get({2}, b.getF16Type()), v))
-                  : v};
-    // tf32 operands: the PTX ISA leaves the low 13 mantissa bits of a .tf32
-    // register unspecified, so they are cleared here: rounded to nearest
-    // (ties away from zero, as cvt.rna.tf32.f32) by adding half an ulp of
-    // tf32 before the mask, or truncated where the split must be exact.
-    Value mask = arith::ConstantIntOp::create(b, loc, i32, 0xffffe000LL);
-    Value half = arith::ConstantIntOp::create(b, loc, i32, 0x1000);
-    auto roundToTF32 = [&](Value f32Bits) -> Value {
-      Value sum = arith::AddIOp::create(b, loc, f32Bits, half);
-      return arith::AndIOp::create(b, loc, sum, mask);
-    };
-    Value bits = arith::BitcastOp::create(b, loc, i32, v);
-    if (precision == GPUMatmulPrecision::TF32)
-      return {roundToTF32(bits)};
-    // 3xTF32: high = x truncated to tf32 (exact), low = x - high (exact in
-    // f32), rounded to tf32; the mma adds lo*hi + hi*lo + hi*hi.
-    Value hiBits = arith::AndIOp::create(b, loc, bits, mask);
-    Value hi = arith::BitcastOp::create(b, loc, b.getF32Type(), hiBits);
-    Value lo = arith::SubFOp::create(b, loc, v, hi);
-    return {hiBits, roundToTF32(arith::BitcastOp::create(b, loc, i32, lo))};
-  }
-
-  /// acc (4 f32) += A x B with one nvvm.mma.sync.
-  void mma(ArrayRef<Value> a, ArrayRef<Value> bFrag,
-           MutableArrayRef<Value> acc) {
-    Type f32 = b.getF32Type();
-    auto resultType =
-        LLVM::LLVMStructType::getLiteral(b.getContext(), {f32, f32, f32, f32});
-    NVVM::MMATypes type = precision == GPUMatmulPrecision::BF16
-                              ? NVVM::MMATypes::bf16
-                          : precision == GPUMatmulPrecision::F16
-                              ? NVVM::MMATypes::f16
-                              : NVVM::MMATypes::tf32;
-    auto op = NVVM::MmaOp::create(
-        b, loc, resultType, a, bFrag, acc, {16, 8, mmaK},
-        /*b1Op=*/std::nullopt, /*intOverflow=*/std::nullopt,
-        std::array<NVVM::MMATypes, 2>{type, type},
-        std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                       NVVM::MMALayout::col});
-    for (int64_t i = 0; i < 4; ++i)
-      acc[i] = LLVM::ExtractValueOp::create(b, loc, op->getResult(0),
-                                            ArrayRef<int64_t>{i});
-  }
-
   OpBuilder &b;
   Location loc;
   const GPUContraction &c;
   const GPUContractionTiles &tiles;
-  GPUMatmulPrecision precision;
+  MMAFragmentBuilder frags;
   bool sixteenBit;
   int64_t pack, mmaK, wordsK, rowWords, threads;
   // Kernel values.
@@ -337,33 +270,22 @@ void KernelBuilder::build() {
       for (int64_t fm = 0; fm < fragsM; ++fm) {
         Value row = add(add(warpRow, cst(fm * 16)), group);
         for (int64_t j = 0; j < 4; ++j)
-          aFrags[fm].push_back(loadFragment(tileA, add(row, cst(8 * (j % 2))),
-                                            add(wordBase, cst(4 * (j / 2)))));
+          aFrags[fm].push_back(frags.loadRegister(
+              tileA, add(row, cst(mmaARowOffset(j))),
+              add(wordBase, cst(mmaAWordOffset(j)))));
       }
       // B (stored n-major): register j holds column group, word t + 4 j.
       SmallVector<SmallVector<SmallVector<Value>>> bFrags(fragsN);
       for (int64_t fn = 0; fn < fragsN; ++fn) {
         Value col = add(add(warpCol, cst(fn * 8)), group);
         for (int64_t j = 0; j < 2; ++j)
-          bFrags[fn].push_back(
-              loadFragment(tileB, col, add(wordBase, cst(4 * j))));
+          bFrags[fn].push_back(frags.loadRegister(
+              tileB, col, add(wordBase, cst(mmaBWordOffset(j)))));
       }
-      // Part p of each register: 0 = the value (or 3xTF32 high), 1 = low.
-      auto part = [](ArrayRef<SmallVector<Value>> regs, int64_t p) {
-        SmallVector<Value> out;
-        for (const SmallVector<Value> &r : regs)
-          out.push_back(r[p]);
-        return out;
-      };
       for (int64_t fm = 0; fm < fragsM; ++fm) {
         for (int64_t fn = 0; fn < fragsN; ++fn) {
           MutableArrayRef<Value> tile(acc.data() + (fm * fragsN + fn) * 4, 4);
-          if (precision == GPUMatmulPrecision::F32) {
-            // Small products first: lo*hi, hi*lo, then hi*hi.
-            mma(part(aFrags[fm], 1), part(bFrags[fn], 0), tile);
-            mma(part(aFrags[fm], 0), part(bFrags[fn], 1), tile);
-          }
-          mma(part(aFrags[fm], 0), part(bFrags[fn], 0), tile);
+          frags.accumulate(aFrags[fm], bFrags[fn], tile);
         }
       }
     }
@@ -377,9 +299,9 @@ void KernelBuilder::build() {
   for (int64_t fm = 0; fm < fragsM; ++fm) {
     for (int64_t fn = 0; fn < fragsN; ++fn) {
       for (int64_t i = 0; i < 4; ++i) {
-        Value row = add(add(m0, add(warpRow, cst(fm * 16 + 8 * (i / 2)))),
-                        group);
-        Value col = add(add(n0, add(warpCol, cst(fn * 8 + i % 2))),
+        Value row = add(
+            add(m0, add(warpRow, cst(fm * 16 + mmaCRowOffset(i)))), group);
+        Value col = add(add(n0, add(warpCol, cst(fn * 8 + mmaCColumnOffset(i)))),
                         mul(inGroup, cst(2)));
         Value inside =
             arith::AndIOp::create(b, loc, ult(row, sizeM), ult(col, sizeN));
