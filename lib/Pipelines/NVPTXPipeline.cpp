@@ -151,6 +151,9 @@ llm::checkNVPTXPipelineOptions(const NVPTXPipelineOptions &options) {
     return "attention-tile-q=" + std::to_string(options.attentionTileQ) +
            ", attention-tile-kv=" + std::to_string(options.attentionTileKV) +
            ": both must be positive, attention-tile-kv a multiple of 4";
+  if (options.normWarpsPerBlock < 1 || options.normWarpsPerBlock > 32)
+    return "norm-warps-per-block=" + std::to_string(options.normWarpsPerBlock) +
+           " is not in 1..32 (at most 1024 threads per block)";
   if (auto problem = checkGPUMatmulOptions(options))
     return problem;
   if (auto problem = checkGPUBlockShapes(options.tileSizes1D,
@@ -176,6 +179,14 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
   attentionOptions.tileQ = options.attentionTileQ;
   attentionOptions.tileKV = options.attentionTileKV;
   pm.addPass(createConvertTransformerToGPUPass(attentionOptions));
+  // LayerNorm / RMSNorm / softmax (with the elementwise ops feeding them)
+  // -> one row-per-warp kernel each (lib/Conversion/TransformerToGPU/
+  // NormToGPU.cpp).
+  if (options.fuseNorms) {
+    ConvertTransformerNormsToGPUPassOptions normOptions;
+    normOptions.warpsPerBlock = options.normWarpsPerBlock;
+    pm.addPass(createConvertTransformerNormsToGPUPass(normOptions));
+  }
   addTransformerToLinalgStages(pm, createLLMFuseElementwisePass());
   // Tensors -> buffers (identity layouts at the boundary, read-only inputs).
   addBufferizationStages(pm);

@@ -188,4 +188,59 @@ def ConvertTransformerToGPUPass : Pass<"convert-transformer-to-gpu", "::mlir::Mo
   ];
 }
 
+def ConvertTransformerNormsToGPUPass : Pass<"convert-transformer-norms-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Lower layer_norm, rms_norm and softmax to one fused GPU kernel each";
+  let description = [{
+    Rewrites each `transformer.layer_norm`, `transformer.rms_norm`,
+    `transformer.softmax` and `transformer.log_softmax` over the last axis
+    into ONE `gpu.launch_func` of a row-per-warp kernel: `ceil(R / W)`
+    blocks of `W` = `warps-per-block` warps for `R` rows; each lane
+    accumulates its columns (128-bit vector loads when the row length is a
+    static multiple of 4), the row sum / max is a butterfly of
+    `gpu.shuffle xor` across the warp, and the lane writes its normalized
+    columns. Rows of at most 1024 static elements stay in registers between
+    the passes; longer or dynamic rows are read again per pass. With
+    `fuse-prologue`, the `transformer.add/sub/mul/div` ops computing the
+    input (a residual add, a bias add, a scale) are computed in the kernel;
+    when their result has other users (the residual stream), the kernel also
+    writes it. Operands enter through `bufferization.to_buffer` (identity
+    layout), outputs are `memref.alloc`s behind `bufferization.to_tensor
+    restrict writable`. Other axes and element types are left to
+    convert-transformer-to-linalg.
+
+    Before:
+    ```mlir
+    %h = transformer.add %x, %a : tensor<1x16x768xf32>, tensor<1x16x768xf32> -> tensor<1x16x768xf32>
+    %y = transformer.layer_norm %h scale %g : tensor<768xf32> bias %b : tensor<768xf32> : tensor<1x16x768xf32>
+    ```
+    After (sketch; %h has another user, so the kernel writes it too):
+    ```mlir
+    %xb = bufferization.to_buffer %x read_only : tensor<1x16x768xf32> to memref<1x16x768xf32>
+    %x2 = memref.collapse_shape %xb [[0, 1], [2]] : memref<1x16x768xf32> into memref<16x768xf32>
+    ...
+    gpu.launch_func @main_layer_norm::@main_layer_norm blocks in (%c4, %c1, %c1)
+        threads in (%c128, %c1, %c1) args(%x2 : memref<16x768xf32>, %a2 : ..., %g : ...,
+        %b : ..., %y2 : memref<16x768xf32>, %h2 : memref<16x768xf32>)
+    %y = bufferization.to_tensor %yb restrict writable : ...
+    %h = bufferization.to_tensor %hb restrict writable : ...
+    ```
+  }];
+  let options = [
+    Option<"warpsPerBlock", "warps-per-block", "int64_t", /*default=*/"4",
+           "Rows (one per warp) per block, 1..32">,
+    Option<"fusePrologue", "fuse-prologue", "bool", /*default=*/"true",
+           "Compute the elementwise add/sub/mul/div ops feeding a norm in its kernel">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 #endif // LLM_CONVERSION_PASSES_TD

@@ -208,6 +208,19 @@ struct NVPTXPipelineOptions : public PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Keys per shared-memory tile of the fused attention "
                      "kernel (a multiple of 4)"),
       llvm::cl::init(32)};
+  PassOptions::Option<bool> fuseNorms{
+      *this, "fuse-norms",
+      llvm::cl::desc("LayerNorm, RMSNorm and (log-)softmax over the last "
+                     "axis, with the elementwise ops feeding them, as one "
+                     "row-per-warp kernel each "
+                     "(convert-transformer-norms-to-gpu); false: the "
+                     "one-thread-per-row kernels of the linalg route"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> normWarpsPerBlock{
+      *this, "norm-warps-per-block",
+      llvm::cl::desc("Rows (one per warp) per block of the fused "
+                     "normalization kernels, 1..32"),
+      llvm::cl::init(4)};
   PassOptions::Option<std::string> matmulPrecision{
       *this, "matmul-precision",
       llvm::cl::desc("Operands of the tensor-core matmul kernel "
