@@ -311,7 +311,12 @@ def LLMGPUAsyncLaunchesPass
     allocation/free (`memref.copy` of the results, host loops, calls) or the
     block's terminator (none if only frees were queued since the last
     wait). Frees need no wait: our runtime reuses a freed buffer only in the
-    stream's order until the stream is synchronized.
+    stream's order until the stream is synchronized. A `memref.copy` of
+    dense buffers (identity layouts, one type) while work is queued becomes
+    a stream-ordered `gpu.memcpy async` on the token (our runtime's
+    `cuMemcpyAsync`): copies between device buffers and the results' copy
+    out no longer make the host wait, so a host function that only
+    launches, frees and copies synchronizes once, at its end.
 
     Before:
     ```mlir
@@ -328,8 +333,8 @@ def LLMGPUAsyncLaunchesPass
     %l0 = gpu.launch_func async [%s] @llm_kernels::@k0 ... args(%a : ..., %b : ...)
     %t1 = gpu.dealloc async [%l0] %a : memref<4xf32>
     %l1 = gpu.launch_func async [%t1] @llm_kernels::@k1 ... args(%b : ..., %c : ...)
-    gpu.wait [%l1]
-    memref.copy %c, %r : memref<4xf32> to memref<4xf32>
+    %m = gpu.memcpy async [%l1] %r, %c : memref<4xf32>, memref<4xf32>
+    gpu.wait [%m]
     ```
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect"];

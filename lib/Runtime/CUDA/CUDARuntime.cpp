@@ -90,6 +90,8 @@ constexpr int kAttrComputeCapabilityMinor = 76;
     CUresult(CUdeviceptr *, size_t, unsigned))                             \
   X(cuMemFree, "cuMemFree_v2", CUresult(CUdeviceptr))                      \
   X(cuMemcpy, "cuMemcpy", CUresult(CUdeviceptr, CUdeviceptr, size_t))      \
+  X(cuMemcpyAsync, "cuMemcpyAsync",                                            \
+    CUresult(CUdeviceptr, CUdeviceptr, size_t, CUstream))                  \
   X(cuMemsetD32, "cuMemsetD32_v2",                                             \
     CUresult(CUdeviceptr, unsigned, size_t))                               \
   X(cuMemsetD16, "cuMemsetD16_v2",                                             \
@@ -530,13 +532,24 @@ void mgpuMemFree(void *ptr, void * /*stream*/) {
   s.liveSizes.erase(it);
 }
 
-void mgpuMemcpy(void *dst, void *src, size_t sizeBytes, void * /*stream*/) {
+void mgpuMemcpy(void *dst, void *src, size_t sizeBytes, void *stream) {
   if (!ready()) {
     std::memmove(dst, src, sizeBytes); // host fallback buffers
     return;
   }
-  check(state().driver.cuMemcpy(toDevice(dst), toDevice(src), sizeBytes),
-        "cuMemcpy(" + std::to_string(sizeBytes) + " bytes)");
+  if (!stream) {
+    check(state().driver.cuMemcpy(toDevice(dst), toDevice(src), sizeBytes),
+          "cuMemcpy(" + std::to_string(sizeBytes) + " bytes)");
+    return;
+  }
+  // Stream-ordered (llm-gpu-async-launches queues copies between buffers
+  // after the kernels producing them): the host waits at the stream's sync.
+  ThreadStream &own = threadStream();
+  if (stream == own.stream)
+    own.pending = true;
+  check(state().driver.cuMemcpyAsync(toDevice(dst), toDevice(src), sizeBytes,
+                                     stream),
+        "cuMemcpyAsync(" + std::to_string(sizeBytes) + " bytes)");
 }
 
 void mgpuMemset32(void *dst, unsigned int value, size_t count,

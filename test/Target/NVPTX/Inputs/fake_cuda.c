@@ -5,8 +5,9 @@
  *   FAKE_CUDA_INIT_RESULT=N    cuInit returns N (e.g. 100 CUDA_ERROR_NO_DEVICE)
  *   FAKE_CUDA_DEVICE_COUNT=N   devices (default 1)
  *   FAKE_CUDA_LAUNCH_RESULT=N  cuLaunchKernel returns N
- *   FAKE_CUDA_LOG=FILE         appends one line per module load, launch and
- *                              stream create/sync/destroy
+ *   FAKE_CUDA_LOG=FILE         appends one line per module load, launch,
+ *                              stream create/sync/destroy and stream-ordered
+ *                              copy (cuMemcpyAsync)
  * Built with -DFAKE_CUDA_NO_LAUNCH it lacks cuLaunchKernel (an old driver). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,13 @@ CUresult cuMemAllocManaged(CUdeviceptr *p, size_t size, unsigned flags) {
 CUresult cuMemFree_v2(CUdeviceptr p) { free((void *)(size_t)p); return 0; }
 CUresult cuMemcpy(CUdeviceptr d, CUdeviceptr s, size_t n) {
   memmove((void *)(size_t)d, (const void *)(size_t)s, n);
+  return 0;
+}
+CUresult cuMemcpyAsync(CUdeviceptr d, CUdeviceptr s, size_t n, void *stream) {
+  long long bytes = (long long)n;
+  (void)stream;
+  memmove((void *)(size_t)d, (const void *)(size_t)s, n);
+  logLine("memcpy %s", "async", &bytes, 1);
   return 0;
 }
 CUresult cuMemsetD32_v2(CUdeviceptr d, unsigned v, size_t n) {

@@ -2,7 +2,8 @@
  * reuse by size, copies, constant globals copied once, module and function
  * lookup, empty grids, one stream per thread (created once, reused, not
  * destroyed by mgpuStreamDestroy), buffers freed while kernels are queued
- * reused only by the thread that queued them until it synchronizes, error
+ * reused only by the thread that queued them until it synchronizes, copies
+ * on the stream (cuMemcpyAsync), error
  * recording and clearing, the cache release. */
 #include "llm/Runtime/CUDA/CUDARuntime.h"
 
@@ -51,6 +52,16 @@ int main(void) {
   printf("stream: one per thread %s, queued free reused in order %s\n",
          stream && stream == again && again == third ? "yes" : "no",
          reused == queued ? "yes" : "no");
+  /* A copy on the thread's stream is stream-ordered (cuMemcpyAsync, in the
+   * log), done when the stream is synchronized. */
+  char *src = mgpuMemAlloc(300, NULL, true);
+  char *dst = mgpuMemAlloc(300, NULL, true);
+  strcpy(src, "copied on the stream");
+  mgpuMemcpy(dst, src, 300, third);
+  mgpuMemFree(src, NULL);
+  mgpuStreamSynchronize(third);
+  printf("stream copy: %s\n", dst);
+  mgpuMemFree(dst, NULL);
   void *bar = mgpuModuleGetFunction(module, "bar");
   printf("bar: %s, error: %s\n", bar ? "found" : "missing",
          llmCudaGetError() ? llmCudaGetError() : "none");
