@@ -48,19 +48,19 @@ func.func @elementwise(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
 
 // -----
 
-// Softmax: max and sum reductions (one thread per row, 256-thread blocks,
-// the 64 columns looped in the thread), then the normalization in 2-D.
+// Softmax: one fused row-per-warp kernel (convert-transformer-norms-to-gpu,
+// 4 rows per 128-thread block; test/Conversion/TransformerToGPU has it in
+// detail).
 // CHECK-LABEL: func.func @softmax(
-// CHECK: gpu.launch_func @llm_kernels::@softmax_kernel blocks in ({{.+}}) threads in (%c256, %c1, %c1)
-// CHECK: gpu.launch_func @llm_kernels::@softmax_kernel_0 blocks in ({{.+}}) threads in (%c256, %c1, %c1)
-// CHECK: gpu.launch_func @llm_kernels::@softmax_kernel_{{[0-9]+}}
+// CHECK: gpu.launch_func @llm_kernels::@softmax_softmax blocks in ({{.+}}) threads in (%c128, %c1, %c1)
+// CHECK-NOT: gpu.launch_func
 // CHECK: gpu.binary @llm_kernels
-// CHECK-SAME: .entry softmax_kernel(
+// CHECK-SAME: .entry softmax_softmax(
 // The exponential comes from libdevice, linked and inlined: no call is left.
 // CHECK-SAME: ex2.approx
 // CHECK-NOT: __nv_expf
 // NVVM-LABEL: gpu.module @llm_kernels
-// NVVM: llvm.func @softmax_kernel(
+// NVVM: llvm.func @softmax_softmax(
 // NVVM: llvm.call @__nv_expf
 func.func @softmax(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
   %s = transformer.softmax %x {axis = -1 : i64} : tensor<?x64xf32>
@@ -69,12 +69,14 @@ func.func @softmax(%x: tensor<?x64xf32>) -> tensor<?x64xf32> {
 
 // -----
 
+// LayerNorm: one fused kernel too (the rows collapsed to [?, 768]).
 // CHECK-LABEL: func.func @layer_norm(
-// CHECK-COUNT-2: gpu.launch_func @llm_kernels::@layer_norm_kernel
+// CHECK: gpu.launch_func @llm_kernels::@layer_norm_layer_norm blocks in ({{.+}}) threads in (%c128, %c1, %c1) args({{%.+}} : memref<?x768xf32>
+// CHECK-NOT: gpu.launch_func
 // CHECK: gpu.binary @llm_kernels
 // CHECK-SAME: rsqrt.approx
 // NVVM-LABEL: gpu.module @llm_kernels
-// NVVM: llvm.func @layer_norm_kernel(
+// NVVM: llvm.func @layer_norm_layer_norm(
 func.func @layer_norm(%x: tensor<?x?x768xf32>, %g: tensor<768xf32>, %b: tensor<768xf32>) -> tensor<?x?x768xf32> {
   %y = transformer.layer_norm %x scale %g : tensor<768xf32> bias %b : tensor<768xf32> {epsilon = 1.0e-05 : f32} : tensor<?x?x768xf32>
   return %y : tensor<?x?x768xf32>
