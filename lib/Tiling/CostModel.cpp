@@ -22,7 +22,8 @@ static constexpr double kLoadPorts = 2.0;
 void ContractionTiles::print(llvm::raw_ostream &os) const {
   os << "mr=" << mr << " nr=" << nr << " kc=" << kc << " mc=" << mc
      << " nc=" << nc << " lanes=" << lanes
-     << " efficiency=" << llvm::format("%.2f", efficiency);
+     << " efficiency=" << llvm::format("%.2f", efficiency)
+     << " pack-a=" << (packA ? 1 : 0);
 }
 
 double llm::registerTileEfficiency(const TargetDescription &target, int64_t mr,
@@ -115,6 +116,9 @@ ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
       }
     }
   }
+  // A fixed NR too wide for the registers: no tile (mr = 0).
+  if (tiles.mr == 0)
+    return tiles;
   // Efficiency: the ideal cycles (every element at the peak rate; one
   // element stands for a dynamic dim, as in estimateCycles) over the
   // estimate.
@@ -123,19 +127,65 @@ ContractionTiles llm::chooseContractionTiles(const TargetDescription &target,
   tiles.efficiency = ideal / estimateCycles(target, m, n, tiles.mr,
                                             tiles.nr / lanes, lanes);
 
-  // KC: the B micro-panel KC x NR in half of L1 (the other half holds the A
-  // rows and C lines streaming through).
+  // KC: the B micro-panel KC x NR in a quarter of L2. Each MR x NR tile of
+  // C is loaded and stored once per k block, so KC sets the FLOPs per byte
+  // of C traffic (2 KC / 8): with the panel in half of L1 (KC = 64 for
+  // NR = 64 in 32 KiB) every k block swept all of C again, from L3 once C
+  // outgrew L2 (M = 512, N = 4096: 8 MiB, 64 sweeps; 72 GFLOP/s against
+  // 108 with KC = 1024). The micro-panel then streams from L2 at each m
+  // step (NR * 4 bytes per k step against MR * NR / lanes FMA cycles,
+  // contiguous: the prefetchers keep up); the A block takes the other half.
   int64_t eb = shape.elementBytes;
-  int64_t kcLimit = roundDown(target.l1Bytes / 2 / (tiles.nr * eb), 8);
+  int64_t kcLimit = roundDown(target.l2Bytes / 4 / (tiles.nr * eb), 8);
   tiles.kc = balance(shape.k, kcLimit, 1);
-  // MC: the A block MC x KC in half of L2.
+  // MC: the A block MC x KC in half of L2 (padded rows: see packA).
   int64_t mcLimit = roundDown(target.l2Bytes / 2 / (tiles.kc * eb), tiles.mr);
   tiles.mc = balance(m, mcLimit, tiles.mr);
   // NC: the B panel KC x NC in this thread's share of half of L3.
   int64_t l3Share = target.l3Bytes / 2 / std::max<int64_t>(1, target.threads);
   int64_t ncLimit = roundDown(l3Share / (tiles.kc * eb), tiles.nr);
   tiles.nc = balance(n, ncLimit, tiles.nr);
+  // Copy A blocks (padded row stride) where a block has full register tiles
+  // of several rows (m >= MR, m >= 2: one row is contiguous already) and
+  // more than one register panel reuses it (NC > NR).
+  tiles.packA = (ShapedType::isDynamic(m) || m >= std::max<int64_t>(2, tiles.mr)) &&
+                (ShapedType::isDynamic(n) || tiles.nc > tiles.nr);
   return tiles;
+}
+
+int64_t llm::choosePackedPanelWidth(const TargetDescription &target,
+                                    const ContractionShape &shape) {
+  ContractionTiles tiles = chooseContractionTiles(target, shape);
+  if (tiles.nr <= 0 || ShapedType::isDynamic(shape.n))
+    return 0;
+  if (shape.n % tiles.nr == 0)
+    return tiles.nr;
+  // The model's NR leaves an N edge: a panel width that divides N lets
+  // every column read the compile-time panels, where the model's choice
+  // would copy each KC x NR micro-panel at run time from B's rows (N * 4
+  // bytes apart: a page per row for N >= 1024, one miss per row). Take the
+  // dividing width with the best estimate; ties (within 0.5%), as in the
+  // register tile choice, go to the most FMAs per load.
+  int64_t best = 0;
+  double bestEfficiency = 0, bestIntensity = 0;
+  for (int64_t vectors = 1; vectors <= 8; ++vectors) {
+    int64_t nr = vectors * tiles.lanes;
+    if (shape.n % nr != 0)
+      continue;
+    ContractionTiles fixed = chooseContractionTiles(target, shape, nr);
+    if (fixed.mr <= 0)
+      continue;
+    double intensity = static_cast<double>(fixed.mr * vectors) /
+                       static_cast<double>(fixed.mr + vectors);
+    if (fixed.efficiency > bestEfficiency * 1.005 ||
+        (fixed.efficiency >= bestEfficiency * 0.995 &&
+         intensity > bestIntensity)) {
+      best = nr;
+      bestEfficiency = fixed.efficiency;
+      bestIntensity = intensity;
+    }
+  }
+  return best;
 }
 
 int64_t llm::parallelIterationsPerCycle(const TargetDescription &target,

@@ -188,18 +188,18 @@ struct PackConstantWeightsPass
         !bType.getElementType().isF32() || !constant)
       return;
     int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
-    ContractionTiles tiles = chooseContractionTiles(target, match->shape);
-    if (tiles.nr <= 0 || n % tiles.nr != 0)
+    int64_t nr = choosePackedPanelWidth(target, match->shape);
+    if (nr <= 0 || n % nr != 0)
       return;
-    auto key = std::make_pair(constant->first.getSymName().str(), tiles.nr);
+    auto key = std::make_pair(constant->first.getSymName().str(), nr);
     FlatSymbolRefAttr &panels = packedOf[key];
     if (!panels) {
       std::optional<std::vector<float>> values =
           transformer::readFloatConstant(constant->second);
       if (!values || static_cast<int64_t>(values->size()) != k * n)
         return;
-      std::vector<float> packed = packPanels(*values, k, n, tiles.nr);
-      auto packedType = MemRefType::get({n / tiles.nr, k, tiles.nr},
+      std::vector<float> packed = packPanels(*values, k, n, nr);
+      auto packedType = MemRefType::get({n / nr, k, nr},
                                         bType.getElementType());
       auto data = DenseElementsAttr::get(
           RankedTensorType::get(packedType.getShape(),
@@ -211,7 +211,7 @@ struct PackConstantWeightsPass
                              "__llm_packed_b", packedType, data);
       panels = FlatSymbolRefAttr::get(global.getSymNameAttr());
     }
-    setPackedWeights(op, PackedWeights{panels, tiles.nr});
+    setPackedWeights(op, PackedWeights{panels, nr});
   }
 };
 

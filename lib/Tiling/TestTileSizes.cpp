@@ -52,7 +52,9 @@ struct TestTileSizesPass : impl::LLMTestTileSizesPassBase<TestTileSizesPass> {
       op.emitRemark() << "contraction m="
                       << sizeString(match->shape.m, match->shape.mBound)
                       << " n=" << sizeString(match->shape.n, match->shape.nBound)
-                      << " k=" << sizeString(match->shape.k) << ": " << text;
+                      << " k=" << sizeString(match->shape.k) << ": " << text
+                      << " packed-nr="
+                      << choosePackedPanelWidth(*target, match->shape);
     });
   }
 };

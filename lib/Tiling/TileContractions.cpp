@@ -274,6 +274,86 @@ static void readPackedPanel(RewriterBase &rewriter, linalg::LinalgOp full,
   rewriter.modifyOpInPlace(full, [&] { bOperand->set(view); });
 }
 
+/// Copies the A block of `block` (the MC x KC cache tile in the m0 loop)
+/// into a 64-byte-aligned stack buffer whose rows are KC rounded up to the
+/// lanes plus one cache line apart, and makes `block` read A from there, so
+/// that every register tile of the block (full tiles and edges) does. In
+/// A's own layout the rows are K * 4 bytes apart; for K a multiple of 1024
+/// that is a multiple of the L2 way size divided by a power of two, so the
+/// MC rows of the block share a few cache sets and the block is evicted
+/// before the next register panel reuses it. The padded stride spreads the
+/// rows over all sets. The buffer is placed outside any sequential loop
+/// (once per call or per thread chunk) and refilled per block: the copy is
+/// MC x KC loads and stores against 2 NC MC KC FLOPs. Returns false
+/// (nothing changed) unless A is a 2-D [m, k] operand, k innermost.
+static bool packABlock(RewriterBase &rewriter, linalg::LinalgOp block,
+                       const ContractionMatch &match,
+                       const ContractionTiles &tiles) {
+  OpOperand *aOperand = block.getDpsInputOperand(0);
+  Value a = aOperand->get();
+  auto aType = dyn_cast<MemRefType>(a.getType());
+  MLIRContext *ctx = rewriter.getContext();
+  AffineMap map = block.getMatchingIndexingMap(aOperand);
+  if (!aType || aType.getRank() != 2 || map.getNumResults() != 2 ||
+      map.getResult(0) != getAffineDimExpr(match.mDim, ctx) ||
+      map.getResult(1) != getAffineDimExpr(match.kDim, ctx))
+    return false;
+  // The block's sizes are at most the cache tiles (tileUsingSCF's
+  // min(tile, rest)), or static.
+  auto bound = [&](unsigned d, int64_t tile) {
+    int64_t size = aType.getDimSize(d);
+    return ShapedType::isDynamic(size) ? tile : size;
+  };
+  int64_t lanes = tiles.lanes;
+  int64_t rowsBound = bound(0, tiles.mc);
+  int64_t eltBytes = aType.getElementTypeBitWidth() / 8;
+  int64_t pad = std::max<int64_t>(lanes, 64 / std::max<int64_t>(1, eltBytes));
+  int64_t stride = (bound(1, tiles.kc) + lanes - 1) / lanes * lanes + pad;
+
+  Location loc = block.getLoc();
+  rewriter.setInsertionPoint(outsideSequentialLoops(block));
+  auto bufferType =
+      MemRefType::get({rowsBound, stride}, aType.getElementType());
+  Value buffer = memref::AllocaOp::create(rewriter, loc, bufferType,
+                                          ValueRange{}, ValueRange{},
+                                          rewriter.getI64IntegerAttr(64));
+
+  rewriter.setInsertionPoint(block);
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  };
+  Value rows = memref::DimOp::create(rewriter, loc, a, 0);
+  Value cols = memref::DimOp::create(rewriter, loc, a, 1);
+  Value vecCols = arith::SubIOp::create(
+      rewriter, loc, cols,
+      arith::RemUIOp::create(rewriter, loc, cols, index(lanes)));
+  auto rowLoop = scf::ForOp::create(rewriter, loc, index(0), rows, index(1));
+  rewriter.setInsertionPointToStart(rowLoop.getBody());
+  Value row = rowLoop.getInductionVar();
+  auto vecLoop =
+      scf::ForOp::create(rewriter, loc, index(0), vecCols, index(lanes));
+  rewriter.setInsertionPointToStart(vecLoop.getBody());
+  auto vectorType = VectorType::get({lanes}, aType.getElementType());
+  SmallVector<Value, 2> vecAt = {row, vecLoop.getInductionVar()};
+  Value v = vector::LoadOp::create(rewriter, loc, vectorType, a, vecAt);
+  vector::StoreOp::create(rewriter, loc, v, buffer, vecAt);
+  rewriter.setInsertionPointAfter(vecLoop);
+  auto tailLoop = scf::ForOp::create(rewriter, loc, vecCols, cols, index(1));
+  rewriter.setInsertionPointToStart(tailLoop.getBody());
+  SmallVector<Value, 2> tailAt = {row, tailLoop.getInductionVar()};
+  Value x = memref::LoadOp::create(rewriter, loc, a, tailAt);
+  memref::StoreOp::create(rewriter, loc, x, buffer, tailAt);
+
+  rewriter.setInsertionPoint(block);
+  SmallVector<OpFoldResult> offsets(2, rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(2, rewriter.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes = memref::getMixedSizes(rewriter, loc, a);
+  Value view = memref::SubViewOp::create(rewriter, loc, buffer, offsets,
+                                         sizes, strides);
+  rewriter.modifyOpInPlace(block, [&] { aOperand->set(view); });
+  return true;
+}
+
 /// Tiles `op` (an edge or whole tile) by levels.front() in n, m order and
 /// versions every tile on its run-time size: full tiles are cloned with
 /// static shapes and collected in `fullTiles`, the others recurse on the
@@ -432,6 +512,8 @@ struct TileContractionsPass
         op.emitError("llm-tile-contractions: cache tiling failed");
         return signalPassFailure();
       }
+      if (packA && tiles.packA)
+        packABlock(rewriter, *block, match, tiles);
       SmallVector<linalg::LinalgOp> fullTiles;
       SmallVector<RegisterTile> cascade = {
           {tiles.mr, tiles.nr}, {1, tiles.nr}, {1, tiles.lanes}};

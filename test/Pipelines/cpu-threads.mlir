@@ -13,10 +13,11 @@
 // 128x768x768 matmul: n split into two chunks of 384 columns, one parallel
 // region whose worksharing loop runs the two chunks; the cache (n, k, m)
 // and register loops of each chunk are plain loops inside it. Each thread
-// allocates its own stack buffer for B's micro-panels (llm-tile-contractions'
-// run-time packing) at the start of the region.
+// allocates its own stack buffers for A's blocks and B's micro-panels
+// (llm-tile-contractions' run-time packing) at the start of the region.
 // CHECK-LABEL: llvm.func @matmul(
 // CHECK:         omp.parallel if(
+// CHECK-NEXT:      llvm.alloca %{{.+}} x f32 {alignment = 64 : i64}
 // CHECK-NEXT:      llvm.alloca %{{.+}} x f32 {alignment = 64 : i64}
 // CHECK-NEXT:      omp.wsloop {
 // CHECK-NEXT:        omp.loop_nest (%{{.+}}) : i64 = (%{{.+}}) to (%{{.+}}) step (%{{.+}}) {

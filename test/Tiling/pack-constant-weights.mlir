@@ -13,10 +13,12 @@
 // PACK-LABEL: func.func @packed
 // PACK: linalg.matmul {llm.packed_b = {nr = 16 : i64, panels = @[[P]]}}
 
-// The kernel loads B from the panels; there is no run-time copy (no stack
-// buffer) and, once unused, the original weight is gone.
+// The kernel loads B from the panels; there is no run-time copy of B (the
+// only stack buffer is A's block: 8 rows of 2 rounded up to 8 lanes plus 16
+// floats of padding) and, once unused, the original weight is gone.
 // TILE-NOT: memref.global "private" constant @w
 // TILE-LABEL: func.func @packed
+// TILE: memref.alloca() {alignment = 64 : i64} : memref<8x24xf32>
 // TILE-NOT: memref.alloca
 // TILE: %[[PANELS:.+]] = memref.get_global @__llm_packed_b : memref<2x2x16xf32>
 // TILE: scf.for

@@ -1,29 +1,45 @@
 // The loop nest and micro-kernel llm-tile-contractions builds for a fixed
 // target description (skylake-avx512 with a 32 KiB L1 and 1 MiB L2; the
-// tile sizes are those of tile-sizes.mlir: 4 x 96 register tiles, KC 39).
+// tile sizes are those of tile-sizes.mlir: 4 x 96 register tiles, KC 384,
+// MC 128, A blocks packed).
 // RUN: llm-opt %s --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=1M,l3=32M,threads=1"}))' | FileCheck %s
+// RUN: llm-opt %s --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=1M,l3=32M,threads=1" pack-a=false}))' | FileCheck %s --check-prefix=NOPACKA
 
 // Static shapes that the tiles divide: no versioning, no scalar remainder.
-// B (an argument, not a constant) is copied per 39 x 96 micro-panel into a
+// Per k block, the 128 x 384 block of A is copied row by row (24 vectors of
+// 16 per row: 384 is a multiple of 16, so no scalar tail) into a stack
+// buffer whose rows are 384 + 16 floats apart (one cache line of padding).
+// B (an argument, not a constant) is copied per 384 x 96 micro-panel into a
 // contiguous stack buffer in the n1 loop, before the m1 loop whose tiles
 // read it. The k loop carries the 4 x 6 accumulators as 24 vector<16xf32>,
-// loads 6 vectors of the panel and 4 scalars of A per step and issues 24
-// FMAs; C is read before and written after it.
+// loads 6 vectors of the panel and 4 scalars of the A buffer per step and
+// issues 24 FMAs; C is read before and written after it.
 // CHECK-LABEL: func.func @static
 // CHECK-NOT: linalg.matmul
-// CHECK: %[[PANEL:.+]] = memref.alloca() {alignment = 64 : i64} : memref<39x96xf32>
+// CHECK: %[[ABUF:.+]] = memref.alloca() {alignment = 64 : i64} : memref<128x400xf32>
+// CHECK: %[[PANEL:.+]] = memref.alloca() {alignment = 64 : i64} : memref<384x96xf32>
 // CHECK: scf.for %[[K0:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: scf.for %[[ROW:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: scf.for %[[COL:.+]] = %{{.+}} to %{{.+}} step %c16 {
+// CHECK: %[[AV:.+]] = vector.load %{{.+}}[%[[ROW]], %{{.+}}] : memref<128x768xf32>, vector<16xf32>
+// CHECK: vector.store %[[AV]], %[[ABUF]][%[[ROW]], %[[COL]]] : memref<128x400xf32>, vector<16xf32>
 // CHECK: scf.for %[[N1:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
 // CHECK: scf.for
-// CHECK-COUNT-6: vector.store %{{.+}}, %[[PANEL]][{{.+}}] : memref<39x96xf32>, vector<16xf32>
+// CHECK-COUNT-6: vector.store %{{.+}}, %[[PANEL]][{{.+}}] : memref<384x96xf32>, vector<16xf32>
 // CHECK: scf.for %[[M1:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
 // CHECK-COUNT-24: vector.load %[[C:.+]][{{.+}}] : memref<128x768xf32>, vector<16xf32>
 // CHECK: scf.for {{.+}} iter_args({{.+}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
-// CHECK-COUNT-4: vector.load %{{.+}} : memref<128x768xf32>, vector<1xf32>
-// CHECK-COUNT-6: vector.load %[[PANEL]][{{.+}}] : memref<39x96xf32>, vector<16xf32>
+// CHECK-COUNT-4: vector.load %[[ABUF]][{{.+}}] : memref<128x400xf32>, vector<1xf32>
+// CHECK-COUNT-6: vector.load %[[PANEL]][{{.+}}] : memref<384x96xf32>, vector<16xf32>
 // CHECK-COUNT-24: vector.fma
 // CHECK: scf.yield
 // CHECK-COUNT-24: vector.store
+// With pack-a=false the kernel reads A where it is.
+// NOPACKA-LABEL: func.func @static
+// NOPACKA-NOT: memref<128x400xf32>
+// NOPACKA: scf.for {{.+}} iter_args(
+// NOPACKA-COUNT-4: vector.load %{{.+}} : memref<128x768xf32>, vector<1xf32>
+// NOPACKA-LABEL: func.func @dynamic
 func.func @static(%a: memref<128x768xf32>, %b: memref<768x768xf32>, %c: memref<128x768xf32>) {
   linalg.matmul ins(%a, %b : memref<128x768xf32>, memref<768x768xf32>) outs(%c : memref<128x768xf32>)
   return

@@ -85,11 +85,23 @@ def LLMTileContractionsPass
     With `pack-b` (the default), each full KC x NR micro-panel of B is
     copied into a contiguous stack buffer in the n1 loop, before the m1 loop
     whose full tiles read it (blocks with at least MR rows only).
+
+    With `pack-a` (the default), where the cost model asks for it
+    (`ContractionTiles::packA`), each MC x KC block of A is copied, before
+    the register tiles of the block, into a stack buffer whose rows are KC
+    (rounded up to the lanes) plus one cache line apart, and every tile of
+    the block reads A from there: A's own row stride (K * 4 bytes, a
+    multiple of 4 KiB for K = 1024, 2048, 3072, 4096) maps the block's rows
+    onto a few cache sets, so the block did not stay in L2 between the
+    register panels that reuse it.
   }];
   let options = targetOptions # [
     Option<"packB", "pack-b", "bool", /*default=*/"true",
            "Copy B's micro-panels into a contiguous buffer for the full "
            "register tiles">,
+    Option<"packA", "pack-a", "bool", /*default=*/"true",
+           "Copy each cache block of A into a buffer with a padded row "
+           "stride when the cost model asks for it">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
