@@ -154,6 +154,18 @@ llm::checkNVPTXPipelineOptions(const NVPTXPipelineOptions &options) {
   if (options.normWarpsPerBlock < 1 || options.normWarpsPerBlock > 32)
     return "norm-warps-per-block=" + std::to_string(options.normWarpsPerBlock) +
            " is not in 1..32 (at most 1024 threads per block)";
+  if (options.attentionPrecision != "auto" &&
+      options.attentionPrecision != "f32" &&
+      options.attentionPrecision != "bf16" &&
+      options.attentionPrecision != "f16")
+    return "attention-precision=" + options.attentionPrecision +
+           " is not one of auto, f32, bf16, f16";
+  std::string noTarget;
+  if ((options.attentionPrecision == "bf16" ||
+       options.attentionPrecision == "f16") &&
+      failed(getGPUTarget(options.chip, noTarget)))
+    return "attention-precision=" + options.attentionPrecision +
+           " needs mma.sync m16n8k16 (sm_80 or newer), chip=" + options.chip;
   if (auto problem = checkGPUMatmulOptions(options))
     return problem;
   if (auto problem = checkGPUBlockShapes(options.tileSizes1D,
@@ -178,6 +190,11 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
   ConvertTransformerToGPUPassOptions attentionOptions;
   attentionOptions.tileQ = options.attentionTileQ;
   attentionOptions.tileKV = options.attentionTileKV;
+  // Tensor-core attention (mma.sync m16n8k16) needs sm_80+.
+  std::string noTarget;
+  attentionOptions.precision = succeeded(getGPUTarget(options.chip, noTarget))
+                                   ? std::string(options.attentionPrecision)
+                                   : std::string("f32");
   pm.addPass(createConvertTransformerToGPUPass(attentionOptions));
   // LayerNorm / RMSNorm / softmax (with the elementwise ops feeding them)
   // -> one row-per-warp kernel each (lib/Conversion/TransformerToGPU/

@@ -146,6 +146,17 @@ def ConvertTransformerToGPUPass : Pass<"convert-transformer-to-gpu", "::mlir::Mo
     other than f16/bf16/f32, is left alone (convert-transformer-to-linalg
     lowers it to host loops of small kernels).
 
+    With tensor cores (`precision=auto` on f16/bf16 attention, or
+    `precision=bf16|f16`) and head dims that are multiples of 16, the
+    kernel is FlashAttention-2's instead: `tile-q / 16` warps (at most 8)
+    of 16 query rows each, S = Q K^T and O += P V as `nvvm.mma.sync`
+    m16n8k16 with f32 accumulators, Q's fragments in registers, K and V
+    (transposed) staged in workgroup memory as 16-bit pairs, the online
+    softmax on the accumulator fragments (row max over the row's 4 lanes),
+    P converted to the A fragment layout in registers, masks and the causal
+    edge applied on fragment coordinates; `tile-kv` (a multiple of 16,
+    halved until the tiles fit `max-shared-bytes`) keys per tile.
+
     Before:
     ```mlir
     %o = transformer.attention %q, %k, %v {causal} : tensor<1x12x?x64xf32>,
@@ -176,12 +187,19 @@ def ConvertTransformerToGPUPass : Pass<"convert-transformer-to-gpu", "::mlir::Mo
     Option<"maxSharedBytes", "max-shared-bytes", "int64_t",
            /*default=*/"49152",
            "Static workgroup memory a block may use (at most 49152)">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"auto\"",
+           "Products of the kernel: auto (tensor cores in the element type "
+           "for f16/bf16 attention, CUDA cores in f32 for f32), f32 (CUDA "
+           "cores always), bf16 or f16 (tensor cores, operands and P "
+           "rounded to it, f32 accumulation)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect",
+    "::mlir::NVVM::NVVMDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",

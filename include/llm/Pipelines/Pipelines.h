@@ -221,6 +221,13 @@ struct NVPTXPipelineOptions : public PassPipelineOptions<NVPTXPipelineOptions> {
       llvm::cl::desc("Rows (one per warp) per block of the fused "
                      "normalization kernels, 1..32"),
       llvm::cl::init(4)};
+  PassOptions::Option<std::string> attentionPrecision{
+      *this, "attention-precision",
+      llvm::cl::desc("Products of the fused attention kernel: auto (tensor "
+                     "cores, mma.sync, in the element type for f16/bf16 "
+                     "attention on sm_80+; CUDA cores in f32 otherwise), "
+                     "f32 (CUDA cores), bf16 or f16 (tensor cores, sm_80+)"),
+      llvm::cl::init("auto")};
   PassOptions::Option<std::string> matmulPrecision{
       *this, "matmul-precision",
       llvm::cl::desc("Operands of the tensor-core matmul kernel "

@@ -39,6 +39,12 @@
 // `bufferization.to_tensor restrict writable`; one-shot bufferization and
 // the deallocation pipeline then treat it as any other buffer.
 //
+// With tensor cores (precision=auto on f16/bf16 attention, or
+// precision=bf16|f16) and head dims that are multiples of 16, the launch
+// runs FlashAttention-2's kernel instead (AttentionMMAKernel.cpp: one warp
+// per 16 query rows, nvvm.mma.sync for Q K^T and P V); the grid, the
+// operands and the output are the same.
+//
 // Not handled (the pattern does not match; convert-transformer-to-linalg
 // lowers those the CPU way): head dims that are dynamic or above 128 (the
 // per-thread output columns would no longer fit in registers, the tiles
@@ -48,6 +54,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "llm/Conversion/Passes.h"
+
+#include "AttentionKernels.h"
 
 #include "Transformer/IR/TransformerOps.h"
 
@@ -236,13 +244,62 @@ public:
   Value tid;
 };
 
-/// What the kernel reads and writes (the gpu.func's arguments) and how.
-struct AttentionBuffers {
-  Value query, key, value, mask, output;
-  bool causal;
-  bool boolMask;
-  double scale;
-};
+} // namespace
+
+Value llm::visibleKeyEnd(OpBuilder &b, Location loc,
+                         const AttentionBuffers &buf, Value firstQuery,
+                         int64_t tileQ, Value seqQ, Value seqKV,
+                         Value seqOffset) {
+  if (!buf.causal)
+    return seqKV;
+  Value rowsEnd = arith::MinUIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, firstQuery,
+                            arith::ConstantIndexOp::create(b, loc, tileQ)),
+      seqQ);
+  Value visible = arith::AddIOp::create(b, loc, rowsEnd, seqOffset);
+  visible = arith::MinSIOp::create(b, loc, visible, seqKV);
+  return arith::MaxSIOp::create(b, loc, visible,
+                                arith::ConstantIndexOp::create(b, loc, 0));
+}
+
+Value llm::maskScore(OpBuilder &b, Location loc, const AttentionBuffers &buf,
+                     Value s, Value key, Value kvEnd,
+                     const AttentionRowMask &row, Value batch, Value head,
+                     Value lastKey) {
+  Value visible =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, key, kvEnd);
+  if (buf.causal)
+    visible = arith::AndIOp::create(
+        b, loc, visible,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, key,
+                              row.rowLimit));
+  if (buf.mask) {
+    auto maskType = cast<MemRefType>(buf.mask.getType());
+    Value maskKey = arith::MinUIOp::create(b, loc, key, lastKey);
+    Value full[4] = {batch, head, row.maskQuery, maskKey};
+    SmallVector<Value> indices;
+    int64_t rank = maskType.getRank();
+    for (int64_t dim = 0; dim < rank; ++dim)
+      indices.push_back(maskType.getDimSize(dim) == 1
+                            ? arith::ConstantIndexOp::create(b, loc, 0)
+                            : full[4 - rank + dim]);
+    Value m = memref::LoadOp::create(b, loc, buf.mask, indices);
+    if (buf.boolMask) {
+      visible = arith::AndIOp::create(b, loc, visible, m);
+    } else {
+      if (m.getType() != s.getType())
+        m = arith::ExtFOp::create(b, loc, s.getType(), m);
+      s = arith::AddFOp::create(b, loc, s, m);
+    }
+  }
+  Value negInf = arith::ConstantOp::create(
+      b, loc,
+      b.getF32FloatAttr(-std::numeric_limits<double>::infinity()));
+  return arith::SelectOp::create(b, loc, visible, s, negInf);
+}
+
+namespace {
 
 /// Emits the kernel's body at `b`'s insertion point (the gpu.func's entry
 /// block); `shared` are its workgroup buffers Qs, Ks, Vs, Ps.
@@ -285,14 +342,8 @@ void buildAttentionKernel(OpBuilder &b, Location loc,
   // Keys this block visits: all T, or (causal) up to the last key its last
   // row sees, query i seeing keys j <= i + (T - Sq); tiles above the
   // diagonal are never loaded.
-  Value kvEnd = seqKV;
-  if (buf.causal) {
-    Value rowsEnd = arith::MinUIOp::create(
-        b, loc, k.add(firstQuery, k.index(shape.tileQ)), seqQ);
-    Value visible = k.add(rowsEnd, seqOffset);
-    visible = arith::MinSIOp::create(b, loc, visible, seqKV);
-    kvEnd = arith::MaxSIOp::create(b, loc, visible, k.index(0));
-  }
+  Value kvEnd = visibleKeyEnd(b, loc, buf, firstQuery, shape.tileQ, seqQ,
+                              seqKV, seqOffset);
   Value numTiles = arith::DivUIOp::create(
       b, loc, k.add(kvEnd, k.index(shape.tileKV - 1)), k.index(shape.tileKV));
   // The last key query row `query` sees (signed: may be negative).
@@ -340,31 +391,8 @@ void buildAttentionKernel(OpBuilder &b, Location loc,
         for (int64_t i = 0; i < scoresPerLane; ++i) {
           Value s = dotLoop.getResult(i);
           Value key = k.add(firstKey, keyRows[i]);
-          Value visible = k.ult(key, kvEnd);
-          if (buf.causal)
-            visible = arith::AndIOp::create(
-                b, loc, visible,
-                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, key,
-                                      rowLimit));
-          if (buf.mask) {
-            auto maskType = cast<MemRefType>(buf.mask.getType());
-            Value maskKey = arith::MinUIOp::create(b, loc, key, lastKey);
-            Value full[4] = {batch, head, maskQuery, maskKey};
-            SmallVector<Value> indices;
-            int64_t rank = maskType.getRank();
-            for (int64_t dim = 0; dim < rank; ++dim)
-              indices.push_back(maskType.getDimSize(dim) == 1
-                                    ? k.index(0)
-                                    : full[4 - rank + dim]);
-            if (buf.boolMask) {
-              Value keep = memref::LoadOp::create(b, loc, buf.mask, indices);
-              visible = arith::AndIOp::create(b, loc, visible, keep);
-            } else {
-              s = arith::AddFOp::create(b, loc, s,
-                                        k.loadF32(buf.mask, indices));
-            }
-          }
-          s = arith::SelectOp::create(b, loc, visible, s, k.negInf());
+          s = maskScore(b, loc, buf, s, key, kvEnd, {rowLimit, maskQuery},
+                        batch, head, lastKey);
           scores.push_back(s);
           tileMax = arith::MaximumFOp::create(b, loc, tileMax, s);
         }
@@ -442,7 +470,19 @@ bool isKernelFloat(Type type) {
 /// The options of the lowering (convert-transformer-to-gpu's).
 struct AttentionLoweringOptions {
   int64_t tileQ, tileKV, lanesPerRow, maxShared;
+  StringRef precision;
 };
+
+/// The mma precision of the kernel for attention on `element`s under the
+/// `precision` option, std::nullopt for the CUDA-core kernel.
+std::optional<GPUMatmulPrecision> mmaPrecision(StringRef precision,
+                                               Type element) {
+  if (precision == "bf16" || (precision == "auto" && element.isBF16()))
+    return GPUMatmulPrecision::BF16;
+  if (precision == "f16" || (precision == "auto" && element.isF16()))
+    return GPUMatmulPrecision::F16;
+  return std::nullopt;
+}
 
 /// Replaces `op` by a launch of a new kernel, `@<function>_attention` in a
 /// gpu.module of that name (as gpu-kernel-outlining names its modules), when
@@ -471,11 +511,21 @@ bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
       return false;
   }
   std::optional<double> scale = op.getEffectiveScale();
-  std::optional<AttentionKernelShape> shape =
-      planKernel(options.tileQ, options.tileKV, options.lanesPerRow, headDim,
-                 valueDim, options.maxShared);
-  if (!scale || !shape)
+  // The tensor-core kernel where the precision asks for it and the head
+  // dims allow it, else the CUDA-core kernel.
+  std::optional<MMAAttentionShape> mmaShape;
+  if (std::optional<GPUMatmulPrecision> precision =
+          mmaPrecision(options.precision, queryType.getElementType()))
+    mmaShape = planMMAAttentionKernel(options.tileQ, options.tileKV, headDim,
+                                      valueDim, options.maxShared, *precision);
+  std::optional<AttentionKernelShape> shape;
+  if (!mmaShape)
+    shape = planKernel(options.tileQ, options.tileKV, options.lanesPerRow,
+                       headDim, valueDim, options.maxShared);
+  if (!scale || (!shape && !mmaShape))
     return false;
+  int64_t tileQ = mmaShape ? mmaShape->tileQ() : shape->tileQ;
+  int64_t threads = mmaShape ? mmaShape->threads() : shape->threads();
 
   IRRewriter rewriter(op);
   // KV cache: the kernel reads concat(past, new), the present key/value.
@@ -523,15 +573,25 @@ bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
   Attribute workgroup = gpu::AddressSpaceAttr::get(
       rewriter.getContext(), gpu::AddressSpace::Workgroup);
   Type f32 = rewriter.getF32Type();
-  auto sharedType = [&](int64_t rows, int64_t cols) {
-    return MemRefType::get({rows, cols}, f32, MemRefLayoutAttrInterface(),
+  auto sharedType = [&](int64_t rows, int64_t cols, Type element) {
+    return MemRefType::get({rows, cols}, element, MemRefLayoutAttrInterface(),
                            workgroup);
   };
-  SmallVector<Type> sharedTypes = {
-      sharedType(shape->tileQ, headDim + 1),
-      sharedType(shape->tileKV, headDim + 1),
-      sharedType(shape->tileKV, shape->columnsPerLane() * shape->lanesPerRow),
-      sharedType(shape->tileQ, shape->tileKV + 1)};
+  SmallVector<Type> sharedTypes;
+  if (mmaShape) {
+    // Ks [TKV][D/2 + pad], Vs [Dv][TKV/2 + pad]: words of 16-bit pairs.
+    Type i32 = rewriter.getI32Type();
+    sharedTypes = {
+        sharedType(mmaShape->tileKV, mmaShape->keyRowWords(), i32),
+        sharedType(valueDim, mmaShape->valueRowWords(), i32)};
+  } else {
+    sharedTypes = {
+        sharedType(shape->tileQ, headDim + 1, f32),
+        sharedType(shape->tileKV, headDim + 1, f32),
+        sharedType(shape->tileKV,
+                   shape->columnsPerLane() * shape->lanesPerRow, f32),
+        sharedType(shape->tileQ, shape->tileKV + 1, f32)};
+  }
   auto function = op->getParentOfType<FunctionOpInterface>();
   std::string name =
       (function ? function.getName().str() : std::string("llm")) + "_attention";
@@ -550,7 +610,7 @@ bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     rewriter.getUnitAttr());
     kernel.setKnownBlockSizeAttr(rewriter.getDenseI32ArrayAttr(
-        {static_cast<int32_t>(shape->threads()), 1, 1}));
+        {static_cast<int32_t>(threads), 1, 1}));
     Block &entry = kernel.getBody().front();
     rewriter.setInsertionPointToStart(&entry);
     AttentionBuffers buf;
@@ -562,8 +622,12 @@ bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
     buf.boolMask = boolMask;
     buf.causal = op.getCausal();
     buf.scale = *scale;
-    buildAttentionKernel(rewriter, loc, *shape, buf,
-                         kernel.getWorkgroupAttributions());
+    if (mmaShape)
+      buildMMAAttentionKernel(rewriter, loc, *mmaShape, buf,
+                              kernel.getWorkgroupAttributions());
+    else
+      buildAttentionKernel(rewriter, loc, *shape, buf,
+                           kernel.getWorkgroupAttributions());
     gpu::ReturnOp::create(rewriter, loc);
   }
 
@@ -574,12 +638,12 @@ bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
   Value seqQ = memref::DimOp::create(rewriter, loc, operands[0], 2);
   Value queryTiles = arith::DivUIOp::create(
       rewriter, loc,
-      arith::AddIOp::create(rewriter, loc, seqQ, c(shape->tileQ - 1)),
-      c(shape->tileQ));
+      arith::AddIOp::create(rewriter, loc, seqQ, c(tileQ - 1)),
+      c(tileQ));
   gpu::KernelDim3 grid{queryTiles,
                        memref::DimOp::create(rewriter, loc, operands[0], 1),
                        memref::DimOp::create(rewriter, loc, operands[0], 0)};
-  gpu::KernelDim3 block{c(shape->threads()), c(1), c(1)};
+  gpu::KernelDim3 block{c(threads), c(1), c(1)};
   gpu::LaunchFuncOp::create(rewriter, loc, kernel, grid, block,
                             /*dynamicSharedMemorySize=*/Value(), operands);
   Value result = bufferization::ToTensorOp::create(rewriter, loc, outputType,
@@ -613,6 +677,10 @@ struct ConvertTransformerToGPUPass
       return fail("threads-per-row must be a power of two of at most 32 that "
                   "divides tile-kv, got " +
                   Twine(static_cast<int64_t>(threadsPerRow)));
+    if (precision != "auto" && precision != "f32" && precision != "bf16" &&
+        precision != "f16")
+      return fail("precision=" + precision +
+                  " is not one of auto, f32, bf16, f16");
     if (maxSharedBytes <= 0 || maxSharedBytes > 49152)
       return fail("max-shared-bytes must be in 1..49152 (static shared "
                   "memory), got " +
@@ -623,7 +691,7 @@ struct ConvertTransformerToGPUPass
       return;
     SymbolTable moduleSymbols(module);
     AttentionLoweringOptions options{tileQ, tileKV, threadsPerRow,
-                                     maxSharedBytes};
+                                     maxSharedBytes, precision};
     bool lowered = false;
     for (transformer::AttentionOp op : ops)
       lowered |= lowerAttention(op, moduleSymbols, options);

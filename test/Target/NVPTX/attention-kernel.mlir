@@ -5,9 +5,11 @@
 // memory with barriers, a loop over the key tiles carrying the running row
 // max, row sum and output columns (online softmax, gpu.shuffle across a
 // row's lanes), output written once. No [Sq, T] buffer exists anywhere.
-// RUN: llm-opt %s -split-input-file --convert-transformer-to-gpu | FileCheck %s
-// RUN: llm-opt %s -split-input-file --llm-nvptx-pipeline | FileCheck %s --check-prefix=PIPE
-// RUN: llm-opt %s -split-input-file --llm-nvptx-pipeline --mlir-print-ir-after=convert-gpu-to-nvvm 2>&1 >/dev/null | FileCheck %s --check-prefix=NVVM
+// This file checks the CUDA-core kernel (precision=f32: the f16 @decode case
+// would take the tensor-core kernel otherwise; attention-mma.mlir checks it).
+// RUN: llm-opt %s -split-input-file --convert-transformer-to-gpu=precision=f32 | FileCheck %s
+// RUN: llm-opt %s -split-input-file --llm-nvptx-pipeline=attention-precision=f32 | FileCheck %s --check-prefix=PIPE
+// RUN: llm-opt %s -split-input-file --llm-nvptx-pipeline=attention-precision=f32 --mlir-print-ir-after=convert-gpu-to-nvvm 2>&1 >/dev/null | FileCheck %s --check-prefix=NVVM
 // REQUIRES: libdevice
 
 // CHECK-LABEL: func.func @causal(
