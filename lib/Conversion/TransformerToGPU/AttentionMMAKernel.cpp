@@ -39,6 +39,7 @@
 
 #include "AttentionKernels.h"
 
+#include "llm/Conversion/GPUCommon/KernelArith.h"
 #include "llm/Conversion/GPUCommon/MMAFragments.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -73,33 +74,17 @@ llm::planMMAAttentionKernel(int64_t tileQ, int64_t tileKV, int64_t headDim,
 namespace {
 
 /// Builds the kernel body; holds the per-thread values the steps share.
-class MMAAttentionBuilder {
+class MMAAttentionBuilder : KernelArith {
 public:
   MMAAttentionBuilder(OpBuilder &b, Location loc,
                       const MMAAttentionShape &shape,
                       const AttentionBuffers &buf)
-      : b(b), loc(loc), shape(shape), buf(buf), f32(b.getF32Type()),
+      : KernelArith(b, loc), shape(shape), buf(buf), f32(b.getF32Type()),
         frags(b, loc, shape.precision) {}
 
   void build(Value keyTile, Value valueTile);
 
 private:
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value f32Const(double v) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  }
-  Value negInf() { return f32Const(-std::numeric_limits<double>::infinity()); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value divU(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, index(y));
-  }
-  Value remU(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, index(y));
-  }
-  Value ult(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
   Value maxF(Value x, Value y) {
     return arith::MaximumFOp::create(b, loc, x, y);
   }
@@ -147,8 +132,6 @@ private:
     return v;
   }
 
-  OpBuilder &b;
-  Location loc;
   const MMAAttentionShape &shape;
   const AttentionBuffers &buf;
   Type f32;

@@ -57,6 +57,8 @@
 
 #include "AttentionKernels.h"
 
+#include "llm/Conversion/GPUCommon/KernelArith.h"
+
 #include "Transformer/IR/TransformerOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -126,22 +128,11 @@ planKernel(int64_t tileQ, int64_t tileKV, int64_t lanesPerRow, int64_t headDim,
 
 /// Builds the body of the attention launch. Holds the values the helpers
 /// share (thread ids, the lane's row and column, constants).
-class AttentionKernelBuilder {
+class AttentionKernelBuilder : public KernelArith {
 public:
   AttentionKernelBuilder(OpBuilder &b, Location loc,
                          const AttentionKernelShape &shape)
-      : b(b), loc(loc), shape(shape), f32(b.getF32Type()) {}
-
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value f32Const(double v) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  }
-  Value negInf() { return f32Const(-std::numeric_limits<double>::infinity()); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value ult(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
+      : KernelArith(b, loc), shape(shape), f32(b.getF32Type()) {}
 
   /// `memref[indices]` as f32.
   Value loadF32(Value memref, ValueRange indices) {
@@ -237,8 +228,6 @@ public:
     return v;
   }
 
-  OpBuilder &b;
-  Location loc;
   const AttentionKernelShape &shape;
   Type f32;
   Value tid;
