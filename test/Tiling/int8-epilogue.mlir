@@ -8,6 +8,8 @@
 //   fill, f32 vectors stored into the epilogue's output;
 // - an i32 result that is also returned keeps its buffer and the unfused
 //   epilogue.
+// - two matmuls with the same i32 result shape (one had a memref.copy of
+//   the other's zero-filled C) both fuse.
 // - with threads, the kernel's panel loop is an scf.forall (one panel of
 //   64 columns per iteration, the masked last one by a branch).
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=znver4 threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s
@@ -57,4 +59,36 @@ func.func @i32_also_returned(%x: tensor<?x70xf32>) -> (tensor<?x40xf32>, tensor<
   %f = transformer.cast %acc : tensor<?x40xi32> to tensor<?x40xf32>
   %y = transformer.mul %f, %s : tensor<?x40xf32>, tensor<?x1xf32> -> tensor<?x40xf32>
   return %y, %acc : tensor<?x40xf32>, tensor<?x40xi32>
+}
+
+// Two int8-dynamic matmuls with the same result shape (as the GPT-2 block's
+// attention output and MLP down projections): CSE merges their zero fills
+// and the bufferization gives the second a memref.copy of the first's
+// filled buffer; the copy is rewritten as a fill so that both fuse their
+// epilogues (no [4, 16] i32 buffer, no copy left).
+// CHECK-LABEL: func.func @same_shape_pair
+// CHECK-NOT: x16xi32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: arith.sitofp %{{.+}} : vector<16xi32> to vector<16xf32>
+// CHECK: vector.store %{{.+}} : memref<4x16xf32>, vector<16xf32>
+// CHECK-NOT: x16xi32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: arith.sitofp %{{.+}} : vector<16xi32> to vector<16xf32>
+// CHECK: vector.store %{{.+}} : memref<4x16xf32>, vector<16xf32>
+// CHECK-NOT: x16xi32>
+// CHECK: return
+func.func @same_shape_pair(%x: tensor<4x8xf32>, %r: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %w1 = arith.constant dense<"0x2C4E864FF80421C97A8EC7E212E9A28C818DA67FB12740BCC8EFC479AE654C589EE521FE2A2D2A90750E67C6DD61B091E02EA05ED7BA0B65625FCF85473545818A01D6F06EB407D3CC4EA8D19FA7C83314F3AC4C4CBD90D2A64C0502CB0277BD4484D16E5F965758F4DE7A732DE6B66FC50E2DBED13EB32C712F25F777B9DB24"> : tensor<8x16xi8>
+  %w2 = arith.constant dense<"0x279CAA3157236FE1D54C8BB2B2E4A94C58E288369C1DAC702D7D1E39E04F9DA7DC36FC5971E7ED0E25FB1A753CD1EDE7A7814AECDA22106F1D6C14D4D37D16B0545283A931E8D793B15B555412A4D3077EC20CFE010E349C7B5D44C8F1F3CF8F3E8143B224D8BD6DFA63B1FBD9F4842BD85BB7D78C4B09E66A18763D1600B4314A32EA823C8A4DA7CFB70AB4C28D7BB8B11AA56248DAE7DE3CEBC92EA449ED70C3E05F358BD88553EBBB3A5F9B01DE396E0940D114FF3B8DBD8B7A08FDFA895558861F0FE2FE6119FD3B310654101EFE171D66C0DD0DD72C53B18F7D023F427489CB7BF2E6C3868C7985A4BFC95CD3AAE530F3C09F91FEB2162DE2008F0DAEF4"> : tensor<16x16xi8>
+  %q1, %s1, %zp1 = transformer.dynamic_quantize %x {axis = -1 : i64} : tensor<4x8xf32> -> tensor<4x8xui8>, tensor<4x1xf32>, tensor<4x1xui8>
+  %acc1 = transformer.quantized_matmul %q1, %w1 a_zero_point(%zp1 : tensor<4x1xui8>) : tensor<4x8xui8>, tensor<8x16xi8> -> tensor<4x16xi32>
+  %f1 = transformer.cast %acc1 : tensor<4x16xi32> to tensor<4x16xf32>
+  %y1 = transformer.mul %f1, %s1 : tensor<4x16xf32>, tensor<4x1xf32> -> tensor<4x16xf32>
+  %z1 = transformer.add %y1, %r : tensor<4x16xf32>, tensor<4x16xf32> -> tensor<4x16xf32>
+  %q2, %s2, %zp2 = transformer.dynamic_quantize %z1 {axis = -1 : i64} : tensor<4x16xf32> -> tensor<4x16xui8>, tensor<4x1xf32>, tensor<4x1xui8>
+  %acc2 = transformer.quantized_matmul %q2, %w2 a_zero_point(%zp2 : tensor<4x1xui8>) : tensor<4x16xui8>, tensor<16x16xi8> -> tensor<4x16xi32>
+  %f2 = transformer.cast %acc2 : tensor<4x16xi32> to tensor<4x16xf32>
+  %y2 = transformer.mul %f2, %s2 : tensor<4x16xf32>, tensor<4x1xf32> -> tensor<4x16xf32>
+  %z2 = transformer.add %y2, %z1 : tensor<4x16xf32>, tensor<4x16xf32> -> tensor<4x16xf32>
+  return %z2 : tensor<4x16xf32>
 }

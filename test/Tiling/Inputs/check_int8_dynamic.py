@@ -2,7 +2,7 @@
 numpy's evaluation of the same quantization recipe.
 
 Usage: check_int8_dynamic.py LLM_RUN WORKDIR M N K [--batch B]
-           [--epilogue bias|residual|tanh] [--pipeline-options OPTS]...
+           [--epilogue bias|residual|tanh|chain] [--pipeline-options OPTS]...
            [--threads T]
 
 Builds with onnx.helper a model y = MatMul(x, W) + bias, then (residual)
@@ -16,7 +16,12 @@ output channel, scale = max|w| / 127, round half to even, clipped to
 [-127, 127]; activations per row, range widened to 0, scale = (max - min)
 / 255, zero point round(-min / scale), q = clip(round(x / scale) + zp);
 exact integer product; then acc * row scale * weight scale + bias (+ r, or
-tanh). Every output must match within 1e-6 of max |y| (tanh: the kernels'
+tanh). With --epilogue chain a second layer follows,
+z = MatMul(y, W2) + y with W2 [N, N], so that both integer matmuls have the
+same [.., M, N] i32 result (their zero fills are merged by CSE and one
+gets a copy of the other's buffer, which the kernel pass turns back into
+a fill to fuse both epilogues); numpy quantizes its own y for the second
+layer. Every output must match within 1e-6 of max |y| (tanh: the kernels'
 approximation, 1e-5), and the kernel runs must equal the loop lowering's
 output element for element (no tanh) -- the fused epilogue computes the
 same f32 operations in the same order. With --threads T every kernel run
@@ -66,7 +71,7 @@ def main():
     p.add_argument("k", type=int)
     p.add_argument("--batch", type=int, default=0)
     p.add_argument("--epilogue", default="bias",
-                   choices=["bias", "residual", "tanh"])
+                   choices=["bias", "residual", "tanh", "chain"])
     p.add_argument("--pipeline-options", action="append", default=[])
     p.add_argument("--threads", type=int, default=0)
     args = p.parse_args()
@@ -79,6 +84,7 @@ def main():
     w = (rng.standard_normal([args.k, args.n]) * 0.2).astype(F32)
     bias = rng.standard_normal([args.n]).astype(F32)
     r = rng.standard_normal(lead + [args.m, args.n]).astype(F32)
+    w2 = (rng.standard_normal([args.n, args.n]) * 0.2).astype(F32)
 
     wq, wscale = quantize_weights(w)
     xq, xscale, xzp = quantize_rows(x)
@@ -88,6 +94,12 @@ def main():
         y = (y + r).astype(F32)
     elif args.epilogue == "tanh":
         y = np.tanh(y).astype(F32)
+    elif args.epilogue == "chain":
+        w2q, w2scale = quantize_weights(w2)
+        yq, yscale, yzp = quantize_rows(y)
+        acc2 = np.matmul(yq - yzp, w2q)
+        y = (((acc2.astype(F32) * yscale).astype(F32) * w2scale).astype(F32)
+             + y).astype(F32)
 
     nodes = [helper.make_node("MatMul", ["x", "w"], ["mm"], name="linear"),
              helper.make_node("Add", ["mm", "bias"],
@@ -100,12 +112,18 @@ def main():
             "r", TensorProto.FLOAT, lead + [args.m, args.n]))
     elif args.epilogue == "tanh":
         nodes.append(helper.make_node("Tanh", ["t"], ["y"]))
+    elif args.epilogue == "chain":
+        nodes += [helper.make_node("MatMul", ["t", "w2"], ["mm2"],
+                                   name="linear2"),
+                  helper.make_node("Add", ["mm2", "t"], ["y"])]
     graph = helper.make_graph(
         nodes, "int8_dynamic_linear", inputs,
         [helper.make_tensor_value_info("y", TensorProto.FLOAT,
                                        lead + [args.m, args.n])],
         initializer=[numpy_helper.from_array(w, "w"),
-                     numpy_helper.from_array(bias, "bias")])
+                     numpy_helper.from_array(bias, "bias")] +
+        ([numpy_helper.from_array(w2, "w2")]
+         if args.epilogue == "chain" else []))
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", 17)])
     onnx.checker.check_model(model)
