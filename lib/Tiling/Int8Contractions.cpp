@@ -614,9 +614,10 @@ void addAMXPermissionRequest(ModuleOp module) {
 /// The AMX kernel for one batch index: A copied into a zero-padded u8
 /// buffer [Mp, K4p * 4], 32 x 32 (or 32 x 16) C blocks from 2 x 2 (2 x 1)
 /// tdpbusd tiles, each block stored to a scratch buffer and added to C with
-/// the correction, masked at the edges.
+/// the correction, masked at the edges. `parallel`: the column blocks are an
+/// scf.forall, each iteration with its own scratch block.
 void emitAMXKernel(OpBuilder &b, Location loc, const Int8Kernel &kern,
-                   SmallVector<Value> loops, Value mSize) {
+                   SmallVector<Value> loops, Value mSize, bool parallel) {
   const Int8Plan &plan = kern.plan;
   int64_t lanes = 16;
   int64_t tilesN = plan.nr() % 32 == 0 ? 2 : 1;
@@ -678,10 +679,9 @@ void emitAMXKernel(OpBuilder &b, Location loc, const Int8Kernel &kern,
         scf::YieldOp::create(rb, rl);
       });
 
-  // Scratch block of C.
+  // Scratch block of C (one per column block with threads).
   auto scratchType = MemRefType::get({32, blockN}, i32);
-  Value scratch = memref::AllocOp::create(b, loc, scratchType,
-                                          b.getI64IntegerAttr(64));
+  Value scratch;
   auto aTileType = amx::TileType::get({16, 64}, i8);
   auto bTileType = amx::TileType::get({16, 64}, i8);
   auto cTileType = amx::TileType::get({16, 16}, i32);
@@ -692,144 +692,152 @@ void emitAMXKernel(OpBuilder &b, Location loc, const Int8Kernel &kern,
       b, loc, bFlatType, kern.packed,
       ArrayRef<ReassociationIndices>{{0, 1}, {2}});
   int64_t blocksN = (kern.n + blockN - 1) / blockN;
-  scf::ForOp::create(
-      b, loc, cst(b, loc, 0), cst(b, loc, blocksN), cst(b, loc, 1),
-      ValueRange{},
-      [&](OpBuilder &nb, Location nl, Value nBlock, ValueRange) {
-        Value n0 = arith::MulIOp::create(nb, nl, nBlock, cst(nb, nl, blockN));
-        Value panel = arith::DivUIOp::create(nb, nl, n0, cst(nb, nl, plan.nr()));
-        Value colInPanel =
-            arith::RemUIOp::create(nb, nl, n0, cst(nb, nl, plan.nr()));
-        Value bRow0 =
-            arith::MulIOp::create(nb, nl, panel, cst(nb, nl, kern.k4Padded));
-        Value bCol0 = arith::MulIOp::create(nb, nl, colInPanel, cst(nb, nl, 4));
-        scf::ForOp::create(
-            nb, nl, cst(nb, nl, 0), mPadded, cst(nb, nl, 32), ValueRange{},
-            [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
-              // Tiles cannot be loop-carried (no block arguments of tile
-              // type in the LLVM lowering): k is unrolled in chunks of up to
-              // 16 steps whose C tiles live in the scratch block between
-              // chunks.
-              auto cIndex = [&](OpBuilder &ib, Location il, int64_t i,
-                                int64_t j) {
-                return SmallVector<Value>{cst(ib, il, 16 * i),
-                                          cst(ib, il, 16 * j)};
-              };
+  auto emitColumnBlock = [&](OpBuilder &nb, Location nl, Value nBlock) {
+    Value n0 = arith::MulIOp::create(nb, nl, nBlock, cst(nb, nl, blockN));
+    Value panel = arith::DivUIOp::create(nb, nl, n0, cst(nb, nl, plan.nr()));
+    Value colInPanel =
+        arith::RemUIOp::create(nb, nl, n0, cst(nb, nl, plan.nr()));
+    Value bRow0 =
+        arith::MulIOp::create(nb, nl, panel, cst(nb, nl, kern.k4Padded));
+    Value bCol0 = arith::MulIOp::create(nb, nl, colInPanel, cst(nb, nl, 4));
+    scf::ForOp::create(
+        nb, nl, cst(nb, nl, 0), mPadded, cst(nb, nl, 32), ValueRange{},
+        [&](OpBuilder &mb, Location ml, Value m0, ValueRange) {
+          // Tiles cannot be loop-carried (no block arguments of tile
+          // type in the LLVM lowering): k is unrolled in chunks of up to
+          // 16 steps whose C tiles live in the scratch block between
+          // chunks.
+          auto cIndex = [&](OpBuilder &ib, Location il, int64_t i, int64_t j) {
+            return SmallVector<Value>{cst(ib, il, 16 * i), cst(ib, il, 16 * j)};
+          };
+          for (int64_t i = 0; i < 2; ++i)
+            for (int64_t j = 0; j < tilesN; ++j)
+              amx::TileStoreOp::create(
+                  mb, ml, scratch, cIndex(mb, ml, i, j),
+                  amx::TileZeroOp::create(mb, ml, cTileType));
+          int64_t steps = kern.k4Padded / 16;
+          int64_t chunk = std::min<int64_t>(steps, 16);
+          auto emitChunk = [&](OpBuilder &kb, Location kl, Value kt0,
+                               int64_t count) {
+            SmallVector<Value> acc;
+            for (int64_t i = 0; i < 2; ++i)
+              for (int64_t j = 0; j < tilesN; ++j)
+                acc.push_back(amx::TileLoadOp::create(
+                    kb, kl, cTileType, scratch, cIndex(kb, kl, i, j)));
+            for (int64_t s = 0; s < count; ++s) {
+              Value kt = arith::AddIOp::create(kb, kl, kt0, cst(kb, kl, s));
+              Value kByte = arith::MulIOp::create(kb, kl, kt, cst(kb, kl, 64));
+              Value kRow = arith::AddIOp::create(
+                  kb, kl, bRow0,
+                  arith::MulIOp::create(kb, kl, kt, cst(kb, kl, 16)));
+              SmallVector<Value> aTiles, bTiles;
               for (int64_t i = 0; i < 2; ++i)
-                for (int64_t j = 0; j < tilesN; ++j)
-                  amx::TileStoreOp::create(
-                      mb, ml, scratch, cIndex(mb, ml, i, j),
-                      amx::TileZeroOp::create(mb, ml, cTileType));
-              int64_t steps = kern.k4Padded / 16;
-              int64_t chunk = std::min<int64_t>(steps, 16);
-              auto emitChunk = [&](OpBuilder &kb, Location kl, Value kt0,
-                                   int64_t count) {
-                SmallVector<Value> acc;
-                for (int64_t i = 0; i < 2; ++i)
-                  for (int64_t j = 0; j < tilesN; ++j)
-                    acc.push_back(amx::TileLoadOp::create(
-                        kb, kl, cTileType, scratch, cIndex(kb, kl, i, j)));
-                for (int64_t s = 0; s < count; ++s) {
-                  Value kt =
-                      arith::AddIOp::create(kb, kl, kt0, cst(kb, kl, s));
-                  Value kByte =
-                      arith::MulIOp::create(kb, kl, kt, cst(kb, kl, 64));
-                  Value kRow = arith::AddIOp::create(
-                      kb, kl, bRow0,
-                      arith::MulIOp::create(kb, kl, kt, cst(kb, kl, 16)));
-                  SmallVector<Value> aTiles, bTiles;
-                  for (int64_t i = 0; i < 2; ++i)
-                    aTiles.push_back(amx::TileLoadOp::create(
-                        kb, kl, aTileType, aPack,
-                        ValueRange{arith::AddIOp::create(kb, kl, m0,
-                                                         cst(kb, kl, 16 * i)),
-                                   kByte}));
-                  for (int64_t j = 0; j < tilesN; ++j)
-                    bTiles.push_back(amx::TileLoadOp::create(
-                        kb, kl, bTileType, bFlat,
-                        ValueRange{kRow,
-                                   arith::AddIOp::create(
-                                       kb, kl, bCol0, cst(kb, kl, 64 * j))}));
-                  for (int64_t i = 0; i < 2; ++i)
-                    for (int64_t j = 0; j < tilesN; ++j) {
-                      auto mul = amx::TileMulIOp::create(
-                          kb, kl, cTileType, aTiles[i], bTiles[j],
-                          acc[i * tilesN + j]);
-                      mul.setIsZextLhs(true);
-                      acc[i * tilesN + j] = mul;
-                    }
+                aTiles.push_back(amx::TileLoadOp::create(
+                    kb, kl, aTileType, aPack,
+                    ValueRange{
+                        arith::AddIOp::create(kb, kl, m0, cst(kb, kl, 16 * i)),
+                        kByte}));
+              for (int64_t j = 0; j < tilesN; ++j)
+                bTiles.push_back(amx::TileLoadOp::create(
+                    kb, kl, bTileType, bFlat,
+                    ValueRange{kRow, arith::AddIOp::create(
+                                         kb, kl, bCol0, cst(kb, kl, 64 * j))}));
+              for (int64_t i = 0; i < 2; ++i)
+                for (int64_t j = 0; j < tilesN; ++j) {
+                  auto mul =
+                      amx::TileMulIOp::create(kb, kl, cTileType, aTiles[i],
+                                              bTiles[j], acc[i * tilesN + j]);
+                  mul.setIsZextLhs(true);
+                  acc[i * tilesN + j] = mul;
                 }
-                for (int64_t i = 0; i < 2; ++i)
-                  for (int64_t j = 0; j < tilesN; ++j)
-                    amx::TileStoreOp::create(kb, kl, scratch,
-                                             cIndex(kb, kl, i, j),
-                                             acc[i * tilesN + j]);
-              };
-              int64_t fullChunks = steps / chunk;
-              scf::ForOp::create(
-                  mb, ml, cst(mb, ml, 0), cst(mb, ml, fullChunks * chunk),
-                  cst(mb, ml, chunk), ValueRange{},
-                  [&](OpBuilder &kb, Location kl, Value kt0, ValueRange) {
-                    emitChunk(kb, kl, kt0, chunk);
-                    scf::YieldOp::create(kb, kl);
-                  });
-              if (steps % chunk)
-                emitChunk(mb, ml, cst(mb, ml, fullChunks * chunk),
-                          steps % chunk);
-              // Epilogue: C[m, n] += scratch - (offset + za[m]) colsum[n],
-              // rows < M, columns < N.
-              Value rows = arith::MinSIOp::create(
-                  mb, ml, cst(mb, ml, 32),
-                  arith::SubIOp::create(mb, ml, mSize, m0));
-              scf::ForOp::create(
-                  mb, ml, cst(mb, ml, 0), rows, cst(mb, ml, 1), ValueRange{},
-                  [&](OpBuilder &eb, Location el, Value r, ValueRange) {
-                    Value row = arith::AddIOp::create(eb, el, m0, r);
-                    Value factor = vector::BroadcastOp::create(
-                        eb, el, accType,
-                        emitRowFactor(eb, el, kern, loops, row,
-                                      arith::ConstantIntOp::create(
-                                          eb, el, eb.getI1Type(), 1)));
-                    for (int64_t j = 0; j < tilesN; ++j) {
-                      Value col = arith::AddIOp::create(
-                          eb, el, n0, cst(eb, el, 16 * j));
-                      Value valid = arith::MaxSIOp::create(
-                          eb, el, cst(eb, el, 0),
-                          arith::SubIOp::create(eb, el, cst(eb, el, kern.n),
-                                                col));
-                      Value mask = vector::CreateMaskOp::create(
-                          eb, el, VectorType::get({lanes}, eb.getI1Type()),
-                          ValueRange{valid});
-                      Value sum = vector::LoadOp::create(
-                          eb, el, accType, scratch,
-                          ValueRange{r, cst(eb, el, 16 * j)});
-                      Value colsum = vector::LoadOp::create(
-                          eb, el, accType, kern.colsum, ValueRange{col});
-                      sum = arith::SubIOp::create(
-                          eb, el, sum,
-                          arith::MulIOp::create(eb, el, factor, colsum));
-                      SmallVector<Value> l = loops;
-                      l[kern.match.mDim] = row;
-                      l[kern.match.nDim] = col;
-                      SmallVector<Value> idx =
-                          mapIndices(eb, el, kern.cMap, l);
-                      Value zero = arith::ConstantOp::create(
-                          eb, el,
-                          DenseElementsAttr::get(accType,
-                                                 eb.getI32IntegerAttr(0)));
-                      Value c = vector::MaskedLoadOp::create(
-                          eb, el, accType, kern.c, idx, mask, zero);
-                      vector::MaskedStoreOp::create(
-                          eb, el, kern.c, idx, mask,
-                          arith::AddIOp::create(eb, el, c, sum));
-                    }
-                    scf::YieldOp::create(eb, el);
-                  });
-              scf::YieldOp::create(mb, ml);
-            });
-        scf::YieldOp::create(nb, nl);
-      });
-  memref::DeallocOp::create(b, loc, scratch);
+            }
+            for (int64_t i = 0; i < 2; ++i)
+              for (int64_t j = 0; j < tilesN; ++j)
+                amx::TileStoreOp::create(kb, kl, scratch, cIndex(kb, kl, i, j),
+                                         acc[i * tilesN + j]);
+          };
+          int64_t fullChunks = steps / chunk;
+          scf::ForOp::create(
+              mb, ml, cst(mb, ml, 0), cst(mb, ml, fullChunks * chunk),
+              cst(mb, ml, chunk), ValueRange{},
+              [&](OpBuilder &kb, Location kl, Value kt0, ValueRange) {
+                emitChunk(kb, kl, kt0, chunk);
+                scf::YieldOp::create(kb, kl);
+              });
+          if (steps % chunk)
+            emitChunk(mb, ml, cst(mb, ml, fullChunks * chunk), steps % chunk);
+          // Epilogue: C[m, n] += scratch - (offset + za[m]) colsum[n],
+          // rows < M, columns < N.
+          Value rows =
+              arith::MinSIOp::create(mb, ml, cst(mb, ml, 32),
+                                     arith::SubIOp::create(mb, ml, mSize, m0));
+          scf::ForOp::create(
+              mb, ml, cst(mb, ml, 0), rows, cst(mb, ml, 1), ValueRange{},
+              [&](OpBuilder &eb, Location el, Value r, ValueRange) {
+                Value row = arith::AddIOp::create(eb, el, m0, r);
+                Value factor = vector::BroadcastOp::create(
+                    eb, el, accType,
+                    emitRowFactor(eb, el, kern, loops, row,
+                                  arith::ConstantIntOp::create(
+                                      eb, el, eb.getI1Type(), 1)));
+                for (int64_t j = 0; j < tilesN; ++j) {
+                  Value col =
+                      arith::AddIOp::create(eb, el, n0, cst(eb, el, 16 * j));
+                  Value valid = arith::MaxSIOp::create(
+                      eb, el, cst(eb, el, 0),
+                      arith::SubIOp::create(eb, el, cst(eb, el, kern.n), col));
+                  Value mask = vector::CreateMaskOp::create(
+                      eb, el, VectorType::get({lanes}, eb.getI1Type()),
+                      ValueRange{valid});
+                  Value sum = vector::LoadOp::create(
+                      eb, el, accType, scratch,
+                      ValueRange{r, cst(eb, el, 16 * j)});
+                  Value colsum = vector::LoadOp::create(
+                      eb, el, accType, kern.colsum, ValueRange{col});
+                  sum = arith::SubIOp::create(
+                      eb, el, sum,
+                      arith::MulIOp::create(eb, el, factor, colsum));
+                  SmallVector<Value> l = loops;
+                  l[kern.match.mDim] = row;
+                  l[kern.match.nDim] = col;
+                  SmallVector<Value> idx = mapIndices(eb, el, kern.cMap, l);
+                  Value zero = arith::ConstantOp::create(
+                      eb, el,
+                      DenseElementsAttr::get(accType, eb.getI32IntegerAttr(0)));
+                  Value c = vector::MaskedLoadOp::create(
+                      eb, el, accType, kern.c, idx, mask, zero);
+                  vector::MaskedStoreOp::create(
+                      eb, el, kern.c, idx, mask,
+                      arith::AddIOp::create(eb, el, c, sum));
+                }
+                scf::YieldOp::create(eb, el);
+              });
+          scf::YieldOp::create(mb, ml);
+        });
+  };
+  if (parallel) {
+    // Column blocks on threads: disjoint columns of C, each computed the
+    // same way whatever thread runs it.
+    auto forall = scf::ForallOp::create(
+        b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(blocksN)}, ValueRange{},
+        std::nullopt);
+    OpBuilder fb = OpBuilder::atBlockBegin(forall.getBody());
+    scratch =
+        memref::AllocOp::create(fb, loc, scratchType, fb.getI64IntegerAttr(64));
+    emitColumnBlock(fb, loc, forall.getInductionVar(0));
+    memref::DeallocOp::create(fb, loc, scratch);
+  } else {
+    scratch =
+        memref::AllocOp::create(b, loc, scratchType, b.getI64IntegerAttr(64));
+    scf::ForOp::create(
+        b, loc, cst(b, loc, 0), cst(b, loc, blocksN), cst(b, loc, 1),
+        ValueRange{},
+        [&](OpBuilder &nb, Location nl, Value nBlock, ValueRange) {
+          emitColumnBlock(nb, nl, nBlock);
+          scf::YieldOp::create(nb, nl);
+        });
+    memref::DeallocOp::create(b, loc, scratch);
+  }
   memref::DeallocOp::create(b, loc, aPack);
 }
 
@@ -1046,7 +1054,7 @@ struct TileInt8ContractionsPass
     if (epilogue)
       kern.epilogue = &*epilogue;
 
-    // Panels on threads (the AMX kernel stays on one).
+    // Panels (AMX: 32-column blocks) on threads.
     bool parallel =
         worthThreads(shape.m, n, k, plan.lanes * 4, threads, minCycles);
 
@@ -1080,7 +1088,7 @@ struct TileInt8ContractionsPass
           scf::IfOp::create(
               bb, bl, large,
               [&](OpBuilder &tb, Location tl) {
-                emitAMXKernel(tb, tl, kern, loops, mSize);
+                emitAMXKernel(tb, tl, kern, loops, mSize, parallel);
                 scf::YieldOp::create(tb, tl);
               },
               [&](OpBuilder &eb, Location el) {
@@ -1161,7 +1169,7 @@ struct TileInt8ContractionsPass
     for (linalg::GenericOp op : others)
       if (!rewriteWeightOnly(op, *target, symbols, deadAfter, threads,
                              minCycles))
-        rewriteRangeReduction(op, target->vectorLanes(4));
+        rewriteRangeReduction(op, target->vectorLanes(4), threads, minCycles);
     eraseDeadFeeders(deadAfter);
     // Weights only the rewritten contractions read.
     for (auto global : llvm::to_vector(module.getOps<memref::GlobalOp>()))

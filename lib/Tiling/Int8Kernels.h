@@ -73,9 +73,11 @@ bool rewriteWeightOnly(linalg::GenericOp op, const TargetDescription &target,
 
 /// Rewrites a per-row min/max (or max |x|) reduction of one f32 input over
 /// its last dim -- dynamic quantization's range -- into vector code with
-/// `lanes` f32 lanes (RangeReductions.cpp). Returns false, leaving `op`
-/// alone, for other ops.
-bool rewriteRangeReduction(linalg::GenericOp op, int64_t lanes);
+/// `lanes` f32 lanes (RangeReductions.cpp), its rows an scf.forall when
+/// `worthThreads` says `threads` pay (`minCycles` as there). Returns false,
+/// leaving `op` alone, for other ops.
+bool rewriteRangeReduction(linalg::GenericOp op, int64_t lanes, int64_t threads,
+                           int64_t minCycles);
 
 /// The elementwise consumer of an integer contraction's i32 result that the
 /// int8 kernel applies to its register tiles instead of storing i32

@@ -20,6 +20,15 @@
 // `vector.reduction`. minimumf / maximumf are exact and order-independent
 // (NaN propagates, -0 < +0), so the result is bitwise the scalar loop's.
 //
+// With threads, the loop over the rows (the last dim before the reduced
+// one; batch dims stay sequential loops around it) is an scf.forall with
+// one iteration per row, which the OpenMP stage runs as a static
+// worksharing loop (contiguous blocks of rows per thread). Each row is
+// reduced by one thread in the same order, so results do not depend on the
+// thread count. As for the kernels, the split needs the cost model's
+// minimum work per thread (`worthThreads`, one vector load and min/max per
+// `lanes` elements); a dynamic row count is always split.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Int8Kernels.h"
@@ -124,7 +133,8 @@ Value combine(OpBuilder &b, Location loc, vector::CombiningKind kind,
 
 } // namespace
 
-bool int8::rewriteRangeReduction(linalg::GenericOp op, int64_t lanes) {
+bool int8::rewriteRangeReduction(linalg::GenericOp op, int64_t lanes,
+                                 int64_t threads, int64_t minCycles) {
   std::optional<SmallVector<RangeOutput>> outputs = matchRange(op);
   if (!outputs)
     return false;
@@ -132,6 +142,13 @@ bool int8::rewriteRangeReduction(linalg::GenericOp op, int64_t lanes) {
   Location loc = op.getLoc();
   Value input = op.getDpsInputs()[0];
   unsigned rank = op.getNumLoops();
+  auto inType = cast<MemRefType>(input.getType());
+  int64_t cols = inType.getDimSize(rank - 1);
+  bool parallel =
+      rank >= 2 && (ShapedType::isDynamic(cols)
+                        ? threads > 1
+                        : worthThreads(inType.getDimSize(rank - 2), cols, 1,
+                                       lanes, threads, minCycles));
   auto vecType = VectorType::get({lanes}, b.getF32Type());
   auto maskType = VectorType::get({lanes}, b.getI1Type());
   Value size = memref::DimOp::create(b, loc, input, rank - 1);
@@ -140,6 +157,18 @@ bool int8::rewriteRangeReduction(linalg::GenericOp op, int64_t lanes) {
   SmallVector<Value> rows;
   std::function<void(OpBuilder &, Location, unsigned)> emitRow =
       [&](OpBuilder &rb, Location rl, unsigned dim) {
+        if (dim + 2 == rank && parallel) {
+          // The rows on threads: one forall iteration per row.
+          OpFoldResult size =
+              memref::DimOp::create(rb, rl, input, dim).getResult();
+          auto forall = scf::ForallOp::create(
+              rb, rl, ArrayRef<OpFoldResult>{size}, ValueRange{}, std::nullopt);
+          OpBuilder fb = OpBuilder::atBlockBegin(forall.getBody());
+          rows.push_back(forall.getInductionVar(0));
+          emitRow(fb, rl, dim + 1);
+          rows.pop_back();
+          return;
+        }
         if (dim + 1 < rank) {
           scf::ForOp::create(
               rb, rl, cst(rb, rl, 0),

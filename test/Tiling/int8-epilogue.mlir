@@ -16,6 +16,9 @@
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=znver4 threads=2" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=THREADS
 
 // THREADS-LABEL: func.func @fused
+// The row min/max (a dynamic row count: always split): one iteration per row.
+// THREADS: scf.forall (%[[R:.+]]) in (%{{.+}}) {
+// THREADS: vector.reduction <minimumf>
 // THREADS: scf.forall (%[[P:.+]]) in (1) {
 // THREADS: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // THREADS: vector.maskedstore
@@ -66,6 +69,10 @@ func.func @i32_also_returned(%x: tensor<?x70xf32>) -> (tensor<?x40xf32>, tensor<
 // and the bufferization gives the second a memref.copy of the first's
 // filled buffer; the copy is rewritten as a fill so that both fuse their
 // epilogues (no [4, 16] i32 buffer, no copy left).
+// Static and small (4 rows): neither the row range nor the kernels split.
+// THREADS-LABEL: func.func @same_shape_pair
+// THREADS-NOT: scf.forall
+// THREADS: return
 // CHECK-LABEL: func.func @same_shape_pair
 // CHECK-NOT: x16xi32>
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"

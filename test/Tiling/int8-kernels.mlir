@@ -8,6 +8,7 @@
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=skylake-avx512 threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=PORT
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=znver4 target-desc=vnni=0 threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=PORT
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=sapphirerapids threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=AMX
+// RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=sapphirerapids threads=2" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s --check-prefix=AMXTHREADS
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=cascadelake threads=1" --emit=asm -o - | FileCheck %s --check-prefix=ASM-VNNI
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=skylake-avx512 threads=1" --emit=asm -o - | FileCheck %s --check-prefix=ASM-PORT
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=haswell threads=1" --emit=asm -o - | FileCheck %s --check-prefix=ASM-PORT
@@ -38,6 +39,18 @@
 // AMX: arith.cmpi sge, %{{.+}}, %c64
 // AMX: amx.tile_muli {{.+}} zext
 // AMX: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// With threads (M is dynamic: always split), the AMX kernel's 32-column
+// blocks are an scf.forall, each iteration with its own scratch block; the
+// VNNI branch's panels too.
+// AMXTHREADS-LABEL: func.func @dynamic_rows
+// AMXTHREADS: arith.cmpi sge, %{{.+}}, %c64
+// AMXTHREADS: scf.forall (%{{.+}}) in ({{[0-9]+}}) {
+// AMXTHREADS: memref.alloc() {{.*}} : memref<32x{{16|32}}xi32>
+// AMXTHREADS: amx.tile_muli {{.+}} zext
+// AMXTHREADS: memref.dealloc %{{.+}} : memref<32x{{16|32}}xi32>
+// AMXTHREADS: } else {
+// AMXTHREADS: scf.forall (%{{.+}}) in ({{[0-9]+}}) {
+// AMXTHREADS: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // ASM-VNNI-LABEL: dynamic_rows:
 // ASM-VNNI: vpdpbusd {{.+}}zmm
 // ASM-VNNI-NOT: tdpbusd
