@@ -33,7 +33,7 @@
 // Loop nest (VNNI / portable), NR = V vectors of 16 i32 lanes:
 //
 //   for panel in N / NR (+ a masked last panel)  B micro-panel K x NR bytes
-//    for kb in K4 step KC4                       KC4 x NR x 4 bytes in L1
+//    for kb in K4 step KC4                       KC4 x NR x 4 bytes in L2
 //     for m in M step MR (+ 1-row tiles)         MR x V accumulators
 //      for k4 in kb .. kb + KC4: V loads of B, MR broadcasts of 4 bytes of A,
 //                                MR x V vpdpbusd
@@ -63,6 +63,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
@@ -208,7 +209,7 @@ struct Int8Plan {
 /// The register and cache tiles of the int8 kernel from the cost model: the
 /// accumulators are 32-bit lanes as in the f32 kernel, so the register tile
 /// is the f32 model's with the dot-product unit's issue rate and latency
-/// (VNNI: one 512-bit vpdpbusd per cycle, 5 cycles); KC from L1 with one
+/// (VNNI: one 512-bit vpdpbusd per cycle, 5 cycles); KC from L2 with one
 /// byte per B element, in groups of 4.
 Int8Plan planInt8(const TargetDescription &target, ContractionShape shape) {
   Int8Plan plan;
@@ -227,8 +228,18 @@ Int8Plan planInt8(const TargetDescription &target, ContractionShape shape) {
   plan.lanes = tiles.lanes;
   plan.mr = tiles.mr;
   plan.vectors = tiles.nr / tiles.lanes;
-  int64_t kcBytes = target.l1Bytes / 2 / plan.nr();
-  plan.kc4 = std::max<int64_t>(1, kcBytes / 4);
+  // KC: B's k block (KC x NR bytes) is read by every MR-row tile of the
+  // panel; a block in a quarter of L2 (rather than half of L1) means fewer
+  // passes over C (each k block reads and writes the C tile) at no loss:
+  // the next B vectors stream from L2 well ahead of the MR x V dots that
+  // use them (measured on znver4, CPU time, 512 x 3072 x 768 and
+  // 128 x 4096 x 4096: 390 -> 400-420 GOP/s). K is split into equal
+  // blocks of at most that size.
+  int64_t kcMax =
+      std::max<int64_t>(1, target.l2Bytes / 4 / plan.nr() / 4);
+  int64_t k4 = ShapedType::isDynamic(shape.k) ? kcMax : (shape.k + 3) / 4;
+  int64_t blocks = std::max<int64_t>(1, (k4 + kcMax - 1) / kcMax);
+  plan.kc4 = std::max<int64_t>(1, (k4 + blocks - 1) / blocks);
   // AMX: a 16 x 16 x 64 tdpbusd does 16x the work of a 512-bit vpdpbusd
   // in ~16 cycles, but each 32 x 32 C block costs a scratch store and a
   // vector epilogue, and A is copied once: below ~4 blocks of rows the VNNI
@@ -299,6 +310,9 @@ struct Int8Kernel {
   /// The elementwise consumer applied to the tiles instead of storing i32
   /// (then K is one block and C is not read), or null.
   const Int8Epilogue *epilogue = nullptr;
+  /// C is a fresh buffer whose zero fill was dropped: the first k block
+  /// starts from zero instead of reading it.
+  bool zeroC = false;
 };
 
 bool isDimOrConstant(AffineMap map) {
@@ -424,30 +438,50 @@ void emitTile(OpBuilder &b, Location loc, const Int8Kernel &kern,
     colsums.push_back(
         vector::LoadOp::create(b, loc, accType, kern.colsum, ValueRange{col}));
   }
+  // C's tile, read unless the epilogue is fused (C starts at zero, no
+  // buffer); with a fresh zero-filled C whose fill was dropped, the first k
+  // block starts from zero and later ones read what it stored.
+  auto zeros = [&](OpBuilder &zb, Location zl) -> Value {
+    return arith::ConstantOp::create(
+        zb, zl, DenseElementsAttr::get(accType, zb.getI32IntegerAttr(0)));
+  };
+  auto loadC = [&]() {
+    SmallVector<Value> tile;
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t v = 0; v < vectors; ++v) {
+        SmallVector<Value> idx = cIndices(r, v);
+        if (isMasked(v))
+          tile.push_back(vector::MaskedLoadOp::create(
+              b, loc, accType, kern.c, idx, mask, zeros(b, loc)));
+        else
+          tile.push_back(vector::LoadOp::create(b, loc, accType, kern.c, idx));
+      }
+    return tile;
+  };
+  SmallVector<Value> cTile;
+  if (kern.epilogue) {
+    cTile.assign(rows * vectors, zeros(b, loc));
+  } else if (kern.zeroC) {
+    auto ifOp = scf::IfOp::create(
+        b, loc, first,
+        [&](OpBuilder &tb, Location tl) {
+          scf::YieldOp::create(
+              tb, tl, SmallVector<Value>(rows * vectors, zeros(tb, tl)));
+        },
+        [&](OpBuilder &eb, Location el) {
+          scf::YieldOp::create(eb, el, loadC());
+        });
+    cTile.assign(ifOp.getResults().begin(), ifOp.getResults().end());
+  } else {
+    cTile = loadC();
+  }
   for (int64_t r = 0; r < rows; ++r) {
     Value factor = vector::BroadcastOp::create(
         b, loc, accType, emitRowFactor(b, loc, kern, loops, rowOf(r), first));
     for (int64_t v = 0; v < vectors; ++v) {
       Value correction = arith::MulIOp::create(b, loc, factor, colsums[v]);
-      if (kern.epilogue) {
-        // C starts at zero: no buffer to read.
-        acc.push_back(arith::SubIOp::create(
-            b, loc,
-            arith::ConstantOp::create(
-                b, loc, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0))),
-            correction));
-        continue;
-      }
-      SmallVector<Value> idx = cIndices(r, v);
-      Value c;
-      if (isMasked(v))
-        c = vector::MaskedLoadOp::create(
-            b, loc, accType, kern.c, idx, mask,
-            arith::ConstantOp::create(
-                b, loc, DenseElementsAttr::get(accType, b.getI32IntegerAttr(0))));
-      else
-        c = vector::LoadOp::create(b, loc, accType, kern.c, idx);
-      acc.push_back(arith::SubIOp::create(b, loc, c, correction));
+      acc.push_back(
+          arith::SubIOp::create(b, loc, cTile[r * vectors + v], correction));
     }
   }
 
@@ -857,6 +891,39 @@ Value castToSignless(OpBuilder &b, Location loc, Value value) {
       .getResult(0);
 }
 
+/// The zero fill of `contraction`'s C when C is a fresh buffer (a
+/// memref.alloc in the same block) that nothing but that fill touches
+/// before the contraction, and K >= 1: the VNNI / portable kernel writes
+/// every element of C in its first k block, which can then start from zero
+/// instead of reading the filled buffer, and the fill (a pass over C) goes.
+linalg::FillOp matchZeroFilledC(linalg::GenericOp contraction, int64_t k) {
+  Value c = contraction.getDpsInits()[0];
+  Block *block = contraction->getBlock();
+  auto alloc = c.getDefiningOp<memref::AllocOp>();
+  if (k < 1 || !alloc || alloc->getBlock() != block)
+    return {};
+  linalg::FillOp fill;
+  for (Operation *user : c.getUsers()) {
+    if (user == contraction.getOperation())
+      continue;
+    auto candidate = dyn_cast<linalg::FillOp>(user);
+    if (candidate && !fill && user->getBlock() == block &&
+        user->isBeforeInBlock(contraction)) {
+      std::optional<int64_t> value =
+          getConstantIntValue(candidate.getInputs()[0]);
+      if (!value || *value != 0)
+        return {};
+      fill = candidate;
+      continue;
+    }
+    // Anything else (reads, views, deallocs) only after the contraction.
+    Operation *ancestor = block->findAncestorOpInBlock(*user);
+    if (!ancestor || !contraction->isBeforeInBlock(ancestor))
+      return {};
+  }
+  return fill;
+}
+
 /// CSE merges the zero fills of integer matmuls with the same result shape
 /// (in the GPT-2 block: the attention output projection and the MLP's down
 /// projection, both [S, 768] i32) before bufferization, which then gives
@@ -1053,6 +1120,11 @@ struct TileInt8ContractionsPass
     kern.aZeroPointConstant = match.aZeroPointConstant.value_or(0);
     if (epilogue)
       kern.epilogue = &*epilogue;
+    // Not with AMX, which adds its blocks to C.
+    linalg::FillOp zeroFill;
+    if (!epilogue && !plan.amxMinM && fuseEpilogues)
+      zeroFill = matchZeroFilledC(op, k);
+    kern.zeroC = static_cast<bool>(zeroFill);
 
     // Panels (AMX: 32-column blocks) on threads.
     bool parallel =
@@ -1104,6 +1176,8 @@ struct TileInt8ContractionsPass
     op.erase();
     if (epilogue)
       eraseFusedInt8Epilogue(*epilogue);
+    if (zeroFill)
+      zeroFill.erase();
     if (bGet->use_empty())
       bGet->erase();
     return true;

@@ -25,6 +25,10 @@
 // VNNI-NOT: @__constant_70x40xi8
 // VNNI-LABEL: func.func @dynamic_rows
 // VNNI-NOT: linalg.generic
+// VNNI-NOT: linalg.fill
+// C is a fresh buffer: no zero fill, the first k block starts from zero
+// (later ones read C).
+// VNNI: scf.if %{{.+}} -> (vector<16xi32>
 // VNNI: scf.for {{.+}} iter_args
 // VNNI: vector.load %{{.+}} : memref<1x18x{{[0-9]+}}xi8>, vector<64xi8>
 // VNNI: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
@@ -36,6 +40,8 @@
 // PORT: arith.shrsi
 // PORT: arith.muli {{.+}} : vector<16xi32>
 // AMX-LABEL: func.func @dynamic_rows
+// The AMX kernel adds its blocks to C: the zero fill stays.
+// AMX: linalg.fill ins(%c0_i32
 // AMX: arith.cmpi sge, %{{.+}}, %c64
 // AMX: amx.tile_muli {{.+}} zext
 // AMX: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
