@@ -86,6 +86,17 @@ static Operation *outsideSequentialLoops(Operation *op) {
   return op;
 }
 
+/// A 64-byte-aligned stack buffer of `type`, allocated outside any
+/// sequential loop around `user` (outsideSequentialLoops).
+static Value createStackBuffer(RewriterBase &rewriter, Location loc,
+                               Operation *user, MemRefType type) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(outsideSequentialLoops(user));
+  return memref::AllocaOp::create(rewriter, loc, type, ValueRange{},
+                                  ValueRange{},
+                                  rewriter.getI64IntegerAttr(64));
+}
+
 /// How the register tiles of one contraction get B: from weights packed at
 /// compile time (`constant`), else by copying micro-panels (`copy`).
 struct PanelPlan {
@@ -215,11 +226,8 @@ static PackedPanel packBMicroPanels(RewriterBase &rewriter,
       return {};
 
   Location loc = tiled.getLoc();
-  rewriter.setInsertionPoint(outsideSequentialLoops(nLoop));
-  auto bufferType = MemRefType::get(shape, bType.getElementType());
-  Value buffer = memref::AllocaOp::create(rewriter, loc, bufferType,
-                                          ValueRange{}, ValueRange{},
-                                          rewriter.getI64IntegerAttr(64));
+  Value buffer = createStackBuffer(
+      rewriter, loc, nLoop, MemRefType::get(shape, bType.getElementType()));
 
   rewriter.setInsertionPoint(mLoop);
   auto index = [&](int64_t v) {
@@ -311,12 +319,9 @@ static bool packABlock(RewriterBase &rewriter, linalg::LinalgOp block,
   int64_t stride = (bound(1, tiles.kc) + lanes - 1) / lanes * lanes + pad;
 
   Location loc = block.getLoc();
-  rewriter.setInsertionPoint(outsideSequentialLoops(block));
-  auto bufferType =
-      MemRefType::get({rowsBound, stride}, aType.getElementType());
-  Value buffer = memref::AllocaOp::create(rewriter, loc, bufferType,
-                                          ValueRange{}, ValueRange{},
-                                          rewriter.getI64IntegerAttr(64));
+  Value buffer = createStackBuffer(
+      rewriter, loc, block,
+      MemRefType::get({rowsBound, stride}, aType.getElementType()));
 
   rewriter.setInsertionPoint(block);
   auto index = [&](int64_t v) {
