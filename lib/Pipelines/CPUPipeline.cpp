@@ -149,6 +149,9 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   linalgOptions.parallelAttention = threads > 1;
   addTransformerToLinalgStages(pm, createLLMFuseElementwisePass(),
                                linalgOptions);
+  // Elementwise ops write into the temporary they consume (one buffer
+  // instead of two for a matmul + bias, GELU, residual add).
+  pm.addNestedPass<func::FuncOp>(createLLMReuseInputBuffersPass());
   addBufferizationStages(pm);
 
   // Contractions -> cache/register tiles with a vector micro-kernel,

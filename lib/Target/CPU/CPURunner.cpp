@@ -32,11 +32,30 @@
 #include <cstdlib>
 #include <cstring>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 using namespace mlir;
 using namespace mlir::llm;
 
 static llvm::Error makeError(const Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+bool llm::keepHeapBetweenCalls() {
+#if defined(__GLIBC__)
+  // Blocks up to 1 GiB come from the heap (not a mapping of their own that
+  // free unmaps), and free never gives the heap's top back to the kernel
+  // below 1 GiB of free memory. Setting either also stops glibc's dynamic
+  // adjustment of the mmap threshold.
+  constexpr int kThreshold = 1 << 30;
+  bool mmap = mallopt(M_MMAP_THRESHOLD, kThreshold) == 1;
+  bool trim = mallopt(M_TRIM_THRESHOLD, kThreshold) == 1;
+  return mmap && trim;
+#else
+  return false;
+#endif
 }
 
 func::FuncOp llm::findEntryFunction(ModuleOp module, StringRef name) {

@@ -70,6 +70,19 @@ llvm::Error checkInputs(const ModelSignature &signature,
 llvm::Error checkOutputs(const ModelSignature &signature,
                          ArrayRef<Tensor> outputs);
 
+/// Makes glibc's malloc keep freed memory in the process for later calls:
+/// a compiled model mallocs its temporaries (megabytes per call for a
+/// transformer block) and frees them before it returns; by default glibc
+/// serves blocks of 128 KiB and more by mmap and returns them (and the top
+/// of the heap) to the kernel at free, so every call page-faults and clears
+/// its temporaries again (~19% of a GPT-2 block call, docs/cpu.md). Raises
+/// M_MMAP_THRESHOLD and M_TRIM_THRESHOLD to 1 GiB; both are needed. Process
+/// wide: llm-run calls it; an embedding program decides for itself (the same
+/// two mallopt calls, or MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ in
+/// the environment). Returns false if the C library refused (or is not
+/// glibc).
+bool keepHeapBetweenCalls();
+
 /// A JIT-compiled model.
 class CPUJITModel {
 public:
