@@ -185,6 +185,12 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
     vectorizeOptions.targetDesc = options.targetDesc;
     pm.addNestedPass<func::FuncOp>(
         createLLMVectorizeElementwisePass(vectorizeOptions));
+    // Norm / softmax row sums and maxima on vector accumulators.
+    LLMVectorizeRowReductionsPassOptions reductionOptions;
+    reductionOptions.cpu = options.targetCPU;
+    reductionOptions.targetDesc = options.targetDesc;
+    pm.addNestedPass<func::FuncOp>(
+        createLLMVectorizeRowReductionsPass(reductionOptions));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
     // Weights now read only through their packed panels.

@@ -148,6 +148,55 @@ def LLMVectorizeElementwisePass
   ];
 }
 
+def LLMVectorizeRowReductionsPass
+    : Pass<"llm-vectorize-row-reductions", "::mlir::func::FuncOp">,
+      TargetOptions {
+  let summary = "Vectorize last-dim sum/max/min reductions on buffers";
+  let description = [{
+    The row reductions of LayerNorm / RMSNorm (sum, sum of squares), softmax
+    (max, sum of exponentials) and flash attention's running sum: a
+    `linalg.generic` on memrefs whose only reduction loop is the innermost
+    one, one float output indexed by the other loops, a body of arith/math
+    ops that ends in `out = addf|maximumf|minimumf(term, out)`, and inputs
+    read either at the identity (unit stride along the row: vector loads) or
+    independently of the reduction loop (per-row values: a scalar load
+    broadcast). Per row, the term is computed on vectors of one register of
+    lanes and combined into a vector accumulator (the last size % lanes
+    elements by a masked load, masked-off lanes giving the combining
+    identity), then reduced horizontally into the output's value. The
+    summation order differs from the scalar loop's (results within a few ulp
+    of it), but it is fixed per row: the same for any thread count.
+
+    Before:
+    ```mlir
+    linalg.generic {indexing_maps = [#id, #row],
+                    iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<128x768xf32>) outs(%sum : memref<128xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %s = arith.addf %in, %out : f32
+      linalg.yield %s : f32
+    }
+    ```
+    After (sketch):
+    ```mlir
+    scf.for %i = 0 to 128 {
+      %acc = scf.for %j = 0 to 768 step 16 iter_args(%a = zeros) {
+        %v = vector.load %x[%i, %j] : vector<16xf32>
+        scf.yield (arith.addf %a, %v)
+      }
+      // masked tail, then
+      %r = vector.reduction <add>, %acc, (memref.load %sum[%i])
+      memref.store %r, %sum[%i]
+    }
+    ```
+  }];
+  let options = targetOptions;
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
 def LLMPackConstantWeightsPass
     : Pass<"llm-pack-constant-weights", "::mlir::ModuleOp">, TargetOptions {
   let summary = "Pack the constant B of f32 matmuls into register panels";
