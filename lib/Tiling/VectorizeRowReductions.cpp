@@ -20,6 +20,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+// int8::cst, mapIndices, hasContiguousRows: generic index helpers.
+#include "Int8Kernels.h"
+
 #include "llm/Tiling/Passes.h"
 #include "llm/Tiling/TargetDescription.h"
 
@@ -47,15 +50,6 @@ struct RowReduction {
   Operation *combine;
   SmallVector<bool> alongRow;
 };
-
-/// True if `memref`'s innermost dim has unit stride.
-bool hasUnitInnerStride(Value memref) {
-  auto type = cast<MemRefType>(memref.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  return succeeded(type.getStridesAndOffset(strides, offset)) &&
-         !strides.empty() && strides.back() == 1;
-}
 
 /// Matches the generics the pass rewrites (see Passes.td).
 std::optional<RowReduction> matchRowReduction(linalg::GenericOp op) {
@@ -85,7 +79,7 @@ std::optional<RowReduction> matchRowReduction(linalg::GenericOp op) {
   for (auto [i, input] : llvm::enumerate(op.getDpsInputs())) {
     AffineMap map = maps[i];
     if (map == identity) {
-      if (!hasUnitInnerStride(input))
+      if (!int8::hasContiguousRows(input))
         return std::nullopt;
       match.alongRow.push_back(true);
       continue;
@@ -141,25 +135,6 @@ Value combineValues(OpBuilder &b, Location loc, vector::CombiningKind kind,
   return arith::AddFOp::create(b, loc, x, y);
 }
 
-Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-/// The indices of `map` (dim and constant results) for the loop values
-/// `loops`.
-SmallVector<Value> indicesOf(OpBuilder &b, Location loc, AffineMap map,
-                             ArrayRef<Value> loops) {
-  SmallVector<Value> indices;
-  for (AffineExpr expr : map.getResults()) {
-    if (auto dim = dyn_cast<AffineDimExpr>(expr))
-      indices.push_back(loops[dim.getPosition()]);
-    else
-      indices.push_back(indexConstant(
-          b, loc, cast<AffineConstantExpr>(expr).getValue()));
-  }
-  return indices;
-}
-
 /// Rewrites `op` (matched as `match`) into the row loops of the file
 /// comment.
 void rewriteRowReduction(linalg::GenericOp op, const RowReduction &match,
@@ -180,7 +155,7 @@ void rewriteRowReduction(linalg::GenericOp op, const RowReduction &match,
   Value size = valueOf(ranges.back().size);
   Value full = arith::SubIOp::create(
       b, loc, size,
-      arith::RemUIOp::create(b, loc, size, indexConstant(b, loc, lanes)));
+      arith::RemUIOp::create(b, loc, size, int8::cst(b, loc, lanes)));
   Block *body = op.getBody();
   Value term = match.combine->getOperand(0) == body->getArguments().back()
                    ? match.combine->getOperand(1)
@@ -206,8 +181,8 @@ void rewriteRowReduction(linalg::GenericOp op, const RowReduction &match,
         continue;
       Value loaded;
       if (mask) {
-        loaded = vector::MaskedLoadOp::create(tb, tl, vecType, input, idx,
-                                              mask, padding);
+        loaded = vector::MaskedLoadOp::create(tb, tl, vecType, input, idx, mask,
+                                              padding);
       } else {
         loaded = vector::LoadOp::create(tb, tl, vecType, input, idx);
       }
@@ -253,12 +228,12 @@ void rewriteRowReduction(linalg::GenericOp op, const RowReduction &match,
         // outside the body, as splats.
         IRMapping rowMapping;
         SmallVector<Value> rowLoops(loops);
-        rowLoops.push_back(indexConstant(rb, rl, 0));
+        rowLoops.push_back(int8::cst(rb, rl, 0));
         for (auto [i, input] : llvm::enumerate(op.getDpsInputs())) {
           if (match.alongRow[i])
             continue;
           Value scalar = memref::LoadOp::create(
-              rb, rl, input, indicesOf(rb, rl, maps[i], rowLoops));
+              rb, rl, input, int8::mapIndices(rb, rl, maps[i], rowLoops));
           rowMapping.map(body->getArgument(i),
                          vector::BroadcastOp::create(rb, rl, vecType, scalar));
         }
@@ -266,11 +241,11 @@ void rewriteRowReduction(linalg::GenericOp op, const RowReduction &match,
           for (Value operand : inner.getOperands())
             if (operand.getParentBlock() != body &&
                 !rowMapping.contains(operand))
-              rowMapping.map(
-                  operand,
-                  vector::BroadcastOp::create(
-                      rb, rl, VectorType::get({lanes}, operand.getType()),
-                      operand));
+              rowMapping.map(operand,
+                             vector::BroadcastOp::create(
+                                 rb, rl,
+                                 VectorType::get({lanes}, operand.getType()),
+                                 operand));
         Value identity = arith::ConstantOp::create(
             rb, rl,
             DenseElementsAttr::get(vecType,
@@ -279,22 +254,22 @@ void rewriteRowReduction(linalg::GenericOp op, const RowReduction &match,
             rb, rl,
             DenseElementsAttr::get(vecType, rb.getFloatAttr(elementType, 0.0)));
         auto loop = scf::ForOp::create(
-            rb, rl, indexConstant(rb, rl, 0), full,
-            indexConstant(rb, rl, lanes), ValueRange{identity},
+            rb, rl, int8::cst(rb, rl, 0), full, int8::cst(rb, rl, lanes),
+            ValueRange{identity},
             [&](OpBuilder &lb, Location ll, Value col, ValueRange acc) {
-              Value value = emitTerm(lb, ll, col, Value(), identity, padding,
-                                     rowMapping);
+              Value value =
+                  emitTerm(lb, ll, col, Value(), identity, padding, rowMapping);
               scf::YieldOp::create(
                   lb, ll, combineValues(lb, ll, match.kind, acc[0], value));
             });
         Value rest = arith::SubIOp::create(rb, rl, size, full);
-        Value mask = vector::CreateMaskOp::create(rb, rl, maskType,
-                                                  ValueRange{rest});
+        Value mask =
+            vector::CreateMaskOp::create(rb, rl, maskType, ValueRange{rest});
         Value tail =
             emitTerm(rb, rl, full, mask, identity, padding, rowMapping);
-        Value acc =
-            combineValues(rb, rl, match.kind, loop.getResult(0), tail);
-        SmallVector<Value> outIdx = indicesOf(rb, rl, maps.back(), rowLoops);
+        Value acc = combineValues(rb, rl, match.kind, loop.getResult(0), tail);
+        SmallVector<Value> outIdx =
+            int8::mapIndices(rb, rl, maps.back(), rowLoops);
         Value init = memref::LoadOp::create(rb, rl, out, outIdx);
         Value reduced = vector::ReductionOp::create(rb, rl, match.kind, acc,
                                                     init, reduceFlags);
@@ -320,10 +295,9 @@ struct VectorizeRowReductionsPass
         ops.emplace_back(op, *match);
     });
     for (auto &[op, match] : ops) {
-      int64_t bytes =
-          getElementTypeOrSelf(op.getDpsInits()[0].getType())
-              .getIntOrFloatBitWidth() /
-          8;
+      int64_t bytes = getElementTypeOrSelf(op.getDpsInits()[0].getType())
+                          .getIntOrFloatBitWidth() /
+                      8;
       rewriteRowReduction(op, match, target->vectorLanes(bytes));
     }
   }
