@@ -36,6 +36,11 @@ width d, MLP width 4d:
     total               24 * S * d^2 + 4 * S^2 * d
 For S = 128, d = 768: 1.862 GFLOP.
 
+With --baseline-llm-run PATH another build of llm-run (e.g. main before a
+change) is timed in the same rounds, right after ours for each thread
+count and mode, and gets its own rows with the ratio baseline / ours: a
+before/after comparison under the same machine load.
+
 With --quantize MODE (int8-dynamic, int8-weight, int4-weight) ours also
 runs with `llm-run --quantize=MODE` (the weights quantized at compile time;
 its output judged by cosine similarity with PyTorch's, >= 0.999 for int8,
@@ -44,6 +49,7 @@ its output judged by cosine similarity with PyTorch's, >= 0.999 for int8,
 Usage:
     benchmarks/gpt2_block.py [-n 3] [--warmup 1] [--rounds 1] [--seq 128 512]
                              [--threads 1 2] [--llm-run PATH]
+                             [--baseline-llm-run PATH]
                              [--quantize MODE ...]
 llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
@@ -192,6 +198,8 @@ def main():
     p.add_argument("--seq", type=int, nargs="+", default=[128, 512])
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--llm-run", default=None)
+    p.add_argument("--baseline-llm-run", default=None,
+                   help="another llm-run timed in the same rounds")
     p.add_argument("--quantize", nargs="*", default=[],
                    help="also time ours with llm-run --quantize=MODE")
     args = p.parse_args()
@@ -202,6 +210,8 @@ def main():
                                       universal_newlines=True).stdout.strip())
     print("%d round(s) x %d timed calls (+%d warm-up), medians; llm-run: %s"
           % (args.rounds, args.n, args.warmup, llm_run))
+    if args.baseline_llm_run:
+        print("baseline llm-run: %s" % args.baseline_llm_run)
 
     for seq in args.seq:
         with tempfile.TemporaryDirectory(prefix="gpt2_block_bench_") as tmp:
@@ -211,6 +221,9 @@ def main():
             compile_ms, errs = [], []
             quantized = {(m, t): [] for m in args.quantize
                          for t in args.threads}
+            # Baseline llm-run: (mode or None, threads) -> medians.
+            baseline = {(m, t): [] for m in [None] + args.quantize
+                        for t in args.threads}
             for _ in range(args.rounds):
                 for t in args.threads:
                     torch_ms[t] += time_torch(model, x, t, args.n, args.warmup)
@@ -218,9 +231,16 @@ def main():
                     ours_ms[t].append(med)
                     compile_ms.append(comp)
                     errs.append(err)
+                    if args.baseline_llm_run:
+                        baseline[(None, t)].append(time_ours(
+                            args.baseline_llm_run, path, data, args.n, t)[0])
                     for mode in args.quantize:
                         quantized[(mode, t)].append(time_ours(
                             llm_run, path, data, args.n, t, mode)[0])
+                        if args.baseline_llm_run:
+                            baseline[(mode, t)].append(time_ours(
+                                args.baseline_llm_run, path, data, args.n, t,
+                                mode)[0])
 
         gflop = block_flops(seq) / 1e9
         print()
@@ -243,11 +263,22 @@ def main():
             print("| %-36s | %10.2f | %8.2f | %19.2fx |"
                   % ("ours (llm-run --threads %d)" % t, om,
                      gflop / (om / 1e3), tm / om))
+
+            def baseline_row(mode, ours):
+                if not args.baseline_llm_run:
+                    return
+                bm = statistics.median(baseline[(mode, t)])
+                print("| %-36s | %10.2f | %8.2f | %19.2fx |"
+                      % ("baseline%s --threads %d (/ours %.2fx)"
+                         % (" " + mode if mode else "", t, bm / ours), bm,
+                         gflop / (bm / 1e3), tm / bm))
+            baseline_row(None, om)
             for mode in args.quantize:
                 qm = statistics.median(quantized[(mode, t)])
                 print("| %-36s | %10.2f | %8.2f | %19.2fx |"
                       % ("ours --quantize=%s --threads %d" % (mode, t), qm,
                          gflop / (qm / 1e3), tm / qm))
+                baseline_row(mode, qm)
         sys.stdout.flush()
     print()
     print("uptime: " + subprocess.run(["uptime"], stdout=subprocess.PIPE,
