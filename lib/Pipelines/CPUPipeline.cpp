@@ -166,6 +166,7 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
     int8Options.targetDesc = options.targetDesc;
     int8Options.threads = threads;
     int8Options.minCycles = options.parallelMinCycles;
+    int8Options.fuseEpilogues = options.fuseEpilogues;
     pm.addPass(createLLMTileInt8ContractionsPass(int8Options));
     // Constant f32 weights -> [N / NR, K, NR] panels (compile time); before
     // the thread split, which then splits n in whole panels.
@@ -179,6 +180,7 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
     LLMTileContractionsPassOptions tileOptions;
     tileOptions.cpu = options.targetCPU;
     tileOptions.targetDesc = options.targetDesc;
+    tileOptions.fuseEpilogues = options.fuseEpilogues;
     pm.addNestedPass<func::FuncOp>(createLLMTileContractionsPass(tileOptions));
     LLMVectorizeElementwisePassOptions vectorizeOptions;
     vectorizeOptions.cpu = options.targetCPU;

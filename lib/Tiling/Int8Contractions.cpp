@@ -105,30 +105,6 @@ Value int8::cstI32(OpBuilder &b, Location loc, int32_t v) {
   return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
 }
 
-SmallVector<Value> int8::mapIndices(OpBuilder &b, Location loc, AffineMap map,
-                                    ArrayRef<Value> loops) {
-  SmallVector<Value> indices;
-  for (AffineExpr expr : map.getResults()) {
-    if (auto dim = dyn_cast<AffineDimExpr>(expr))
-      indices.push_back(loops[dim.getPosition()]);
-    else
-      indices.push_back(
-          cst(b, loc, cast<AffineConstantExpr>(expr).getValue()));
-  }
-  return indices;
-}
-
-bool int8::hasContiguousRows(Value value) {
-  auto type = dyn_cast<MemRefType>(value.getType());
-  if (!type)
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return !strides.empty() && strides.back() == 1;
-}
-
 bool int8::worthThreads(int64_t m, int64_t n, int64_t k, int64_t macsPerCycle,
                         int64_t threads, int64_t minCycles) {
   if (threads <= 1)

@@ -3,8 +3,9 @@
 // Helpers shared by the integer kernels (Int8Contractions.cpp) and the
 // weight-only kernels (WeightOnlyContractions.cpp) of
 // llm-tile-int8-contractions: reading constant weights from memref globals,
-// adding packed globals, small constant builders, and the weight-only
-// rewrite's entry point.
+// adding packed globals, small constant builders, the weight-only
+// rewrite's entry point, and the int8 names of the fused epilogue
+// (ContractionEpilogue.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +14,7 @@
 
 #include "llm/Tiling/TargetDescription.h"
 
+#include "ContractionEpilogue.h"
 #include "TilingUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -28,13 +30,8 @@ namespace mlir::llm::int8 {
 std::optional<std::vector<int32_t>> readBytes(ElementsAttr attr,
                                               bool isUnsigned);
 
-/// The indices of `map` (results: loop dims or constants) for loop values
-/// `loops` (one per loop; entries of unused loops may be null).
-SmallVector<Value> mapIndices(OpBuilder &b, Location loc, AffineMap map,
-                              ArrayRef<Value> loops);
-
-/// True if the innermost dim of memref `value` has unit stride.
-bool hasContiguousRows(Value value);
+using llm::hasContiguousRows;
+using llm::mapIndices;
 
 Value cst(OpBuilder &b, Location loc, int64_t v);
 Value cstI32(OpBuilder &b, Location loc, int32_t v);
@@ -80,31 +77,32 @@ bool rewriteRangeReduction(linalg::GenericOp op, int64_t lanes, int64_t threads,
                            int64_t minCycles);
 
 /// The elementwise consumer of an integer contraction's i32 result that the
-/// int8 kernel applies to its register tiles instead of storing i32
-/// (Int8Epilogue.cpp): C is a fresh buffer, zero-filled, written by the
-/// contraction and read only by `consumer` (at the identity), whose other
-/// operands are f32 read per row or per column.
-struct Int8Epilogue {
-  linalg::GenericOp consumer;
-  /// The consumer's input position that reads C.
-  int cInput = -1;
-  linalg::FillOp fill;
-  memref::AllocOp alloc;
-  SmallVector<Operation *> deallocs;
-};
+/// int8 kernel applies to its register tiles instead of storing i32: the
+/// shared form of ContractionEpilogue.h (C read by the consumer itself,
+/// integer zero fill).
+using Int8Epilogue = ContractionEpilogue;
 
 /// The fusable epilogue of `contraction` (an integer contraction on
 /// buffers), if any.
-std::optional<Int8Epilogue> matchInt8Epilogue(linalg::GenericOp contraction);
+inline std::optional<Int8Epilogue>
+matchInt8Epilogue(linalg::GenericOp contraction) {
+  return matchContractionEpilogue(contraction);
+}
 
 /// Computes the epilogue of one vector of accumulators `acc` (lanes along
 /// n) at C's indices `loops` (batch..., row, first column) and stores it
 /// into the consumer's output, masked by `mask` when non-null.
-void emitInt8EpilogueStore(OpBuilder &b, Location loc, const Int8Epilogue &epi,
-                           ArrayRef<Value> loops, Value acc, Value mask);
+inline void emitInt8EpilogueStore(OpBuilder &b, Location loc,
+                                  const Int8Epilogue &epi,
+                                  ArrayRef<Value> loops, Value acc,
+                                  Value mask) {
+  emitEpilogueStore(b, loc, epi, loops, acc, mask);
+}
 
 /// Erases the consumer, the fill and C once the kernel replaced them.
-void eraseFusedInt8Epilogue(Int8Epilogue &epi);
+inline void eraseFusedInt8Epilogue(Int8Epilogue &epi) {
+  eraseFusedEpilogue(epi);
+}
 
 } // namespace mlir::llm::int8
 

@@ -15,6 +15,15 @@
 // smaller tile of the cascade MR x NR -> 1 x NR -> 1 x lanes, and what
 // remains (fewer than `lanes` columns) becomes scalar loops.
 //
+// Epilogue fusion (fuse-epilogues): when C is a zero-filled buffer read only
+// by one elementwise consumer (ContractionEpilogue.h), every register tile,
+// vector or scalar, starts from zero in the first k block instead of reading
+// the fill, and after the last k block applies the consumer's body to its
+// accumulators and stores the result into the consumer's output; the k
+// blocks in between keep their partial sums in that output (or in C when an
+// input of the consumer shares its buffer). The fill, the consumer and
+// (usually) C go. See fuseIntoTile.
+//
 //===----------------------------------------------------------------------===//
 
 #include "llm/Tiling/ContractionMatch.h"
@@ -23,6 +32,7 @@
 #include "llm/Tiling/Passes.h"
 #include "llm/Tiling/TargetDescription.h"
 
+#include "ContractionEpilogue.h"
 #include "TilingUtils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -370,8 +380,15 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
                               const ContractionMatch &match,
                               ArrayRef<RegisterTile> levels,
                               SmallVectorImpl<linalg::LinalgOp> &fullTiles,
-                              const PanelPlan *packFor = nullptr) {
+                              const PanelPlan *packFor = nullptr,
+                              SmallVectorImpl<linalg::LinalgOp> *scalarTiles =
+                                  nullptr) {
   if (levels.empty()) {
+    // With `scalarTiles` the caller lowers the tile (with its epilogue).
+    if (scalarTiles) {
+      scalarTiles->push_back(op);
+      return success();
+    }
     rewriter.setInsertionPoint(op);
     if (failed(linalg::linalgOpToLoops(rewriter, op)))
       return failure();
@@ -414,7 +431,7 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
   }
   if (knownPartial)
     return tileWithCascade(rewriter, *tiled, match, levels.drop_front(),
-                           fullTiles);
+                           fullTiles, nullptr, scalarTiles);
 
   auto isFull = [&](OpFoldResult size, int64_t expected) {
     return arith::CmpIOp::create(
@@ -433,7 +450,8 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
   rewriter.setInsertionPointToStart(ifOp.elseBlock());
   auto edge = cast<linalg::LinalgOp>(rewriter.clone(*tiled->getOperation()));
   rewriter.eraseOp(*tiled);
-  return tileWithCascade(rewriter, edge, match, levels.drop_front(), fullTiles);
+  return tileWithCascade(rewriter, edge, match, levels.drop_front(), fullTiles,
+                         nullptr, scalarTiles);
 }
 
 /// The micro-kernel of a full register tile: a k loop of step 1 around the
@@ -456,6 +474,322 @@ LogicalResult vectorizeFullTile(RewriterBase &rewriter, linalg::LinalgOp op,
   if (failed(vectorized))
     return failure();
   rewriter.eraseOp(*step);
+  return success();
+}
+
+/// An elementwise consumer fused into the register tiles of one f32
+/// contraction (ContractionEpilogue.h).
+struct FusedEpilogue {
+  ContractionEpilogue epi;
+  /// The contraction's C (after retargeting) and A: every tile's C and A
+  /// are views of them, whose offsets place the tile.
+  Value c, a;
+  /// A's dim indexed by k, C's dim indexed by m.
+  unsigned aKPos = 0, cMPos = 0;
+  /// The contraction's K.
+  OpFoldResult k;
+  /// C stays as the buffer of the partial sums (an in-place consumer, or an
+  /// output that cannot hold them); else the output holds them and C goes.
+  bool keepC = false;
+};
+
+/// `x + y` on index values, folded when both are constants.
+static OpFoldResult addIndex(OpBuilder &b, Location loc, OpFoldResult x,
+                             OpFoldResult y) {
+  std::optional<int64_t> cx = getConstantIntValue(x);
+  std::optional<int64_t> cy = getConstantIntValue(y);
+  if (cx && cy)
+    return b.getIndexAttr(*cx + *cy);
+  if (cx == 0)
+    return y;
+  if (cy == 0)
+    return x;
+  return arith::AddIOp::create(b, loc,
+                               getValueOrCreateConstantIndexOp(b, loc, x),
+                               getValueOrCreateConstantIndexOp(b, loc, y))
+      .getResult();
+}
+
+/// The offsets, per dim, of `view` in `root` when `view` is `root` through
+/// memref.casts and rank-preserving unit-stride subviews (what tiling made
+/// of an operand); nullopt otherwise.
+static std::optional<SmallVector<OpFoldResult>>
+offsetsIn(OpBuilder &b, Location loc, Value view, Value root) {
+  unsigned rank = cast<MemRefType>(root.getType()).getRank();
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+  while (view != root) {
+    if (auto castOp = view.getDefiningOp<memref::CastOp>()) {
+      view = castOp.getSource();
+      continue;
+    }
+    auto subview = view.getDefiningOp<memref::SubViewOp>();
+    if (!subview || subview.getSourceType().getRank() != rank ||
+        subview.getType().getRank() != rank ||
+        !llvm::all_of(subview.getStaticStrides(),
+                      [](int64_t stride) { return stride == 1; }))
+      return std::nullopt;
+    for (auto [d, offset] : llvm::enumerate(subview.getMixedOffsets()))
+      offsets[d] = addIndex(b, loc, offsets[d], offset);
+    view = subview.getSource();
+  }
+  return offsets;
+}
+
+/// The consumer's output seen with C's type, to hold the partial sums of
+/// the k blocks before the last; null when that cannot be: an input of the
+/// consumer shares the output's buffer (it would read partial sums), or the
+/// output does not reshape to C's type.
+static Value outputAsC(RewriterBase &rewriter, Location loc,
+                       const ContractionEpilogue &epi, Value c) {
+  linalg::GenericOp consumer = epi.consumer;
+  Value out = consumer.getDpsInits()[0];
+  Value outRoot = rootBuffer(out);
+  for (auto [i, input] : llvm::enumerate(consumer.getDpsInputs()))
+    if (static_cast<int>(i) != epi.cInput && rootBuffer(input) == outRoot)
+      return {};
+  Value view = out;
+  if (memref::ExpandShapeOp expand = epi.view) {
+    SmallVector<ReassociationIndices> groups =
+        expand.getReassociationIndices();
+    if (!memref::CollapseShapeOp::isGuaranteedCollapsible(
+            cast<MemRefType>(out.getType()), groups))
+      return {};
+    view = memref::CollapseShapeOp::create(rewriter, loc, out, groups);
+  }
+  auto viewType = cast<MemRefType>(view.getType());
+  auto cType = cast<MemRefType>(c.getType());
+  if (viewType.getShape() == cType.getShape())
+    return view;
+  if (!memref::CastOp::areCastCompatible(viewType, cType))
+    return {};
+  return memref::CastOp::create(rewriter, loc, cType, view);
+}
+
+/// Matches the epilogue of `op` (ContractionEpilogue.h, f32 form) and makes
+/// `op` accumulate into the consumer's output when it can (outputAsC).
+static std::optional<FusedEpilogue>
+prepareEpilogue(RewriterBase &rewriter, linalg::LinalgOp op,
+                const ContractionMatch &match) {
+  MLIRContext *ctx = op.getContext();
+  OpOperand *aOperand = op.getDpsInputOperand(0);
+  OpOperand *cOperand = op.getDpsInitOperand(0);
+  std::optional<unsigned> aKPos =
+      op.getMatchingIndexingMap(aOperand).getResultPosition(
+          getAffineDimExpr(match.kDim, ctx));
+  std::optional<unsigned> cMPos =
+      op.getMatchingIndexingMap(cOperand).getResultPosition(
+          getAffineDimExpr(match.mDim, ctx));
+  if (!aKPos || !cMPos)
+    return std::nullopt;
+  std::optional<ContractionEpilogue> epi = matchContractionEpilogue(
+      op, EpilogueMatchOptions{/*allowUnitExpand=*/true, /*allowFloat=*/true,
+                               /*allowInPlace=*/true});
+  if (!epi)
+    return std::nullopt;
+  // The consumer's results are stored while the contraction still reads
+  // its operands: they must be other buffers.
+  Value outRoot = rootBuffer(epi->consumer.getDpsInits()[0]);
+  for (Value input : op.getDpsInputs())
+    if (rootBuffer(input) == outRoot)
+      return std::nullopt;
+
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  FusedEpilogue fused{*epi,
+                      cOperand->get(),
+                      aOperand->get(),
+                      *aKPos,
+                      *cMPos,
+                      memref::getMixedSize(rewriter, loc, aOperand->get(),
+                                           *aKPos),
+                      /*keepC=*/false};
+  if (fused.epi.inPlace) {
+    // The consumer's output is C: the partial sums stay there.
+    fused.keepC = true;
+  } else if (Value partial = outputAsC(rewriter, loc, fused.epi, fused.c)) {
+    rewriter.modifyOpInPlace(op, [&] { cOperand->set(partial); });
+    fused.c = partial;
+  } else {
+    fused.keepC = true;
+  }
+  return fused;
+}
+
+/// Where register tile `tile` sits: its C offsets, and whether it runs the
+/// first and the last k block of the contraction.
+struct TilePlace {
+  SmallVector<OpFoldResult> cOffsets;
+  Value first, last;
+};
+
+static std::optional<TilePlace> placeTile(RewriterBase &rewriter,
+                                          linalg::LinalgOp tile,
+                                          const FusedEpilogue &fused) {
+  Location loc = tile.getLoc();
+  rewriter.setInsertionPoint(tile);
+  Value tileA = tile.getDpsInputs()[0];
+  std::optional<SmallVector<OpFoldResult>> cOffsets =
+      offsetsIn(rewriter, loc, tile.getDpsInits()[0], fused.c);
+  std::optional<SmallVector<OpFoldResult>> aOffsets =
+      offsetsIn(rewriter, loc, tileA, fused.a);
+  if (!cOffsets || !aOffsets)
+    return std::nullopt;
+  OpFoldResult k0 = (*aOffsets)[fused.aKPos];
+  OpFoldResult kEnd = addIndex(
+      rewriter, loc, k0, memref::getMixedSize(rewriter, loc, tileA,
+                                              fused.aKPos));
+  auto equal = [&](OpFoldResult x, OpFoldResult y) {
+    return arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq,
+        getValueOrCreateConstantIndexOp(rewriter, loc, x),
+        getValueOrCreateConstantIndexOp(rewriter, loc, y));
+  };
+  return TilePlace{*cOffsets, equal(k0, rewriter.getIndexAttr(0)),
+                   equal(kEnd, fused.k)};
+}
+
+/// C's indices of the element at (`row`, `col`) of a tile at `place`
+/// (dims other than m and n: the tile's offset).
+static SmallVector<Value> cIndicesAt(OpBuilder &b, Location loc,
+                                     const FusedEpilogue &fused,
+                                     const TilePlace &place, Value row,
+                                     Value col) {
+  SmallVector<Value> indices;
+  unsigned nPos = place.cOffsets.size() - 1;
+  for (auto [d, offset] : llvm::enumerate(place.cOffsets)) {
+    OpFoldResult index = offset;
+    if (d == fused.cMPos)
+      index = addIndex(b, loc, offset, row);
+    else if (d == nPos)
+      index = addIndex(b, loc, offset, col);
+    indices.push_back(getValueOrCreateConstantIndexOp(b, loc, index));
+  }
+  return indices;
+}
+
+/// Fuses the epilogue into the full register tile `tile` (static C tile of
+/// rows x cols, cols a multiple of `lanes`), before it is vectorized:
+///
+///   scf.if %first { vector.store zeros into the C tile }
+///   <tile>                           (the k loop of the micro-kernel)
+///   scf.if %last { per row and vector: vector.load of the C tile, the
+///                  consumer's body, vector.store into its output }
+///
+/// After vectorization the accumulators are hoisted out of the k loop
+/// between the two branches (lowerVectorTiles), so the zeros and the
+/// stored accumulators reach the epilogue through L1 stores and loads of
+/// the same addresses that LLVM forwards; with one k block both branches
+/// fold away.
+static LogicalResult fuseIntoVectorTile(RewriterBase &rewriter,
+                                        linalg::LinalgOp tile,
+                                        const FusedEpilogue &fused,
+                                        int64_t lanes) {
+  std::optional<TilePlace> place = placeTile(rewriter, tile, fused);
+  Value tileC = tile.getDpsInits()[0];
+  auto type = cast<MemRefType>(tileC.getType());
+  ArrayRef<int64_t> shape = type.getShape();
+  if (!place || !type.hasStaticShape() || shape.back() % lanes != 0)
+    return failure();
+  Location loc = tile.getLoc();
+  unsigned nPos = shape.size() - 1;
+  int64_t rows = shape[fused.cMPos], cols = shape.back();
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(rewriter, loc, v);
+  };
+  auto tileIndices = [&](int64_t r, int64_t col) {
+    SmallVector<Value> indices(shape.size(), index(0));
+    indices[fused.cMPos] = index(r);
+    indices[nPos] = index(col);
+    return indices;
+  };
+  auto vectorType = VectorType::get({lanes}, type.getElementType());
+
+  auto first = scf::IfOp::create(rewriter, loc, place->first,
+                                 /*withElseRegion=*/false);
+  rewriter.setInsertionPointToStart(first.thenBlock());
+  Value zeros = arith::ConstantOp::create(
+      rewriter, loc,
+      DenseElementsAttr::get(vectorType, rewriter.getF32FloatAttr(0)));
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t col = 0; col < cols; col += lanes)
+      vector::StoreOp::create(rewriter, loc, zeros, tileC,
+                              tileIndices(r, col));
+
+  rewriter.setInsertionPointAfter(tile);
+  auto last = scf::IfOp::create(rewriter, loc, place->last,
+                                /*withElseRegion=*/false);
+  rewriter.setInsertionPointToStart(last.thenBlock());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t col = 0; col < cols; col += lanes) {
+      Value acc = vector::LoadOp::create(rewriter, loc, vectorType, tileC,
+                                         tileIndices(r, col));
+      SmallVector<Value> cIndices =
+          cIndicesAt(rewriter, loc, fused, *place, index(r), index(col));
+      emitEpilogueStore(rewriter, loc, fused.epi,
+                        epilogueLoopIndices(rewriter, loc, fused.epi,
+                                            cIndices),
+                        acc, /*mask=*/Value());
+    }
+  return success();
+}
+
+/// Lowers the scalar edge tile `tile` (fewer columns than a vector) to
+/// loops, with the epilogue when `fused`: zeros stored into its C tile in
+/// the first k block, the consumer's body applied element by element after
+/// the last.
+static LogicalResult lowerScalarTile(RewriterBase &rewriter,
+                                     linalg::LinalgOp tile,
+                                     const FusedEpilogue *fused) {
+  Location loc = tile.getLoc();
+  std::optional<TilePlace> place;
+  Value tileC = tile.getDpsInits()[0];
+  if (fused) {
+    place = placeTile(rewriter, tile, *fused);
+    if (!place)
+      return failure();
+    auto first = scf::IfOp::create(rewriter, loc, place->first,
+                                   /*withElseRegion=*/false);
+    rewriter.setInsertionPointToStart(first.thenBlock());
+    Value zero = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getF32FloatAttr(0));
+    auto fill = linalg::FillOp::create(rewriter, loc, zero, tileC);
+    if (failed(linalg::linalgOpToLoops(rewriter, fill)))
+      return failure();
+    rewriter.eraseOp(fill);
+  }
+  rewriter.setInsertionPoint(tile);
+  if (failed(linalg::linalgOpToLoops(rewriter, tile)))
+    return failure();
+  rewriter.eraseOp(tile);
+  if (!fused)
+    return success();
+
+  auto last = scf::IfOp::create(rewriter, loc, place->last,
+                                /*withElseRegion=*/false);
+  rewriter.setInsertionPointToStart(last.thenBlock());
+  auto type = cast<MemRefType>(tileC.getType());
+  unsigned nPos = type.getRank() - 1;
+  for (auto [d, size] : llvm::enumerate(type.getShape()))
+    if (d != fused->cMPos && d != nPos && size != 1)
+      return failure();
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  Value rows = memref::DimOp::create(rewriter, loc, tileC, fused->cMPos);
+  Value cols = memref::DimOp::create(rewriter, loc, tileC, nPos);
+  auto rowLoop = scf::ForOp::create(rewriter, loc, zero, rows, one);
+  rewriter.setInsertionPointToStart(rowLoop.getBody());
+  auto colLoop = scf::ForOp::create(rewriter, loc, zero, cols, one);
+  rewriter.setInsertionPointToStart(colLoop.getBody());
+  Value row = rowLoop.getInductionVar(), col = colLoop.getInductionVar();
+  SmallVector<Value> tileIndices(type.getRank(), zero);
+  tileIndices[fused->cMPos] = row;
+  tileIndices[nPos] = col;
+  Value acc = memref::LoadOp::create(rewriter, loc, tileC, tileIndices);
+  SmallVector<Value> cIndices =
+      cIndicesAt(rewriter, loc, *fused, *place, row, col);
+  emitEpilogueStore(rewriter, loc, fused->epi,
+                    epilogueLoopIndices(rewriter, loc, fused->epi, cIndices),
+                    acc, /*mask=*/Value());
   return success();
 }
 
@@ -504,6 +838,9 @@ struct TileContractionsPass
           match.shape.m <= tiles.mr)
         tiles.kc = match.shape.k;
       lanes = tiles.lanes;
+      std::optional<FusedEpilogue> fused;
+      if (fuseEpilogues)
+        fused = prepareEpilogue(rewriter, op, match);
       // Cache tiles: n (NC), k (KC), m (MC).
       SmallVector<int64_t> sizes(op.getNumLoops(), 0);
       for (unsigned dim : match.batchDims)
@@ -517,25 +854,40 @@ struct TileContractionsPass
         op.emitError("llm-tile-contractions: cache tiling failed");
         return signalPassFailure();
       }
-      if (packA && tiles.packA)
+      // A fused epilogue places its tiles by their A views (placeTile),
+      // which the packed A block would replace.
+      if (packA && tiles.packA && !fused)
         packABlock(rewriter, *block, match, tiles);
-      SmallVector<linalg::LinalgOp> fullTiles;
+      SmallVector<linalg::LinalgOp> fullTiles, scalarTiles;
       SmallVector<RegisterTile> cascade = {
           {tiles.mr, tiles.nr}, {1, tiles.nr}, {1, tiles.lanes}};
       if (tiles.nr == tiles.lanes)
         cascade.erase(cascade.begin() + 1);
       PanelPlan plan{&tiles, packed, packB};
       if (failed(tileWithCascade(rewriter, *block, match, cascade, fullTiles,
-                                 &plan))) {
+                                 &plan, &scalarTiles))) {
         func.emitError("llm-tile-contractions: register tiling failed");
         return signalPassFailure();
       }
+      for (linalg::LinalgOp tile : scalarTiles) {
+        if (failed(lowerScalarTile(rewriter, tile, fused ? &*fused : nullptr))) {
+          func.emitError("llm-tile-contractions: edge tile lowering failed");
+          return signalPassFailure();
+        }
+      }
       for (linalg::LinalgOp tile : fullTiles) {
+        if (fused &&
+            failed(fuseIntoVectorTile(rewriter, tile, *fused, tiles.lanes))) {
+          tile.emitError("llm-tile-contractions: epilogue fusion failed");
+          return signalPassFailure();
+        }
         if (failed(vectorizeFullTile(rewriter, tile, match))) {
           tile.emitError("llm-tile-contractions: vectorization failed");
           return signalPassFailure();
         }
       }
+      if (fused)
+        eraseFusedEpilogue(fused->epi, /*eraseC=*/!fused->keepC);
     }
     if (failed(lowerVectorTiles(func, lanes))) {
       func.emitError("llm-tile-contractions: micro-kernel lowering failed");

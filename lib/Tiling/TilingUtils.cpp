@@ -113,8 +113,7 @@ static void addCanonicalizations(RewritePatternSet &patterns,
     op.getCanonicalizationPatterns(patterns, context);
 }
 
-/// The allocation or argument a memref value is a view of.
-static Value rootBuffer(Value value) {
+Value llm::rootBuffer(Value value) {
   while (Operation *def = value.getDefiningOp()) {
     auto view = dyn_cast<ViewLikeOpInterface>(def);
     if (!view)

@@ -45,6 +45,10 @@ linalg::LinalgOp cloneWithStaticLoopSizes(RewriterBase &rewriter,
 /// loads and stores.
 LogicalResult lowerVectorTiles(func::FuncOp func, int64_t lanes);
 
+/// The allocation or argument a memref value is a view of (through
+/// ViewLikeOpInterface ops: subviews, casts, reshapes).
+Value rootBuffer(Value value);
+
 /// The global a `memref.get_global` reads, if it is a constant with data.
 std::optional<std::pair<memref::GlobalOp, ElementsAttr>>
 getConstantGlobal(Value value);

@@ -52,6 +52,13 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "(false: the scalar "
                      "reference lowering, for comparisons)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> fuseEpilogues{
+      *this, "fuse-epilogues",
+      llvm::cl::desc("Apply the elementwise consumer of a matmul's result "
+                     "(bias, GELU, residual add, int8 dequantization) to the "
+                     "kernels' register tiles instead of a second pass over "
+                     "a result buffer (false: unfused, for comparisons)"),
+      llvm::cl::init(true)};
   PassOptions::Option<std::string> quantize{
       *this, "quantize",
       llvm::cl::desc("Weight quantization (transformer-quantize): none, "

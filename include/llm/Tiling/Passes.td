@@ -94,6 +94,34 @@ def LLMTileContractionsPass
     multiple of 4 KiB for K = 1024, 2048, 3072, 4096) maps the block's rows
     onto a few cache sets, so the block did not stay in L2 between the
     register panels that reuse it.
+
+    With `fuse-epilogues` (the default), the elementwise consumer of a
+    contraction's zero-filled result buffer C (bias add, GELU, residual add:
+    whatever elementwise fusion left in one linalg.generic reading C at the
+    identity, directly or through an expand_shape adding unit dims) is
+    applied to each register tile after the last k block and its result
+    stored once into the consumer's output (ContractionEpilogue.h); the
+    first k block starts from zero accumulators, so the fill goes. The
+    k blocks before the last keep their partial sums in the consumer's
+    output, and C, the fill and the second loop nest disappear; when an
+    input of the consumer shares the output's buffer (an in-place residual)
+    C stays as the partial sums' buffer, without its fill.
+
+    ```mlir
+    linalg.fill ins(%zero) outs(%c)
+    linalg.matmul ins(%a, %w) outs(%c)
+    %v = memref.expand_shape %c [[0, 1], [2]] ...
+    linalg.generic ins(%v, %bias) outs(%y) { addf, GELU }
+    ```
+    becomes the tiled matmul writing %y, each register tile ending with
+    ```mlir
+    scf.if %last_k_block {
+      %acc = vector.load %y_tile[...] : vector<16xf32>
+      %b = vector.load %bias[%n] : vector<16xf32>
+      ... GELU on vector<16xf32> ...
+      vector.store %r, %y[%c0, %m, %n] : memref<1x128x3072xf32>, vector<16xf32>
+    }
+    ```
   }];
   let options = targetOptions # [
     Option<"packB", "pack-b", "bool", /*default=*/"true",
@@ -102,6 +130,11 @@ def LLMTileContractionsPass
     Option<"packA", "pack-a", "bool", /*default=*/"true",
            "Copy each cache block of A into a buffer with a padded row "
            "stride when the cost model asks for it">,
+    Option<"fuseEpilogues", "fuse-epilogues", "bool", /*default=*/"true",
+           "Apply the elementwise consumer of a contraction's result (bias, "
+           "GELU, residual add) to the register tiles after the last k "
+           "block and start the first from zero instead of a filled C "
+           "(ContractionEpilogue.h)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
