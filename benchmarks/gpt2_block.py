@@ -41,6 +41,10 @@ change) is timed in the same rounds, right after ours for each thread
 count and mode, and gets its own rows with the ratio baseline / ours: a
 before/after comparison under the same machine load.
 
+With --variant OPTS (e.g. fuse-epilogues=false) ours also runs with
+`llm-run --pipeline-options=OPTS` (same checks) and gets its own row per
+thread count: a before/after comparison of a pipeline option in one run.
+
 With --quantize MODE (int8-dynamic, int8-weight, int4-weight) ours also
 runs with `llm-run --quantize=MODE` (the weights quantized at compile time;
 its output judged by cosine similarity with PyTorch's, >= 0.999 for int8,
@@ -50,7 +54,7 @@ Usage:
     benchmarks/gpt2_block.py [-n 3] [--warmup 1] [--rounds 1] [--seq 128 512]
                              [--threads 1 2] [--llm-run PATH]
                              [--baseline-llm-run PATH]
-                             [--quantize MODE ...]
+                             [--quantize MODE ...] [--variant OPTS ...]
 llm-run defaults to $LLM_RUN, else the newest build*/bin/llm-run of the repo.
 """
 
@@ -167,10 +171,13 @@ def time_torch(model, x, threads, n, warmup):
     return best
 
 
-def time_ours(llm_run, path, data, n, threads=1, quantize=None):
+def time_ours(llm_run, path, data, n, threads=1, quantize=None,
+              pipeline_options=None):
     """(median ms, compile ms) from llm-run; exits if the output differs."""
     cmd = [llm_run, path, "--target=cpu", "--threads", str(threads),
            "--bench", str(n), "--expected", data]
+    if pipeline_options:
+        cmd.append("--pipeline-options=" + pipeline_options)
     cmd += (["--quantize=" + quantize] if quantize else
             ["--rtol", "0", "--atol", "1e-4"])
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -202,6 +209,8 @@ def main():
                    help="another llm-run timed in the same rounds")
     p.add_argument("--quantize", nargs="*", default=[],
                    help="also time ours with llm-run --quantize=MODE")
+    p.add_argument("--variant", nargs="*", default=[],
+                   help="also time ours with llm-run --pipeline-options=OPTS")
     args = p.parse_args()
     llm_run = args.llm_run or find_llm_run()
     warnings.filterwarnings("ignore")
@@ -224,6 +233,8 @@ def main():
             # Baseline llm-run: (mode or None, threads) -> medians.
             baseline = {(m, t): [] for m in [None] + args.quantize
                         for t in args.threads}
+            variants = {(v, t): [] for v in args.variant
+                        for t in args.threads}
             for _ in range(args.rounds):
                 for t in args.threads:
                     torch_ms[t] += time_torch(model, x, t, args.n, args.warmup)
@@ -241,6 +252,10 @@ def main():
                             baseline[(mode, t)].append(time_ours(
                                 args.baseline_llm_run, path, data, args.n, t,
                                 mode)[0])
+                    for opts in args.variant:
+                        variants[(opts, t)].append(time_ours(
+                            llm_run, path, data, args.n, t,
+                            pipeline_options=opts)[0])
 
         gflop = block_flops(seq) / 1e9
         print()
@@ -273,6 +288,11 @@ def main():
                          % (" " + mode if mode else "", t, bm / ours), bm,
                          gflop / (bm / 1e3), tm / bm))
             baseline_row(None, om)
+            for opts in args.variant:
+                vm = statistics.median(variants[(opts, t)])
+                print("| %-36s | %10.2f | %8.2f | %19.2fx |"
+                      % ("ours %s --threads %d" % (opts, t), vm,
+                         gflop / (vm / 1e3), tm / vm))
             for mode in args.quantize:
                 qm = statistics.median(quantized[(mode, t)])
                 print("| %-36s | %10.2f | %8.2f | %19.2fx |"

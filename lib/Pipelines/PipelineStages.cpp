@@ -40,6 +40,7 @@ void llm::addTransformerToLinalgStages(
 
 void llm::addBufferizationStages(OpPassManager &pm) {
   pm.addPass(createLLMReadOnlyArgumentsPass());
+  pm.addPass(createLLMUnshareFillsPass());
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
   bufferizeOptions.functionBoundaryTypeConversion =

@@ -2,7 +2,7 @@
 //
 // Declares the pipelines' helper passes generated from Passes.td
 // (llm-readonly-arguments, llm-emit-c-interface, llm-set-target-cpu,
-// llm-strided-copy-to-linalg; for the NVPTX pipeline llm-gpu-map-parallel-loops
+// llm-strided-copy-to-linalg, llm-unshare-fills; for the NVPTX pipeline llm-gpu-map-parallel-loops
 // and llm-merge-gpu-modules)
 // and `registerPipelinesPasses()`.
 //

@@ -95,6 +95,35 @@ def LLMReuseInputBuffersPass
     ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+
+def LLMUnshareFillsPass : Pass<"llm-unshare-fills", "::mlir::ModuleOp"> {
+  let summary = "Give every use of a tensor linalg.fill its own fill";
+  let description = [{
+    Replaces a `linalg.fill` on tensors that has several uses by one clone
+    (with its `tensor.empty` init) per use, right before the use. Run before one-shot
+    bufferization: CSE merges the identical zero fills that start two
+    matmuls of one shape, and bufferization then gives the second matmul a
+    copy of the zeros made at the fill (an allocation and a copy per call),
+    while the epilogue fusion of the tiled matmul (llm-tile-contractions)
+    needs each matmul's C to be a fresh zero-filled buffer.
+
+    Before:
+    ```mlir
+    %e = tensor.empty() : tensor<128x768xf32>
+    %z = linalg.fill ins(%cst : f32) outs(%e : tensor<128x768xf32>) -> tensor<128x768xf32>
+    %0 = linalg.matmul ins(%a, %w0 : ...) outs(%z : tensor<128x768xf32>) -> tensor<128x768xf32>
+    %1 = linalg.matmul ins(%b, %w1 : ...) outs(%z : tensor<128x768xf32>) -> tensor<128x768xf32>
+    ```
+    After:
+    ```mlir
+    %e0 = tensor.empty() : tensor<128x768xf32>
+    %z0 = linalg.fill ins(%cst : f32) outs(%e0 : tensor<128x768xf32>) -> tensor<128x768xf32>
+    %0 = linalg.matmul ins(%a, %w0 : ...) outs(%z0 : tensor<128x768xf32>) -> tensor<128x768xf32>
+    %e1 = tensor.empty() : tensor<128x768xf32>
+    %z1 = linalg.fill ins(%cst : f32) outs(%e1 : tensor<128x768xf32>) -> tensor<128x768xf32>
+    %1 = linalg.matmul ins(%b, %w1 : ...) outs(%z1 : tensor<128x768xf32>) -> tensor<128x768xf32>
+    ```
+  }];
 }
 
 def LLMSetTargetCPUPass : Pass<"llm-set-target-cpu", "::mlir::ModuleOp"> {
