@@ -149,6 +149,9 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
   linalgOptions.parallelAttention = threads > 1;
   addTransformerToLinalgStages(pm, createLLMFuseElementwisePass(),
                                linalgOptions);
+  // One zero fill per matmul (CSE merged equal ones), so that each C is a
+  // fresh zero-filled buffer whose epilogue the tiling can fuse.
+  pm.addPass(createLLMUnshareFillsPass());
   // Elementwise ops write into the temporary they consume (one buffer
   // instead of two for a matmul + bias, GELU, residual add).
   pm.addNestedPass<func::FuncOp>(createLLMReuseInputBuffersPass());

@@ -40,7 +40,6 @@ void llm::addTransformerToLinalgStages(
 
 void llm::addBufferizationStages(OpPassManager &pm) {
   pm.addPass(createLLMReadOnlyArgumentsPass());
-  pm.addPass(createLLMUnshareFillsPass());
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
   bufferizeOptions.functionBoundaryTypeConversion =
