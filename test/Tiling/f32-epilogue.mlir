@@ -1,10 +1,10 @@
 // Epilogue fusion of llm-tile-contractions (ContractionEpilogue.h): the
 // elementwise consumer of a zero-filled matmul result runs on the register
-// tiles after the last k block (K = 100 in blocks of 34 here: 4 x 96 tiles,
-// the skylake-avx512 description of tile-contractions.mlir), the first k
-// block starts from zeros, and the fill, the consumer and C go.
-// RUN: llm-opt %s --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=1M,l3=32M,threads=1"}))' | FileCheck %s
-// RUN: llm-opt %s --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=1M,l3=32M,threads=1" fuse-epilogues=false}))' | FileCheck %s --check-prefix=UNFUSED
+// tiles after the last k block (K = 100 in blocks of 15 here: 4 x 96 tiles,
+// skylake-avx512 with a 32 KiB L2 so that K takes several blocks), the
+// first k block starts from zeros, and the fill, the consumer and C go.
+// RUN: llm-opt %s --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=32K,l3=32M,threads=1"}))' | FileCheck %s
+// RUN: llm-opt %s --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=32K,l3=32M,threads=1" fuse-epilogues=false}))' | FileCheck %s --check-prefix=UNFUSED
 
 #id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #col = affine_map<(d0, d1, d2) -> (d2)>
