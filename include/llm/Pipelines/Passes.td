@@ -95,6 +95,7 @@ def LLMReuseInputBuffersPass
     ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
 
 def LLMUnshareFillsPass : Pass<"llm-unshare-fills", "::mlir::ModuleOp"> {
   let summary = "Give every use of a tensor linalg.fill its own fill";
