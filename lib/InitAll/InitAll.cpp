@@ -134,6 +134,7 @@ void mlir::llm::registerAllPasses() {
   // that its --dump-pass-pipeline output parses.
   mlir::registerGPUPasses();
   mlir::registerConvertGpuOpsToNVVMOps();
+  mlir::registerConvertNVVMToLLVMPass();
   mlir::registerConvertParallelLoopToGpuPass();
   mlir::registerConvertLinalgToParallelLoopsPass();
   registerPipelines();

@@ -23,6 +23,8 @@
 
 #include "llm/Pipelines/Passes.h"
 
+#include "GPUMatmulKernel.h"
+
 #include "llm/Conversion/GPUCommon/MMAFragments.h"
 
 #include "llm/Tiling/ContractionMatch.h"
@@ -42,58 +44,15 @@ using namespace mlir::llm;
 
 namespace {
 
-/// A GPU contraction: the match (loop dims, static shape) plus the indexing
-/// maps of A, B, C.
-struct GPUContraction {
-  linalg::LinalgOp op;
-  ContractionMatch match;
-  AffineMap mapA, mapB, mapC;
-  int64_t staticBatch = 1;
-};
-
-/// The f32 contractions the kernel handles: matchContraction with any
-/// operand layout, buffers, f32, projected-permutation maps.
-std::optional<GPUContraction> matchGPUContraction(linalg::LinalgOp op) {
-  if (!op.hasPureBufferSemantics())
-    return std::nullopt;
-  std::optional<ContractionMatch> match =
-      matchContraction(op, /*requireContiguousN=*/false);
-  if (!match)
-    return std::nullopt;
-  for (OpOperand &operand : op->getOpOperands())
-    if (!cast<MemRefType>(operand.get().getType()).getElementType().isF32())
-      return std::nullopt;
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }))
-    return std::nullopt;
-  GPUContraction c{op, *match, maps[0], maps[1], maps[2]};
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  for (unsigned dim : match->batchDims) {
-    if (ShapedType::isDynamic(ranges[dim]) ||
-        ShapedType::isDynamic(c.staticBatch))
-      c.staticBatch = ShapedType::kDynamic;
-    else
-      c.staticBatch *= ranges[dim];
-  }
-  return c;
-}
-
-/// True if the innermost result of `map` is loop dim `dim`.
-bool innermostIs(AffineMap map, unsigned dim) {
-  if (map.getNumResults() == 0)
-    return false;
-  auto expr = dyn_cast<AffineDimExpr>(map.getResults().back());
-  return expr && expr.getPosition() == dim;
-}
-
 /// Emits the kernel of one contraction. Index arithmetic is plain arith on
 /// `index`; the fragment and copy loops are unrolled here (constant trip
 /// counts), the k loop and the copy loops are scf.for.
-class KernelBuilder {
+class KernelBuilder : public GPUMatmulKernelBase {
 public:
   KernelBuilder(OpBuilder &b, Location loc, const GPUContraction &c,
                 const GPUContractionTiles &tiles, GPUMatmulPrecision precision)
-      : b(b), loc(loc), c(c), tiles(tiles), frags(b, loc, precision) {
+      : GPUMatmulKernelBase(b, loc, c, tiles, precision),
+        frags(b, loc, precision) {
     sixteenBit = frags.isSixteenBit();
     pack = sixteenBit ? 2 : 1;
     mmaK = gpuMmaK(precision);
@@ -106,56 +65,13 @@ public:
   void build();
 
 private:
-  Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, cst(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, cst(y));
-  }
-  Value ult(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
-  Value minU(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
-
-  /// The indices of an operand whose map is `map`, given the loop values.
-  SmallVector<Value> operandIndices(AffineMap map, ArrayRef<Value> loops) {
-    SmallVector<Value> indices;
-    for (AffineExpr e : map.getResults())
-      indices.push_back(loops[cast<AffineDimExpr>(e).getPosition()]);
-    return indices;
-  }
-
-  /// Loads the f32 element (row, k) of A (`isA`) or (k, col) of B, zero
-  /// outside the operand (the index is clamped so the load stays in
-  /// bounds; `limitRow`/`limitK` are M or N and K, at least 1 here).
-  Value loadOperand(bool isA, Value row, Value k) {
-    unsigned rowDim = isA ? c.match.mDim : c.match.nDim;
-    Value rowLimit = isA ? sizeM : sizeN;
-    Value inRange = arith::AndIOp::create(b, loc, ult(row, rowLimit),
-                                          ult(k, sizeK));
-    Value one = cst(1);
-    SmallVector<Value> loops = batchLoops;
-    loops[rowDim] = minU(row, arith::SubIOp::create(b, loc, rowLimit, one));
-    loops[c.match.kDim] = minU(k, arith::SubIOp::create(b, loc, sizeK, one));
-    linalg::LinalgOp op = c.op;
-    Value memref = op.getDpsInputs()[isA ? 0 : 1];
-    Value value = memref::LoadOp::create(
-        b, loc, memref, operandIndices(isA ? c.mapA : c.mapB, loops));
-    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-    return arith::SelectOp::create(b, loc, inRange, value, zero);
-  }
-
   /// The 32-bit shared-memory word of elements (row, u*pack ..): an f32, or
   /// two 16-bit values packed (lower k in the low half).
   Value makeWord(bool isA, Value row, Value unit) {
     Value k = mul(unit, cst(pack));
     if (!sixteenBit)
       return loadOperand(isA, row, k);
-    return frags.packPair(loadOperand(isA, row, k),
-                          loadOperand(isA, row, add(k, cst(1))));
+    return loadPackedPair(isA, row, k);
   }
 
   /// Cooperative copy of one operand tile (rows x wordsK words) into
@@ -178,39 +94,14 @@ private:
     memref::StoreOp::create(b, loc, word, shared, ValueRange{row, unit});
   }
 
-  OpBuilder &b;
-  Location loc;
-  const GPUContraction &c;
-  const GPUContractionTiles &tiles;
   MMAFragmentBuilder frags;
   bool sixteenBit;
   int64_t pack, mmaK, wordsK, rowWords, threads;
-  // Kernel values.
-  Value sizeM, sizeN, sizeK, tid, m0, n0;
-  SmallVector<Value> batchLoops;
 };
 
 void KernelBuilder::build() {
-  linalg::LinalgOp op = c.op;
+  OpBuilder::InsertionGuard guard(b);
   MLIRContext *ctx = b.getContext();
-  // Host side: loop sizes and the grid.
-  SmallVector<Range> ranges = op.createLoopRanges(b, loc);
-  auto size = [&](unsigned dim) {
-    return getValueOrCreateConstantIndexOp(b, loc, ranges[dim].size);
-  };
-  sizeM = size(c.match.mDim);
-  sizeN = size(c.match.nDim);
-  sizeK = size(c.match.kDim);
-  SmallVector<Value> batchSizes;
-  Value gridZ = cst(1);
-  for (unsigned dim : c.match.batchDims) {
-    batchSizes.push_back(size(dim));
-    gridZ = mul(gridZ, batchSizes.back());
-  }
-  auto ceilDiv = [&](Value x, int64_t d) { return div(add(x, cst(d - 1)), d); };
-  Value gridX = ceilDiv(sizeN, tiles.blockN);
-  Value gridY = ceilDiv(sizeM, tiles.blockM);
-
   Type word = sixteenBit ? Type(b.getI32Type()) : Type(b.getF32Type());
   Attribute workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
@@ -218,31 +109,9 @@ void KernelBuilder::build() {
                                  MemRefLayoutAttrInterface(), workgroup);
   auto sharedB = MemRefType::get({tiles.blockN, rowWords}, word,
                                  MemRefLayoutAttrInterface(), workgroup);
-  Value one = cst(1);
-  auto launch = gpu::LaunchOp::create(
-      b, loc, gridX, gridY, gridZ, cst(threads), one, one,
-      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-      /*asyncDependencies=*/ValueRange{},
-      /*workgroupAttributions=*/TypeRange{sharedA, sharedB});
-
-  OpBuilder::InsertionGuard guard(b);
-  Block &body = launch.getBody().front();
-  b.setInsertionPointToEnd(&body);
-  auto terminator = gpu::TerminatorOp::create(b, loc);
-  b.setInsertionPoint(terminator);
+  gpu::LaunchOp launch = createLaunch(threads, TypeRange{sharedA, sharedB});
   Value tileA = launch.getWorkgroupAttributions()[0];
   Value tileB = launch.getWorkgroupAttributions()[1];
-  tid = launch.getThreadIds().x;
-  m0 = mul(launch.getBlockIds().y, cst(tiles.blockM));
-  n0 = mul(launch.getBlockIds().x, cst(tiles.blockN));
-  // Batch indices: the block's z id delinearized, innermost batch dim last.
-  batchLoops.assign(op.getNumLoops(), Value());
-  Value z = launch.getBlockIds().z;
-  for (int64_t i = static_cast<int64_t>(batchSizes.size()) - 1; i >= 0; --i) {
-    batchLoops[c.match.batchDims[i]] =
-        arith::RemUIOp::create(b, loc, z, batchSizes[i]);
-    z = arith::DivUIOp::create(b, loc, z, batchSizes[i]);
-  }
   Value warp = div(tid, 32), lane = rem(tid, 32);
   Value warpRow = mul(div(warp, tiles.warpsN), cst(tiles.warpTileM()));
   Value warpCol = mul(rem(warp, tiles.warpsN), cst(tiles.warpTileN()));
@@ -295,7 +164,6 @@ void KernelBuilder::build() {
 
   // C[m, n] += accumulator: element i of an mma tile is row group + 8 (i/2),
   // column 2 t + i % 2.
-  Value outC = op.getDpsInits()[0];
   for (int64_t fm = 0; fm < fragsM; ++fm) {
     for (int64_t fn = 0; fn < fragsN; ++fn) {
       for (int64_t i = 0; i < 4; ++i) {
@@ -303,19 +171,7 @@ void KernelBuilder::build() {
             add(m0, add(warpRow, cst(fm * 16 + mmaCRowOffset(i)))), group);
         Value col = add(add(n0, add(warpCol, cst(fn * 8 + mmaCColumnOffset(i)))),
                         mul(inGroup, cst(2)));
-        Value inside =
-            arith::AndIOp::create(b, loc, ult(row, sizeM), ult(col, sizeN));
-        auto ifOp = scf::IfOp::create(b, loc, inside, /*withElse=*/false);
-        OpBuilder::InsertionGuard ifGuard(b);
-        b.setInsertionPointToStart(ifOp.thenBlock());
-        SmallVector<Value> loops = batchLoops;
-        loops[c.match.mDim] = row;
-        loops[c.match.nDim] = col;
-        SmallVector<Value> indices = operandIndices(c.mapC, loops);
-        Value old = memref::LoadOp::create(b, loc, outC, indices);
-        Value sum = arith::AddFOp::create(
-            b, loc, old, kLoop.getResult((fm * fragsN + fn) * 4 + i));
-        memref::StoreOp::create(b, loc, sum, outC, indices);
+        accumulateC(row, col, kLoop.getResult((fm * fragsN + fn) * 4 + i));
       }
     }
   }
@@ -340,6 +196,10 @@ struct GPUMatmulPass
     if (failed(target) ||
         failed(applyTargetOverrides(*target, targetDesc, error)))
       return fail(error);
+    std::optional<GPUMatmulKernel> kind =
+        chooseGPUMatmulKernel(kernel, chip, *parsed, error);
+    if (!kind)
+      return fail(error);
     if (!tileSizes.empty() && tileSizes.size() != 5)
       return fail("tile-sizes needs 5 values (BM,BN,BK,warpsM,warpsN), got " +
                   Twine(tileSizes.size()));
@@ -353,8 +213,10 @@ struct GPUMatmulPass
       GPUContractionTiles tiles;
       if (tileSizes.empty()) {
         tiles = chooseGPUContractionTiles(*target, c.match.shape,
-                                          c.staticBatch, *parsed);
+                                          c.staticBatch, *parsed, *kind);
       } else {
+        tiles.kernel = *kind;
+        tiles.stages = *kind == GPUMatmulKernel::Wgmma ? 2 : 1;
         tiles.blockM = tileSizes[0];
         tiles.blockN = tileSizes[1];
         tiles.blockK = tileSizes[2];
@@ -373,7 +235,10 @@ struct GPUMatmulPass
         c.op.emitRemark() << "gpu matmul: " << text;
       }
       OpBuilder b(c.op);
-      KernelBuilder(b, c.op.getLoc(), c, tiles, *parsed).build();
+      if (tiles.kernel == GPUMatmulKernel::Wgmma)
+        buildWgmmaKernel(b, c.op.getLoc(), c, tiles, *parsed);
+      else
+        KernelBuilder(b, c.op.getLoc(), c, tiles, *parsed).build();
       c.op.erase();
     }
   }

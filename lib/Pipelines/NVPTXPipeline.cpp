@@ -106,6 +106,11 @@ checkGPUMatmulOptions(const NVPTXPipelineOptions &options) {
   }
   if (failed(applyTargetOverrides(*target, options.gpuDesc, error)))
     return "gpu-desc: " + error;
+  if (std::optional<GPUMatmulPrecision> precision =
+          parseGPUMatmulPrecision(options.matmulPrecision))
+    if (!chooseGPUMatmulKernel(options.matmulKernel, options.chip, *precision,
+                               error))
+      return "matmul-kernel: " + error;
   return std::nullopt;
 }
 
@@ -215,6 +220,7 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
     matmulOptions.chip = options.chip;
     matmulOptions.precision = options.matmulPrecision;
     matmulOptions.targetDesc = options.gpuDesc;
+    matmulOptions.kernel = options.matmulKernel;
     matmulOptions.tileSizes = llvm::to_vector(options.matmulTileSizes);
     pm.addNestedPass<func::FuncOp>(createLLMGPUMatmulPass(matmulOptions));
   }
@@ -249,6 +255,8 @@ LogicalResult llm::buildNVPTXPipeline(OpPassManager &pm,
   device.addPass(createSCFToControlFlowPass());
   device.addPass(memref::createExpandStridedMetadataPass());
   device.addPass(createConvertGpuOpsToNVVMOps());
+  // NVVM ops without an LLVM intrinsic (nvvm.wgmma.mma_async) -> inline PTX.
+  device.addPass(createConvertNVVMToLLVMPass());
   device.addPass(createCanonicalizerPass());
   device.addPass(createCSEPass());
   device.addPass(createReconcileUnrealizedCastsPass());

@@ -44,6 +44,32 @@ static bool isSixteenBit(GPUMatmulPrecision precision) {
          precision == GPUMatmulPrecision::F16;
 }
 
+std::optional<GPUMatmulKernel>
+llm::chooseGPUMatmulKernel(StringRef option, StringRef chip,
+                           GPUMatmulPrecision precision, std::string &error) {
+  bool wgmmaChip = chip == "sm_90a";
+  if (option == "mma-sync")
+    return GPUMatmulKernel::MmaSync;
+  if (option == "auto")
+    return wgmmaChip && isSixteenBit(precision) ? GPUMatmulKernel::Wgmma
+                                                : GPUMatmulKernel::MmaSync;
+  if (option != "wgmma") {
+    error = "kernel=" + option.str() + " is not one of auto, mma-sync, wgmma";
+    return std::nullopt;
+  }
+  if (!wgmmaChip) {
+    error = "the wgmma kernel needs chip=sm_90a (wgmma is an sm_90a "
+            "instruction), not " + chip.str();
+    return std::nullopt;
+  }
+  if (!isSixteenBit(precision)) {
+    error = "the wgmma kernel takes precision bf16 or f16, not " +
+            stringifyGPUMatmulPrecision(precision).str();
+    return std::nullopt;
+  }
+  return GPUMatmulKernel::Wgmma;
+}
+
 int64_t llm::gpuMmaK(GPUMatmulPrecision precision) {
   return isSixteenBit(precision) ? 16 : 8;
 }
@@ -54,10 +80,16 @@ int64_t llm::gpuSharedElementBytes(GPUMatmulPrecision precision) {
 
 void GPUContractionTiles::print(llvm::raw_ostream &os) const {
   os << "block=" << blockM << "x" << blockN << "x" << blockK
-     << " warps=" << warpsM << "x" << warpsN << " warp-tile=" << warpTileM()
-     << "x" << warpTileN() << " shared=" << sharedBytes
+     << " warps=" << warpsM << "x" << warpsN;
+  if (kernel == GPUMatmulKernel::Wgmma)
+    os << " warpgroup-tile=" << warpgroupTileM() << "x" << blockN;
+  else
+    os << " warp-tile=" << warpTileM() << "x" << warpTileN();
+  os << " shared=" << sharedBytes
      << " registers=" << registers << " blocks-per-sm=" << blocksPerSM
-     << " grid-blocks=" << gridBlocks;
+     << " grid-blocks=" << gridBlocks << " kernel="
+     << (kernel == GPUMatmulKernel::Wgmma ? "wgmma" : "mma-sync")
+     << " stages=" << stages;
 }
 
 int64_t llm::gpuRegisterEstimate(int64_t warpTileM, int64_t warpTileN,
@@ -72,6 +104,14 @@ int64_t llm::gpuRegisterEstimate(int64_t warpTileM, int64_t warpTileN,
   return accumulators + fragments + 40;
 }
 
+int64_t llm::gpuWgmmaRegisterEstimate(int64_t warpgroupTileM,
+                                      int64_t blockN) {
+  // Accumulators: the warpgroup tile's f32 elements over 128 threads (the
+  // operands stay in shared memory), plus 40 for descriptors, addresses and
+  // the copy's temporaries.
+  return warpgroupTileM * blockN / 128 + 40;
+}
+
 static int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 static int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
@@ -81,6 +121,30 @@ static int64_t sharedTileBytes(int64_t blockM, int64_t blockN, int64_t blockK,
                                GPUMatmulPrecision precision) {
   int64_t words = blockK * gpuSharedElementBytes(precision) / 4;
   return (blockM + blockN) * (words + kGPUSharedRowPadWords) * 4;
+}
+
+/// Shared memory of the wgmma kernel's tiles: `stages` copies of A
+/// (BM x BK) and B (BN x BK) as 16-bit elements in 8 x 8 core matrices
+/// (no padding: the tensor cores read them through descriptors), plus 16
+/// bytes per buffer for aligning its start to 16 bytes.
+static int64_t wgmmaSharedBytes(int64_t blockM, int64_t blockN, int64_t blockK,
+                                int64_t stages) {
+  return stages * (blockM + blockN) * blockK * 2 + 2 * 16;
+}
+
+static int64_t tilesSharedBytes(const GPUContractionTiles &tiles,
+                                GPUMatmulPrecision precision) {
+  if (tiles.kernel == GPUMatmulKernel::Wgmma)
+    return wgmmaSharedBytes(tiles.blockM, tiles.blockN, tiles.blockK,
+                            tiles.stages);
+  return sharedTileBytes(tiles.blockM, tiles.blockN, tiles.blockK, precision);
+}
+
+static int64_t tilesRegisters(const GPUContractionTiles &tiles,
+                              GPUMatmulPrecision precision) {
+  if (tiles.kernel == GPUMatmulKernel::Wgmma)
+    return gpuWgmmaRegisterEstimate(tiles.warpgroupTileM(), tiles.blockN);
+  return gpuRegisterEstimate(tiles.warpTileM(), tiles.warpTileN(), precision);
 }
 
 /// A static size, or its bound, or kDynamic.
@@ -93,10 +157,8 @@ static void deriveFields(const TargetDescription &target,
                          const ContractionShape &shape, int64_t batch,
                          GPUMatmulPrecision precision,
                          GPUContractionTiles &tiles) {
-  tiles.sharedBytes =
-      sharedTileBytes(tiles.blockM, tiles.blockN, tiles.blockK, precision);
-  tiles.registers =
-      gpuRegisterEstimate(tiles.warpTileM(), tiles.warpTileN(), precision);
+  tiles.sharedBytes = tilesSharedBytes(tiles, precision);
+  tiles.registers = tilesRegisters(tiles, precision);
   int64_t threads = tiles.warps() * target.gpuWarpSize;
   tiles.blocksPerSM = std::min(
       {target.gpuBlocksPerSM, target.gpuThreadsPerSM / threads,
@@ -110,10 +172,64 @@ static void deriveFields(const TargetDescription &target,
                        (ShapedType::isDynamic(batch) ? 1 : batch);
 }
 
-GPUContractionTiles
-llm::chooseGPUContractionTiles(const TargetDescription &target,
-                               const ContractionShape &shape, int64_t batch,
-                               GPUMatmulPrecision precision) {
+/// The wgmma kernel's tiles (see GPUCostModel.h, docs/nvptx.md).
+static GPUContractionTiles
+chooseWgmmaTiles(const TargetDescription &target, const ContractionShape &shape,
+                 int64_t batch, GPUMatmulPrecision precision) {
+  GPUContractionTiles tiles;
+  tiles.kernel = GPUMatmulKernel::Wgmma;
+  tiles.stages = 2;
+  // 1. 128 x 128: two warpgroups of 64 x 128 (one m64n128k16 wgmma each per
+  // k step, 64 accumulators per thread).
+  tiles.blockM = 128;
+  tiles.blockN = 128;
+  // 2. Clamp to the problem: BM 64 (one warpgroup) for M <= 64, BN the
+  // power of two >= N (at least 8, the smallest wgmma n).
+  int64_t m = plannedSize(shape.m, shape.mBound);
+  int64_t n = plannedSize(shape.n, shape.nBound);
+  if (!ShapedType::isDynamic(m) && m <= 64)
+    tiles.blockM = 64;
+  if (!ShapedType::isDynamic(n))
+    tiles.blockN = std::min<int64_t>(
+        tiles.blockN, std::max<uint64_t>(8, llvm::PowerOf2Ceil(n)));
+  // 3. Fill the SMs: first one warpgroup of 64 rows instead of two, then
+  // halve BN (not below 8).
+  auto blocks = [&](int64_t bm, int64_t bn) -> int64_t {
+    int64_t tilesM = ShapedType::isDynamic(m) ? target.gpuSMs : ceilDiv(m, bm);
+    int64_t tilesN = ShapedType::isDynamic(n) ? target.gpuSMs : ceilDiv(n, bn);
+    return tilesM * tilesN * (ShapedType::isDynamic(batch) ? 1 : batch);
+  };
+  while (blocks(tiles.blockM, tiles.blockN) < target.gpuSMs &&
+         (tiles.blockM > 64 || tiles.blockN > 8)) {
+    if (tiles.blockM > 64)
+      tiles.blockM = 64;
+    else
+      tiles.blockN /= 2;
+  }
+  tiles.warpsM = 4 * (tiles.blockM / 64);
+  tiles.warpsN = 1;
+  // 4. BK: the largest of 64, 32, 16 (at most K rounded up to 16) whose two
+  // stages fit the static shared memory.
+  int64_t kLimit = ShapedType::isDynamic(shape.k) ? 64 : roundUp(shape.k, 16);
+  tiles.blockK = 16;
+  for (int64_t bk : {64, 32, 16}) {
+    if (bk > kLimit)
+      continue;
+    if (wgmmaSharedBytes(tiles.blockM, tiles.blockN, bk, tiles.stages) <=
+        target.sharedMemoryBytes) {
+      tiles.blockK = bk;
+      break;
+    }
+  }
+  deriveFields(target, shape, batch, precision, tiles);
+  return tiles;
+}
+
+GPUContractionTiles llm::chooseGPUContractionTiles(
+    const TargetDescription &target, const ContractionShape &shape,
+    int64_t batch, GPUMatmulPrecision precision, GPUMatmulKernel kernel) {
+  if (kernel == GPUMatmulKernel::Wgmma)
+    return chooseWgmmaTiles(target, shape, batch, precision);
   GPUContractionTiles tiles;
   // 1. The largest warp tile whose registers fit; 2 x 2 warps.
   static constexpr std::pair<int64_t, int64_t> kWarpTiles[] = {
@@ -185,12 +301,29 @@ std::optional<std::string> llm::completeGPUContractionTiles(
   if (tiles.warpsM <= 0 || tiles.warpsN <= 0)
     return "warps " + str(tiles.warpsM) + "x" + str(tiles.warpsN) +
            " must be positive";
+  if (tiles.kernel == GPUMatmulKernel::Wgmma) {
+    if (precision != GPUMatmulPrecision::BF16 &&
+        precision != GPUMatmulPrecision::F16)
+      return "the wgmma kernel takes bf16 or f16, not " +
+             stringifyGPUMatmulPrecision(precision).str();
+    if (tiles.warpsN != 1 || tiles.warpsM % 4)
+      return "wgmma: warps " + str(tiles.warpsM) + "x" + str(tiles.warpsN) +
+             " must be 4 x warpgroups by 1";
+    if (tiles.blockM <= 0 || tiles.blockM % (64 * tiles.warpgroups()))
+      return "wgmma: block M " + str(tiles.blockM) +
+             " must be a positive multiple of 64 x warpgroups (" +
+             str(64 * tiles.warpgroups()) + ")";
+    if (tiles.blockN <= 0 || tiles.blockN % 8 || tiles.blockN > 256)
+      return "wgmma: block N " + str(tiles.blockN) +
+             " must be a multiple of 8 in 8..256 (the wgmma n)";
+  } else {
   if (tiles.blockM <= 0 || tiles.blockM % (16 * tiles.warpsM))
     return "block M " + str(tiles.blockM) + " must be a positive multiple of " +
            "16 x warps along M (" + str(16 * tiles.warpsM) + ")";
   if (tiles.blockN <= 0 || tiles.blockN % (8 * tiles.warpsN))
     return "block N " + str(tiles.blockN) + " must be a positive multiple of " +
            "8 x warps along N (" + str(8 * tiles.warpsN) + ")";
+  }
   if (tiles.blockK <= 0 || tiles.blockK % mmaK)
     return "block K " + str(tiles.blockK) +
            " must be a positive multiple of the mma k (" + str(mmaK) + " for " +
@@ -199,17 +332,20 @@ std::optional<std::string> llm::completeGPUContractionTiles(
   if (threads > target.gpuThreadsPerBlock)
     return str(tiles.warps()) + " warps are " + str(threads) +
            " threads, more than a block's " + str(target.gpuThreadsPerBlock);
-  int64_t shared =
-      sharedTileBytes(tiles.blockM, tiles.blockN, tiles.blockK, precision);
+  int64_t shared = tilesSharedBytes(tiles, precision);
   if (shared > target.sharedMemoryBytes)
     return "the A and B tiles need " + str(shared) +
            " bytes of shared memory, more than a block's " +
            str(target.sharedMemoryBytes);
-  int64_t registers =
-      gpuRegisterEstimate(tiles.warpTileM(), tiles.warpTileN(), precision);
+  int64_t registers = tilesRegisters(tiles, precision);
   if (registers > target.gpuRegistersPerThread)
-    return "the warp tile " + str(tiles.warpTileM()) + "x" +
-           str(tiles.warpTileN()) + " needs about " + str(registers) +
+    return "the " +
+           (tiles.kernel == GPUMatmulKernel::Wgmma
+                ? "warpgroup tile " + str(tiles.warpgroupTileM()) + "x" +
+                      str(tiles.blockN)
+                : "warp tile " + str(tiles.warpTileM()) + "x" +
+                      str(tiles.warpTileN())) +
+           " needs about " + str(registers) +
            " registers per thread, more than " +
            str(target.gpuRegistersPerThread);
   deriveFields(target, shape, batch, precision, tiles);

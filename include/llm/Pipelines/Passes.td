@@ -301,6 +301,15 @@ def LLMGPUMatmulPass : Pass<"llm-gpu-matmul", "::mlir::func::FuncOp"> {
       memory in the PTX ISA's register layout, accumulators in f32;
     - C[m, n] += accumulator, stores guarded by m < M, n < N.
 
+    With `kernel=wgmma` (the default `auto` picks it for chip=sm_90a and
+    bf16 / f16) the block is 1 or 2 warpgroups instead (tiles of
+    BM / warpgroups x BN each): the A and B tiles are stored, double
+    buffered, in wgmma's core-matrix layout, and `nvvm.wgmma.mma_async`
+    (m64nBNk16) reads them through shared-memory matrix descriptors
+    (`fence.proxy.async` + barrier before, `wgmma.fence` /
+    `commit_group` / `wait_group` around); the copy of the next k tile
+    overlaps the asynchronous wgmmas (lib/Pipelines/GPUMatmulWgmma.cpp).
+
     Out-of-range rows and columns of A and B read as zero (clamped loads and
     selects), so any M, N, K (1, primes, dynamic) is handled by the same
     kernel. Chips without a GPU description (not sm_80 / sm_90 / sm_90a)
@@ -313,8 +322,12 @@ def LLMGPUMatmulPass : Pass<"llm-gpu-matmul", "::mlir::func::FuncOp"> {
            "Operand precision of the mma: f32 (3xTF32), tf32, bf16, f16">,
     Option<"targetDesc", "target-desc", "std::string", /*default=*/"\"\"",
            "Overrides of the GPU description (key=value list or @file)">,
+    Option<"kernel", "kernel", "std::string", /*default=*/"\"auto\"",
+           "Tensor-core instruction: auto (wgmma on sm_90a for bf16/f16, "
+           "else mma.sync), mma-sync, wgmma">,
     ListOption<"tileSizes", "tile-sizes", "int64_t",
-               "BM,BN,BK,warpsM,warpsN instead of the cost model's">,
+               "BM,BN,BK,warpsM,warpsN instead of the cost model's (wgmma: "
+               "warpsM = 4 x warpgroups, warpsN = 1)">,
     Option<"report", "report", "bool", /*default=*/"false",
            "Emit a remark with the description and the tiles of each "
            "contraction (tests)">,

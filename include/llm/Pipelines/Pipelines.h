@@ -243,6 +243,12 @@ struct NVPTXPipelineOptions : public PassPipelineOptions<NVPTXPipelineOptions> {
                      "accumulation); none: the one-thread-per-element "
                      "kernel"),
       llvm::cl::init("f32")};
+  PassOptions::Option<std::string> matmulKernel{
+      *this, "matmul-kernel",
+      llvm::cl::desc("Tensor-core instruction of the matmul kernel: auto "
+                     "(wgmma for chip=sm_90a and bf16/f16, else mma.sync), "
+                     "mma-sync or wgmma (sm_90a, bf16/f16)"),
+      llvm::cl::init("auto")};
   PassOptions::ListOption<int64_t> matmulTileSizes{
       *this, "matmul-tile-sizes",
       llvm::cl::desc("BM,BN,BK,warpsM,warpsN of the matmul kernel instead "

@@ -46,9 +46,26 @@ namespace llm {
 ///   bf16, f16: operands rounded when copied to shared memory, m16n8k16.
 enum class GPUMatmulPrecision { F32, TF32, BF16, F16 };
 
+/// The tensor-core instruction of the kernel:
+///   MmaSync: warp-level nvvm.mma.sync (sm_80 and later), fragments loaded
+///            from shared memory by each thread;
+///   Wgmma:   warpgroup-level nvvm.wgmma.mma_async (sm_90a only; bf16 and
+///            f16), both operands read by the tensor cores from shared memory
+///            through matrix descriptors, asynchronously.
+enum class GPUMatmulKernel { MmaSync, Wgmma };
+
 /// Parses "f32", "tf32", "bf16", "f16".
 std::optional<GPUMatmulPrecision> parseGPUMatmulPrecision(StringRef text);
 StringRef stringifyGPUMatmulPrecision(GPUMatmulPrecision precision);
+
+/// The kernel for the `kernel` option ("auto", "mma-sync", "wgmma") on
+/// `chip`: auto is wgmma where it exists (chip sm_90a: the "a" features,
+/// which the wgmma instructions need) for bf16 / f16, mma.sync otherwise;
+/// wgmma asked for where it does not exist is an error (in `error`).
+std::optional<GPUMatmulKernel> chooseGPUMatmulKernel(StringRef option,
+                                                     StringRef chip,
+                                                     GPUMatmulPrecision precision,
+                                                     std::string &error);
 
 /// k of the mma shape (m16n8k16 for 16-bit operands, m16n8k8 for tf32).
 int64_t gpuMmaK(GPUMatmulPrecision precision);
@@ -59,10 +76,16 @@ int64_t gpuSharedElementBytes(GPUMatmulPrecision precision);
 /// rows one fragment load touches fall into distinct banks.
 constexpr int64_t kGPUSharedRowPadWords = 4;
 
-/// Tile sizes of the GPU matmul kernel; see the file comment.
+/// Tile sizes of the GPU matmul kernel; see the file comment. For the wgmma
+/// kernel, warpsM is 4 x the warpgroups (stacked along M, each computing
+/// BM / warpgroups rows with m64 wgmmas) and warpsN is 1.
 struct GPUContractionTiles {
+  GPUMatmulKernel kernel = GPUMatmulKernel::MmaSync;
   int64_t blockM = 0, blockN = 0, blockK = 0;
   int64_t warpsM = 0, warpsN = 0;
+  /// Shared-memory copies of the A and B tiles: 2 = double buffering (the
+  /// tile k + 1 is copied while the tensor cores work on tile k).
+  int64_t stages = 1;
   /// Derived: shared memory of the A and B tiles, the register estimate per
   /// thread, resident blocks per SM (registers, shared memory, threads), and
   /// the blocks of the grid (0 when M or N is dynamic without a bound).
@@ -71,6 +94,9 @@ struct GPUContractionTiles {
   int64_t warpTileM() const { return blockM / warpsM; }
   int64_t warpTileN() const { return blockN / warpsN; }
   int64_t warps() const { return warpsM * warpsN; }
+  /// wgmma: warpgroups of the block and rows of C per warpgroup.
+  int64_t warpgroups() const { return warpsM / 4; }
+  int64_t warpgroupTileM() const { return blockM / warpgroups(); }
   void print(llvm::raw_ostream &os) const;
 };
 
@@ -78,15 +104,20 @@ struct GPUContractionTiles {
 int64_t gpuRegisterEstimate(int64_t warpTileM, int64_t warpTileN,
                             GPUMatmulPrecision precision);
 
-/// Chooses the tiles for `shape` (with `batch` independent contractions;
-/// kDynamic if unknown) on GPU `target`.
-GPUContractionTiles chooseGPUContractionTiles(const TargetDescription &target,
-                                              const ContractionShape &shape,
-                                              int64_t batch,
-                                              GPUMatmulPrecision precision);
+/// Register estimate per thread of the wgmma kernel whose warpgroups each
+/// compute `warpgroupTileM` x `blockN`.
+int64_t gpuWgmmaRegisterEstimate(int64_t warpgroupTileM, int64_t blockN);
 
-/// Checks tiles given by hand (blockM, blockN, blockK, warpsM, warpsN set)
-/// against the mma shape and the target's limits, and fills the derived
+/// Chooses the tiles for `shape` (with `batch` independent contractions;
+/// kDynamic if unknown) on GPU `target` for `kernel` (Wgmma needs 16-bit
+/// precision).
+GPUContractionTiles chooseGPUContractionTiles(
+    const TargetDescription &target, const ContractionShape &shape,
+    int64_t batch, GPUMatmulPrecision precision,
+    GPUMatmulKernel kernel = GPUMatmulKernel::MmaSync);
+
+/// Checks tiles given by hand (kernel, blockM, blockN, blockK, warpsM,
+/// warpsN set; stages is the kernel's) against the mma shape and the target's limits, and fills the derived
 /// fields; returns what is wrong or nullopt.
 std::optional<std::string>
 completeGPUContractionTiles(const TargetDescription &target,
