@@ -152,6 +152,25 @@ static int64_t plannedSize(int64_t size, int64_t bound) {
   return ShapedType::isDynamic(size) ? bound : size;
 }
 
+/// Blocks of a bm x bn grid over m x n (planned sizes) and `batch`; unknown
+/// sizes count as large (as many tiles as SMs).
+static int64_t plannedGridBlocks(const TargetDescription &target, int64_t m,
+                                 int64_t n, int64_t batch, int64_t bm,
+                                 int64_t bn) {
+  int64_t tilesM = ShapedType::isDynamic(m) ? target.gpuSMs : ceilDiv(m, bm);
+  int64_t tilesN = ShapedType::isDynamic(n) ? target.gpuSMs : ceilDiv(n, bn);
+  return tilesM * tilesN * (ShapedType::isDynamic(batch) ? 1 : batch);
+}
+
+/// `block` clamped to a static `size` rounded up to a power of two (at least
+/// `minimum`, the mma's extent), unchanged for unknown sizes.
+static int64_t clampBlock(int64_t block, int64_t size, int64_t minimum) {
+  if (ShapedType::isDynamic(size))
+    return block;
+  return std::min<int64_t>(
+      block, std::max<uint64_t>(minimum, llvm::PowerOf2Ceil(size)));
+}
+
 /// Fills the derived fields of `tiles`.
 static void deriveFields(const TargetDescription &target,
                          const ContractionShape &shape, int64_t batch,
@@ -189,17 +208,11 @@ chooseWgmmaTiles(const TargetDescription &target, const ContractionShape &shape,
   int64_t n = plannedSize(shape.n, shape.nBound);
   if (!ShapedType::isDynamic(m) && m <= 64)
     tiles.blockM = 64;
-  if (!ShapedType::isDynamic(n))
-    tiles.blockN = std::min<int64_t>(
-        tiles.blockN, std::max<uint64_t>(8, llvm::PowerOf2Ceil(n)));
+  tiles.blockN = clampBlock(tiles.blockN, n, 8);
   // 3. Fill the SMs: first one warpgroup of 64 rows instead of two, then
   // halve BN (not below 8).
-  auto blocks = [&](int64_t bm, int64_t bn) -> int64_t {
-    int64_t tilesM = ShapedType::isDynamic(m) ? target.gpuSMs : ceilDiv(m, bm);
-    int64_t tilesN = ShapedType::isDynamic(n) ? target.gpuSMs : ceilDiv(n, bn);
-    return tilesM * tilesN * (ShapedType::isDynamic(batch) ? 1 : batch);
-  };
-  while (blocks(tiles.blockM, tiles.blockN) < target.gpuSMs &&
+  while (plannedGridBlocks(target, m, n, batch, tiles.blockM, tiles.blockN) <
+             target.gpuSMs &&
          (tiles.blockM > 64 || tiles.blockN > 8)) {
     if (tiles.blockM > 64)
       tiles.blockM = 64;
@@ -249,21 +262,13 @@ GPUContractionTiles llm::chooseGPUContractionTiles(
   // sizes multiples of the mma shape).
   int64_t m = plannedSize(shape.m, shape.mBound);
   int64_t n = plannedSize(shape.n, shape.nBound);
-  if (!ShapedType::isDynamic(m))
-    tiles.blockM = std::min<int64_t>(
-        tiles.blockM, std::max<uint64_t>(16, llvm::PowerOf2Ceil(m)));
-  if (!ShapedType::isDynamic(n))
-    tiles.blockN = std::min<int64_t>(
-        tiles.blockN, std::max<uint64_t>(8, llvm::PowerOf2Ceil(n)));
+  tiles.blockM = clampBlock(tiles.blockM, m, 16);
+  tiles.blockN = clampBlock(tiles.blockN, n, 8);
 
   // 3. Fill the SMs: halve the larger block dim while the grid has fewer
   // blocks than SMs. Unknown sizes count as large (no halving along them).
-  auto blocks = [&](int64_t bm, int64_t bn) -> int64_t {
-    int64_t tilesM = ShapedType::isDynamic(m) ? target.gpuSMs : ceilDiv(m, bm);
-    int64_t tilesN = ShapedType::isDynamic(n) ? target.gpuSMs : ceilDiv(n, bn);
-    return tilesM * tilesN * (ShapedType::isDynamic(batch) ? 1 : batch);
-  };
-  while (blocks(tiles.blockM, tiles.blockN) < target.gpuSMs &&
+  while (plannedGridBlocks(target, m, n, batch, tiles.blockM, tiles.blockN) <
+             target.gpuSMs &&
          (tiles.blockM > 16 || tiles.blockN > 16)) {
     // blockM >= blockN here implies blockM > 16 (else both are <= 16).
     if (tiles.blockM >= tiles.blockN)
