@@ -217,7 +217,11 @@ def ConvertTransformerNormsToGPUPass : Pass<"convert-transformer-norms-to-gpu", 
     static multiple of 4), the row sum / max is a butterfly of
     `gpu.shuffle xor` across the warp, and the lane writes its normalized
     columns. Rows of at most 1024 static elements stay in registers between
-    the passes; longer or dynamic rows are read again per pass. With
+    the passes; longer or dynamic rows are read again per pass. Static rows
+    of at least `block-row-threshold` elements get a block of 8 warps each
+    (the warps' partial sums combined through workgroup memory after one
+    `gpu.barrier`), so a few long rows (LLaMA's 4096-wide RMSNorm at decode)
+    still fill the GPU. With
     `fuse-prologue`, the `transformer.add/sub/mul/div` ops computing the
     input (a residual add, a bias add, a scale) are computed in the kernel;
     when their result has other users (the residual stream), the kernel also
@@ -248,6 +252,10 @@ def ConvertTransformerNormsToGPUPass : Pass<"convert-transformer-norms-to-gpu", 
            "Rows (one per warp) per block, 1..32">,
     Option<"fusePrologue", "fuse-prologue", "bool", /*default=*/"true",
            "Compute the elementwise add/sub/mul/div ops feeding a norm in its kernel">,
+    Option<"blockRowThreshold", "block-row-threshold", "int64_t", /*default=*/"2048",
+           "Static row length from which a row gets a block of 8 warps "
+           "(partial sums combined in workgroup memory) instead of a warp; "
+           "0: a warp per row always">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

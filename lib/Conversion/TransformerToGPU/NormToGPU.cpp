@@ -12,10 +12,13 @@
 // The input is viewed as `[R, N]` rows (the leading dims collapsed). Grid:
 // `ceil(R / W)` blocks of `W` warps (`warps-per-block`); warp `w` of block
 // `b` owns row `b * W + w` (the row test is uniform across a warp, so every
-// lane takes part in the shuffles). Lane `l` owns the chunks of `V`
-// consecutive columns starting at `V * (l + 32 * k)` (`V` = 4 when N is
-// static and a multiple of 4: one 128-bit `vector.load` per chunk of f32,
-// consecutive lanes reading consecutive 16 bytes; else `V` = 1). Per row:
+// lane takes part in the shuffles). Rows of a static length of at least
+// `block-row-threshold` get a block each instead (8 warps, `T` = 256
+// threads sharing the row; else `T` = 32). Thread `l` of the row owns the
+// chunks of `V` consecutive columns starting at `V * (l + T * k)` (`V` = 4
+// when N is static and a multiple of 4: one 128-bit `vector.load` per chunk
+// of f32, consecutive threads reading consecutive 16 bytes; else `V` = 1).
+// Per row:
 //
 //   x      = prologue(leaves)               (f32; f16/bf16 extended)
 //   layer_norm: mean = sum(x) / N; var = sum((x - mean)^2) / N;
@@ -24,12 +27,16 @@
 //   softmax:    m = max(x); s = sum(exp(x - m)); y = exp(x - m) / s
 //   log_softmax:                            y = x - m - log(s)
 //
-// Each row sum / max is a lane-local accumulation followed by a butterfly of
-// `gpu.shuffle xor` 16, 8, 4, 2, 1 (every lane ends with the row's total;
-// no shared memory, no barrier). With N static and at most 32 elements per
-// lane (N <= 1024) the row stays in registers between the passes (straight-
-// line code, one global read per element); otherwise each pass is an
-// `scf.for` over the lane's chunks that reads the row again (L1/L2 hits).
+// Each row sum / max is a thread-local accumulation followed by a butterfly
+// of `gpu.shuffle xor` 16, 8, 4, 2, 1 (every lane ends with its warp's
+// total; a row per warp needs no shared memory and no barrier). A row per
+// block then has lane 0 of each warp store its total in workgroup memory
+// (a slot of its own per reduction), one `gpu.barrier`, and every thread
+// combine the 8 totals in the same order. With N static and at most 32
+// elements per thread (N <= 1024 per warp, 8192 per block) the row stays
+// in registers between the passes (straight-line code, one global read per
+// element); otherwise each pass is an `scf.for` over the thread's chunks
+// that reads the row again (L1/L2 hits).
 //
 // Prologue: the norm's input is a tree of `transformer.add/sub/mul/div`
 // whose results have the input's type; a node other than the root is fused
@@ -83,6 +90,10 @@ constexpr int64_t kWarpSize = 32;
 constexpr int64_t kMaxRowRegisters = 32;
 /// Depth of the fused elementwise prologue (binary ops from the norm).
 constexpr int kMaxPrologueDepth = 3;
+/// Warps of a block that owns one (long) row.
+constexpr int64_t kBlockRowWarps = 8;
+/// Row reductions a kernel makes at most (a workgroup slot each).
+constexpr int64_t kMaxReductions = 2;
 
 enum class NormKind { LayerNorm, RMSNorm, Softmax, LogSoftmax };
 
@@ -127,6 +138,14 @@ struct NormPlan {
   double epsilon = 0.0;
   int64_t vectorWidth = 1; // V
   bool rowInRegisters = false;
+  /// A row per block (long static rows) instead of a row per warp.
+  bool blockPerRow = false;
+  /// Warps per block.
+  int64_t warps = 4;
+  /// Threads sharing a row: a warp, or the block.
+  int64_t threadsPerRow() const {
+    return blockPerRow ? warps * kWarpSize : kWarpSize;
+  }
 };
 
 bool isKernelFloat(Type type) {
@@ -211,8 +230,10 @@ bool otherUsersFollow(Value value, Operation *norm) {
 }
 
 /// The plan for `op`, or std::nullopt when the kernel does not take it.
-std::optional<NormPlan> planNorm(Operation *op, bool fusePrologue) {
+std::optional<NormPlan> planNorm(Operation *op, bool fusePrologue,
+                                 int64_t warps, int64_t blockRowThreshold) {
   NormPlan plan;
+  plan.warps = warps;
   plan.op = op;
   Value input = op->getOperand(0);
   auto type = dyn_cast<RankedTensorType>(input.getType());
@@ -279,8 +300,13 @@ std::optional<NormPlan> planNorm(Operation *op, bool fusePrologue) {
   if (!ShapedType::isDynamic(n)) {
     if (n % 4 == 0)
       plan.vectorWidth = 4;
-    int64_t perLane = llvm::divideCeil(n, kWarpSize * plan.vectorWidth) *
-                      plan.vectorWidth;
+    if (blockRowThreshold > 0 && n >= blockRowThreshold) {
+      plan.blockPerRow = true;
+      plan.warps = kBlockRowWarps;
+    }
+    int64_t perLane =
+        llvm::divideCeil(n, plan.threadsPerRow() * plan.vectorWidth) *
+        plan.vectorWidth;
     plan.rowInRegisters = perLane <= kMaxRowRegisters;
   }
   return plan;
@@ -298,9 +324,9 @@ struct KernelArgs {
 class NormKernelBuilder {
 public:
   NormKernelBuilder(OpBuilder &b, Location loc, const NormPlan &plan,
-                    int64_t warps, const KernelArgs &args)
-      : b(b), loc(loc), plan(plan), warps(warps), args(args),
-        f32(b.getF32Type()), V(plan.vectorWidth) {}
+                    const KernelArgs &args, Value partials)
+      : b(b), loc(loc), plan(plan), args(args), partials(partials),
+        f32(b.getF32Type()), V(plan.vectorWidth), T(plan.threadsPerRow()) {}
 
   void build();
 
@@ -348,17 +374,23 @@ private:
   void ifValid(Value valid, function_ref<void()> body);
   /// Combines `v` across the warp (butterfly of gpu.shuffle xor).
   Value warpReduce(Value v, bool isMax);
-  /// Row sum of `f(x)` over the valid elements.
-  Value rowSum(function_ref<Value(Value x)> f, bool writeRoot = false);
+  /// Combines `v` across the row's threads: the warp's butterfly, then (a
+  /// row per block) the warps' partials through workgroup slot `slot`.
+  Value rowReduce(Value v, bool isMax);
+  /// Row sum (or max) of `f(x)` over the valid elements; with `writeRoot`
+  /// the pass also stores the prologue's values (the written root).
+  Value reduceRow(function_ref<Value(Value x)> f, bool isMax,
+                  bool writeRoot = false);
 
   OpBuilder &b;
   Location loc;
   const NormPlan &plan;
-  int64_t warps;
   const KernelArgs &args;
+  Value partials; // workgroup [kMaxReductions][warps] (a row per block)
   Type f32;
-  int64_t V;
-  Value lane, row, rows, n, numChunks;
+  int64_t V, T;
+  int64_t reductions = 0;
+  Value tid, lane, row, rows, n, numChunks;
   SmallVector<Chunk> cached; // register mode
 };
 
@@ -496,14 +528,14 @@ SmallVector<Value> NormKernelBuilder::forEachChunk(ValueRange init,
                                                    ChunkFn fn) {
   if (plan.rowInRegisters) {
     int64_t total = plan.type.getShape().back();
-    int64_t chunks = llvm::divideCeil(total, kWarpSize * V);
+    int64_t chunks = llvm::divideCeil(total, T * V);
     if (cached.empty()) {
       for (int64_t k = 0; k < chunks; ++k) {
-        Value col = mul(add(lane, index(kWarpSize * k)), index(V));
-        // Chunk k is in the row for every lane when the whole warp's
-        // chunks k fit; else only for the lanes below the row's end.
+        Value col = mul(add(lane, index(T * k)), index(V));
+        // Chunk k is in the row for every thread when all the row's
+        // threads' chunks k fit; else only for those below the row's end.
         Value valid;
-        if ((k + 1) * kWarpSize * V > total)
+        if ((k + 1) * T * V > total)
           valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
                                         index(total));
         cached.push_back(loadRowChunk(col, valid));
@@ -519,7 +551,7 @@ SmallVector<Value> NormKernelBuilder::forEachChunk(ValueRange init,
       [&](OpBuilder &nb, Location, Value k, ValueRange acc) {
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(nb.getInsertionBlock());
-        Value col = mul(add(lane, mul(k, index(kWarpSize))), index(V));
+        Value col = mul(add(lane, mul(k, index(T))), index(V));
         Value valid =
             arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, n);
         Chunk chunk = loadRowChunk(col, valid);
@@ -540,36 +572,77 @@ Value NormKernelBuilder::warpReduce(Value v, bool isMax) {
   return v;
 }
 
-Value NormKernelBuilder::rowSum(function_ref<Value(Value x)> f,
-                                bool writeRoot) {
-  SmallVector<Value> sum = forEachChunk(
-      ValueRange{f32Const(0.0)},
+Value NormKernelBuilder::reduceRow(function_ref<Value(Value x)> f,
+                                   bool isMax, bool writeRoot) {
+  Value identity =
+      f32Const(isMax ? -std::numeric_limits<double>::infinity() : 0.0);
+  SmallVector<Value> partial = forEachChunk(
+      ValueRange{identity},
       [&](const Chunk &chunk, ValueRange acc) -> SmallVector<Value> {
         if (writeRoot)
           ifValid(chunk.valid,
                   [&] { storeChunk(chunk.x, args.root, chunk.col); });
-        Value s = acc[0];
-        for (Value x : chunk.x)
-          s = addf(s, masked(chunk.valid, f(x), f32Const(0.0)));
-        return {s};
+        Value r = acc[0];
+        for (Value x : chunk.x) {
+          Value v = masked(chunk.valid, f(x), identity);
+          r = isMax ? arith::MaximumFOp::create(b, loc, r, v).getResult()
+                    : addf(r, v);
+        }
+        return {r};
       });
-  return warpReduce(sum[0], /*isMax=*/false);
+  return rowReduce(partial[0], isMax);
+}
+
+Value NormKernelBuilder::rowReduce(Value v, bool isMax) {
+  v = warpReduce(v, isMax);
+  if (!plan.blockPerRow)
+    return v;
+  // Lane 0 of each warp publishes its warp's total in this reduction's own
+  // slot (never reused: no barrier is needed before the next write), then
+  // every thread combines the warps' totals in the same order (the same
+  // result in every thread).
+  Value slot = index(reductions++);
+  assert(reductions <= kMaxReductions && "more row reductions than slots");
+  Value warp = arith::DivUIOp::create(b, loc, tid, index(kWarpSize));
+  Value laneInWarp = arith::RemUIOp::create(b, loc, tid, index(kWarpSize));
+  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                      laneInWarp, index(0));
+  ifValid(first, [&] {
+    memref::StoreOp::create(b, loc, v, partials, ValueRange{slot, warp});
+  });
+  gpu::BarrierOp::create(b, loc);
+  Value total = memref::LoadOp::create(b, loc, partials,
+                                       ValueRange{slot, index(0)});
+  for (int64_t w = 1; w < plan.warps; ++w) {
+    Value other = memref::LoadOp::create(b, loc, partials,
+                                         ValueRange{slot, index(w)});
+    total = isMax ? arith::MaximumFOp::create(b, loc, total, other).getResult()
+                  : addf(total, other);
+  }
+  return total;
 }
 
 void NormKernelBuilder::build() {
-  Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value block = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  lane = arith::RemUIOp::create(b, loc, tid, index(kWarpSize));
-  Value warp = arith::DivUIOp::create(b, loc, tid, index(kWarpSize));
-  row = add(mul(block, index(warps)), warp);
+  if (plan.blockPerRow) {
+    // The block's threads share row `block`.
+    lane = tid;
+    row = block;
+  } else {
+    lane = arith::RemUIOp::create(b, loc, tid, index(kWarpSize));
+    Value warp = arith::DivUIOp::create(b, loc, tid, index(kWarpSize));
+    row = add(mul(block, index(plan.warps)), warp);
+  }
   rows = memref::DimOp::create(b, loc, args.output, 0);
   n = memref::DimOp::create(b, loc, args.output, 1);
-  // Chunks per lane: ceil(N / (32 V)).
-  numChunks = arith::DivUIOp::create(b, loc, add(n, index(kWarpSize * V - 1)),
-                                     index(kWarpSize * V));
+  // Chunks per thread: ceil(N / (T V)).
+  numChunks = arith::DivUIOp::create(b, loc, add(n, index(T * V - 1)),
+                                     index(T * V));
 
-  // The row test is the same for all lanes of a warp: the shuffles below
-  // run with the whole warp.
+  // The row test is the same for all lanes of a warp (all threads of the
+  // block with a row per block): the shuffles and barriers below run with
+  // all of them.
   auto rowGuard = scf::IfOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, rows),
@@ -615,14 +688,16 @@ void NormKernelBuilder::build() {
 
   switch (plan.kind) {
   case NormKind::LayerNorm: {
-    Value mean = arith::DivFOp::create(b, loc, rowSum(identity, writeRoot),
-                                       count);
+    Value mean = arith::DivFOp::create(
+        b, loc, reduceRow(identity, /*isMax=*/false, writeRoot), count);
     Value var = arith::DivFOp::create(
         b, loc,
-        rowSum([&](Value x) {
-          Value d = subf(x, mean);
-          return mulf(d, d);
-        }),
+        reduceRow(
+            [&](Value x) {
+              Value d = subf(x, mean);
+              return mulf(d, d);
+            },
+            /*isMax=*/false),
         count);
     Value rstd = math::RsqrtOp::create(b, loc, addf(var, eps));
     writeOutput([&](Value x, Value scale, Value bias) {
@@ -632,7 +707,10 @@ void NormKernelBuilder::build() {
   }
   case NormKind::RMSNorm: {
     Value meanSquare = arith::DivFOp::create(
-        b, loc, rowSum([&](Value x) { return mulf(x, x); }, writeRoot), count);
+        b, loc,
+        reduceRow([&](Value x) { return mulf(x, x); }, /*isMax=*/false,
+                  writeRoot),
+        count);
     Value rstd = math::RsqrtOp::create(b, loc, addf(meanSquare, eps));
     writeOutput([&](Value x, Value scale, Value bias) {
       return affine(mulf(x, rstd), scale, bias);
@@ -641,22 +719,10 @@ void NormKernelBuilder::build() {
   }
   case NormKind::Softmax:
   case NormKind::LogSoftmax: {
-    Value negInf = f32Const(-std::numeric_limits<double>::infinity());
-    SmallVector<Value> localMax = forEachChunk(
-        ValueRange{negInf},
-        [&](const Chunk &chunk, ValueRange acc) -> SmallVector<Value> {
-          if (writeRoot)
-            ifValid(chunk.valid,
-                    [&] { storeChunk(chunk.x, args.root, chunk.col); });
-          Value m = acc[0];
-          for (Value x : chunk.x)
-            m = arith::MaximumFOp::create(b, loc, m,
-                                          masked(chunk.valid, x, negInf));
-          return {m};
-        });
-    Value rowMax = warpReduce(localMax[0], /*isMax=*/true);
-    Value sum = rowSum(
-        [&](Value x) { return math::ExpOp::create(b, loc, subf(x, rowMax)); });
+    Value rowMax = reduceRow(identity, /*isMax=*/true, writeRoot);
+    Value sum = reduceRow(
+        [&](Value x) { return math::ExpOp::create(b, loc, subf(x, rowMax)); },
+        /*isMax=*/false);
     if (plan.kind == NormKind::Softmax) {
       writeOutput([&](Value x, Value, Value) -> Value {
         Value e = math::ExpOp::create(b, loc, subf(x, rowMax));
@@ -718,9 +784,9 @@ StringRef kernelSuffix(NormKind kind) {
 }
 
 /// Replaces the planned op (and its fused prologue) by one kernel launch.
-void lowerNorm(const NormPlan &plan, SymbolTable &moduleSymbols,
-               int64_t warps) {
+void lowerNorm(const NormPlan &plan, SymbolTable &moduleSymbols) {
   Operation *op = plan.op;
+  int64_t warps = plan.warps;
   Location loc = op->getLoc();
   IRRewriter rewriter(op);
   const Prologue &p = plan.prologue;
@@ -776,9 +842,18 @@ void lowerNorm(const NormPlan &plan, SymbolTable &moduleSymbols,
     auto kernelModule = gpu::GPUModuleOp::create(rewriter, loc, name);
     moduleSymbols.insert(kernelModule); // renames on a clash
     rewriter.setInsertionPointToStart(kernelModule.getBody());
+    // A row per block: the warps' partial sums in workgroup memory.
+    SmallVector<Type> workgroup;
+    if (plan.blockPerRow)
+      workgroup.push_back(MemRefType::get(
+          {kMaxReductions, warps}, rewriter.getF32Type(),
+          MemRefLayoutAttrInterface(),
+          gpu::AddressSpaceAttr::get(rewriter.getContext(),
+                                     gpu::AddressSpace::Workgroup)));
     kernel = gpu::GPUFuncOp::create(
         rewriter, loc, kernelModule.getName(),
-        rewriter.getFunctionType(ValueRange(operands).getTypes(), {}));
+        rewriter.getFunctionType(ValueRange(operands).getTypes(), {}),
+        workgroup);
     kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
                     rewriter.getUnitAttr());
     kernel.setKnownBlockSizeAttr(rewriter.getDenseI32ArrayAttr(
@@ -796,18 +871,27 @@ void lowerNorm(const NormPlan &plan, SymbolTable &moduleSymbols,
     device.output = entry.getArgument(next++);
     if (host.root)
       device.root = entry.getArgument(next++);
-    NormKernelBuilder(rewriter, loc, plan, warps, device).build();
+    Value partials = plan.blockPerRow
+                         ? Value(kernel.getWorkgroupAttributions().front())
+                         : Value();
+    NormKernelBuilder(rewriter, loc, plan, device, partials).build();
     gpu::ReturnOp::create(rewriter, loc);
   }
 
-  // The launch: ceil(R / W) blocks of W warps.
+  // The launch: ceil(R / W) blocks of W warps (a row per warp), or R
+  // blocks (a row per block).
   auto c = [&](int64_t v) {
     return arith::ConstantIndexOp::create(rewriter, loc, v);
   };
   Value rows = memref::DimOp::create(rewriter, loc, host.output, 0);
-  Value blocks = arith::DivUIOp::create(
-      rewriter, loc, arith::AddIOp::create(rewriter, loc, rows, c(warps - 1)),
-      c(warps));
+  Value blocks =
+      plan.blockPerRow
+          ? rows
+          : arith::DivUIOp::create(
+                rewriter, loc,
+                arith::AddIOp::create(rewriter, loc, rows, c(warps - 1)),
+                c(warps))
+                .getResult();
   gpu::KernelDim3 grid{blocks, c(1), c(1)};
   gpu::KernelDim3 blockSize{c(warps * kWarpSize), c(1), c(1)};
   gpu::LaunchFuncOp::create(rewriter, loc, kernel, grid, blockSize,
@@ -842,6 +926,13 @@ struct ConvertTransformerNormsToGPUPass
   using Base::Base;
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (blockRowThreshold < 0) {
+      mlir::emitError(module.getLoc())
+          << "convert-transformer-norms-to-gpu: block-row-threshold must be "
+             ">= 0, got "
+          << static_cast<int64_t>(blockRowThreshold);
+      return signalPassFailure();
+    }
     if (warpsPerBlock <= 0 || warpsPerBlock > 32) {
       mlir::emitError(module.getLoc())
           << "convert-transformer-norms-to-gpu: warps-per-block must be in "
@@ -860,10 +951,11 @@ struct ConvertTransformerNormsToGPUPass
     SymbolTable moduleSymbols(module);
     bool lowered = false;
     for (Operation *op : ops) {
-      std::optional<NormPlan> plan = planNorm(op, fusePrologue);
+      std::optional<NormPlan> plan =
+          planNorm(op, fusePrologue, warpsPerBlock, blockRowThreshold);
       if (!plan)
         continue;
-      lowerNorm(*plan, moduleSymbols, warpsPerBlock);
+      lowerNorm(*plan, moduleSymbols);
       lowered = true;
     }
     if (lowered)

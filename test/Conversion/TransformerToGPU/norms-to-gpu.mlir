@@ -1,12 +1,17 @@
 // convert-transformer-norms-to-gpu (lib/Conversion/TransformerToGPU/
 // NormToGPU.cpp): each layer_norm / rms_norm / softmax / log_softmax over the
 // last axis becomes ONE launch of a row-per-warp kernel (ceil(R / 4) blocks
-// of 4 warps), the row sums / max a butterfly of gpu.shuffle xor 16..1, the
-// elementwise ops feeding the norm computed in the kernel.
+// of 4 warps; a block of 8 warps per row for static rows of 2048 or more),
+// the row sums / max a butterfly of gpu.shuffle xor 16..1 (and workgroup
+// memory across a block's warps), the elementwise ops feeding the norm
+// computed in the kernel.
 // RUN: llm-opt %s -split-input-file --convert-transformer-norms-to-gpu -canonicalize -cse | FileCheck %s
 // RUN: llm-opt %s -split-input-file --convert-transformer-norms-to-gpu="fuse-prologue=false" | FileCheck %s --check-prefix=NOFUSE
+// RUN: llm-opt %s -split-input-file --convert-transformer-norms-to-gpu="block-row-threshold=0" -canonicalize -cse | FileCheck %s --check-prefix=WARPROW
 // RUN: not llm-opt %s -split-input-file --convert-transformer-norms-to-gpu="warps-per-block=0" 2>&1 | FileCheck %s --check-prefix=BADWARPS
+// RUN: not llm-opt %s -split-input-file --convert-transformer-norms-to-gpu="block-row-threshold=-1" 2>&1 | FileCheck %s --check-prefix=BADTHRESHOLD
 // BADWARPS: convert-transformer-norms-to-gpu: warps-per-block must be in 1..32, got 0
+// BADTHRESHOLD: convert-transformer-norms-to-gpu: block-row-threshold must be >= 0, got -1
 
 // A residual add feeding a LayerNorm whose result is also returned: one
 // kernel reads x and a, writes y and h = x + a; the add is gone.
@@ -93,24 +98,87 @@ func.func @bias_residual(%x: tensor<1x16x64xf32>, %m: tensor<1x16x64xf32>, %bm: 
 
 // -----
 
-// RMSNorm of f16 rows of 4100 (> 1024: an scf.for over the lane's chunks per
-// pass, reading the row again), 64-bit loads of 4 halves, f32 math.
+// RMSNorm of f16 rows of 1536 (a row per warp; 48 > 32 elements per lane:
+// an scf.for over the lane's chunks per pass, reading the row again),
+// 64-bit loads of 4 halves, f32 math.
 // CHECK-LABEL: func.func @rms_f16(
 // CHECK: gpu.launch_func @rms_f16_rms_norm::@rms_f16_rms_norm blocks in (%c1, %c1, %c1) threads in (%c128, %c1, %c1)
 // CHECK: gpu.func @rms_f16_rms_norm(
-// ceil(4100 / 128) = 33 chunks per lane.
-// CHECK: scf.for {{%.+}} = %c0 to %c33 step %c1 iter_args({{%.+}} = %cst_0) -> (f32)
-// CHECK: arith.cmpi ult, {{%.+}}, %c4100 : index
-// CHECK: vector.load %arg0[{{%.+}}, {{%.+}}] {alignment = 8 : i64} : memref<3x4100xf16>, vector<4xf16>
+// ceil(1536 / 128) = 12 chunks per lane.
+// CHECK: scf.for {{%.+}} = %c0 to %c12 step %c1 iter_args({{%.+}} = %cst_0) -> (f32)
+// CHECK: arith.cmpi ult, {{%.+}}, %c1536 : index
+// CHECK: vector.load %arg0[{{%.+}}, {{%.+}}] {alignment = 8 : i64} : memref<3x1536xf16>, vector<4xf16>
 // CHECK: arith.extf {{%.+}} : f16 to f32
 // CHECK-COUNT-5: gpu.shuffle xor
+// CHECK-NOT: gpu.barrier
 // CHECK: math.rsqrt
 // CHECK: scf.for
 // CHECK: arith.truncf {{%.+}} : f32 to f16
-// CHECK: vector.store {{%.+}}, %arg2[{{%.+}}, {{%.+}}] {alignment = 8 : i64} : memref<3x4100xf16>, vector<4xf16>
-func.func @rms_f16(%x: tensor<3x4100xf16>, %g: tensor<4100xf16>) -> tensor<3x4100xf16> {
-  %y = transformer.rms_norm %x scale %g : tensor<4100xf16> {epsilon = 1.0e-06 : f32} : tensor<3x4100xf16>
-  return %y : tensor<3x4100xf16>
+// CHECK: vector.store {{%.+}}, %arg2[{{%.+}}, {{%.+}}] {alignment = 8 : i64} : memref<3x1536xf16>, vector<4xf16>
+func.func @rms_f16(%x: tensor<3x1536xf16>, %g: tensor<1536xf16>) -> tensor<3x1536xf16> {
+  %y = transformer.rms_norm %x scale %g : tensor<1536xf16> {epsilon = 1.0e-06 : f32} : tensor<3x1536xf16>
+  return %y : tensor<3x1536xf16>
+}
+
+// -----
+
+// Rows of 4100 (>= block-row-threshold 2048): a row per block of 8 warps
+// (3 blocks of 256 threads), the row in registers (ceil(4100 / 1024) = 5
+// chunks of 4 per thread, the last guarded), the warps' sums combined
+// through workgroup memory after one barrier.
+// CHECK-LABEL: func.func @block_rms(
+// CHECK: gpu.launch_func @block_rms_rms_norm::@block_rms_rms_norm blocks in (%c3, %c1, %c1) threads in (%c256, %c1, %c1)
+// CHECK: gpu.func @block_rms_rms_norm(
+// CHECK-SAME: workgroup([[P:%.+]] : memref<2x8xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK: [[TID:%.+]] = gpu.thread_id x
+// CHECK: [[ROW:%.+]] = gpu.block_id x
+// CHECK-NOT: scf.for
+// CHECK: vector.load %arg0[[[ROW]], {{%.+}}] {alignment = 16 : i64} : memref<3x4100xf32>, vector<4xf32>
+// CHECK: arith.cmpi ult, {{%.+}}, %c4100 : index
+// CHECK-COUNT-5: gpu.shuffle xor
+// Lane 0 of each warp stores the warp's sum in slot 0, barrier, all read 8.
+// CHECK: [[WARP:%.+]] = arith.divui [[TID]], %c32 : index
+// CHECK: [[LANE:%.+]] = arith.remui [[TID]], %c32 : index
+// CHECK: [[FIRST:%.+]] = arith.cmpi eq, [[LANE]], %c0 : index
+// CHECK: scf.if [[FIRST]] {
+// CHECK-NEXT: memref.store {{%.+}}, [[P]][%c0, [[WARP]]]
+// CHECK: gpu.barrier
+// CHECK: memref.load [[P]][%c0, %c0]
+// CHECK: memref.load [[P]][%c0, %c7]
+// CHECK: math.rsqrt
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.return
+// With block-row-threshold=0: a row per warp.
+// WARPROW-LABEL: func.func @block_rms(
+// WARPROW: gpu.launch_func @block_rms_rms_norm::@block_rms_rms_norm blocks in (%c1, %c1, %c1) threads in (%c128, %c1, %c1)
+// WARPROW-NOT: gpu.barrier
+func.func @block_rms(%x: tensor<3x4100xf32>, %g: tensor<4100xf32>) -> tensor<3x4100xf32> {
+  %y = transformer.rms_norm %x scale %g : tensor<4100xf32> {epsilon = 1.0e-06 : f32} : tensor<3x4100xf32>
+  return %y : tensor<3x4100xf32>
+}
+
+// -----
+
+// A LayerNorm of 20000 columns: a row per block, 20 chunks per thread (a
+// loop per pass), two reductions in slots 0 and 1, a barrier each.
+// CHECK-LABEL: func.func @block_loop(
+// CHECK: gpu.launch_func @block_loop_layer_norm::@block_loop_layer_norm blocks in (%c2, %c1, %c1) threads in (%c256, %c1, %c1)
+// CHECK: gpu.func @block_loop_layer_norm(
+// CHECK-SAME: workgroup([[P:%.+]] : memref<2x8xf32, #gpu.address_space<workgroup>>)
+// CHECK: scf.for {{%.+}} = %c0 to %c20 step %c1
+// CHECK: memref.store {{%.+}}, [[P]][%c0,
+// CHECK: gpu.barrier
+// CHECK: scf.for {{%.+}} = %c0 to %c20 step %c1
+// CHECK: memref.store {{%.+}}, [[P]][%c1,
+// CHECK: gpu.barrier
+// CHECK: memref.load [[P]][%c1, %c7]
+// CHECK: scf.for {{%.+}} = %c0 to %c20 step %c1
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.return
+func.func @block_loop(%x: tensor<2x20000xf32>) -> tensor<2x20000xf32> {
+  %y = transformer.layer_norm %x : tensor<2x20000xf32>
+  return %y : tensor<2x20000xf32>
 }
 
 // -----

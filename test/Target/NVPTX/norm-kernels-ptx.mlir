@@ -1,8 +1,8 @@
 // The fused normalization kernels (convert-transformer-norms-to-gpu) through
 // the whole NVPTX pipeline: one kernel per norm (the residual add included,
 // no fill or reduction kernels), warp shuffles (shfl.sync.bfly), 128-bit
-// global loads/stores for static rows, no shared memory or barrier; the
-// PTX assembles for sm_90 and sm_80. With fuse-norms=false the same module
+// global loads/stores for static rows, shared memory and a barrier only for
+// the long rows of a row per block; the PTX assembles for sm_90 and sm_80. With fuse-norms=false the same module
 // takes the linalg route's 4 + 5 + 4 kernels (and the add's).
 // REQUIRES: ptxas, libdevice
 // RUN: rm -rf %t && mkdir -p %t
@@ -32,8 +32,12 @@
 // CHECK-DAG: ld.global.v4.b32
 // CHECK-DAG: st.global.v4.b32
 // CHECK-DAG: ld.global.v4.b16
-// CHECK-NOT: .shared
-// CHECK-NOT: bar.sync
+// The RMSNorm's rows (4100) get a block each: its warps' sums go through
+// 64 bytes of shared memory and one barrier, the only one in the module.
+// CHECK-DAG: .shared .align {{[0-9]+}} .b8 {{.*}}[64];
+// CHECK-DAG: bar.sync 0;
+// RUN: grep -c "bar.sync" %t/n90.ptx | FileCheck %s --check-prefix=BARRIERS
+// BARRIERS: 1
 func.func @main(%x: tensor<2x16x768xf32>, %a: tensor<2x16x768xf32>, %g: tensor<768xf32>, %b: tensor<768xf32>,
                 %s: tensor<?x12x?x?xf32>, %r: tensor<3x4100xf16>, %rg: tensor<4100xf16>)
     -> (tensor<2x16x768xf32>, tensor<2x16x768xf32>, tensor<?x12x?x?xf32>, tensor<3x4100xf16>) {
