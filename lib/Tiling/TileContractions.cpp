@@ -88,7 +88,7 @@ struct PackedPanel {
 
 /// The nearest enclosing point outside any sequential loop (or branch) of
 /// `op`: an allocation placed there runs once per function call or once per
-/// parallel iteration, never once per loop iteration (the stack would grow).
+/// parallel iteration, never once per loop iteration.
 static Operation *outsideSequentialLoops(Operation *op) {
   while (isa_and_nonnull<scf::ForOp, scf::IfOp, scf::WhileOp>(
       op->getParentOp()))
@@ -96,15 +96,23 @@ static Operation *outsideSequentialLoops(Operation *op) {
   return op;
 }
 
-/// A 64-byte-aligned stack buffer of `type`, allocated outside any
-/// sequential loop around `user` (outsideSequentialLoops).
-static Value createStackBuffer(RewriterBase &rewriter, Location loc,
-                               Operation *user, MemRefType type) {
+/// A 64-byte-aligned packing buffer of `type`, allocated just before the
+/// loop nest around `user` (outsideSequentialLoops) and freed just after it.
+/// On the heap, not the stack: the buffers are up to L2/2 (A) and L2/4 (B)
+/// per matmul, and stack allocations of a function all live until it
+/// returns (LLVM places static allocas in the entry block), so a 12-layer
+/// GPT-2 (72 buffers) overflowed the 8 MiB stack.
+static Value createPackingBuffer(RewriterBase &rewriter, Location loc,
+                                 Operation *user, MemRefType type) {
   OpBuilder::InsertionGuard guard(rewriter);
-  rewriter.setInsertionPoint(outsideSequentialLoops(user));
-  return memref::AllocaOp::create(rewriter, loc, type, ValueRange{},
-                                  ValueRange{},
-                                  rewriter.getI64IntegerAttr(64));
+  Operation *nest = outsideSequentialLoops(user);
+  rewriter.setInsertionPoint(nest);
+  Value buffer = memref::AllocOp::create(rewriter, loc, type, ValueRange{},
+                                         ValueRange{},
+                                         rewriter.getI64IntegerAttr(64));
+  rewriter.setInsertionPointAfter(nest);
+  memref::DeallocOp::create(rewriter, loc, buffer);
+  return buffer;
 }
 
 /// How the register tiles of one contraction get B: from weights packed at
@@ -236,7 +244,7 @@ static PackedPanel packBMicroPanels(RewriterBase &rewriter,
       return {};
 
   Location loc = tiled.getLoc();
-  Value buffer = createStackBuffer(
+  Value buffer = createPackingBuffer(
       rewriter, loc, nLoop, MemRefType::get(shape, bType.getElementType()));
 
   rewriter.setInsertionPoint(mLoop);
@@ -293,7 +301,7 @@ static void readPackedPanel(RewriterBase &rewriter, linalg::LinalgOp full,
 }
 
 /// Copies the A block of `block` (the MC x KC cache tile in the m0 loop)
-/// into a 64-byte-aligned stack buffer whose rows are KC rounded up to the
+/// into a 64-byte-aligned heap buffer whose rows are KC rounded up to the
 /// lanes plus one cache line apart, and makes `block` read A from there, so
 /// that every register tile of the block (full tiles and edges) does. In
 /// A's own layout the rows are K * 4 bytes apart; for K a multiple of 1024
@@ -329,7 +337,7 @@ static bool packABlock(RewriterBase &rewriter, linalg::LinalgOp block,
   int64_t stride = (bound(1, tiles.kc) + lanes - 1) / lanes * lanes + pad;
 
   Location loc = block.getLoc();
-  Value buffer = createStackBuffer(
+  Value buffer = createPackingBuffer(
       rewriter, loc, block,
       MemRefType::get({rowsBound, stride}, aType.getElementType()));
 

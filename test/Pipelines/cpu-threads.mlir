@@ -12,19 +12,21 @@
 
 // 128x768x768 matmul: n split into two chunks of 384 columns, one parallel
 // region whose worksharing loop runs the two chunks; the cache (n, k, m)
-// and register loops of each chunk are plain loops inside it. Each thread
-// allocates its own stack buffers for A's blocks and B's micro-panels
-// (llm-tile-contractions' run-time packing) at the start of the region.
+// and register loops of each chunk are plain loops inside it. Each chunk
+// allocates its own heap buffers for A's blocks and B's micro-panels
+// (llm-tile-contractions' run-time packing) and frees them at its end.
 // CHECK-LABEL: llvm.func @matmul(
 // CHECK:         omp.parallel if(
-// CHECK-NEXT:      llvm.alloca %{{.+}} x f32 {alignment = 64 : i64}
-// CHECK-NEXT:      llvm.alloca %{{.+}} x f32 {alignment = 64 : i64}
 // CHECK-NEXT:      omp.wsloop {
 // CHECK-NEXT:        omp.loop_nest (%{{.+}}) : i64 = (%{{.+}}) to (%{{.+}}) step (%{{.+}}) {
+// CHECK:               %[[ABUF:.+]] = llvm.call @malloc(
+// CHECK:               %[[BBUF:.+]] = llvm.call @malloc(
 // CHECK-NOT:           omp.parallel
 // CHECK:               llvm.intr.fmuladd
 // CHECK-NOT:           omp.parallel
-// CHECK:               omp.yield
+// CHECK:               llvm.call @free(%[[BBUF]])
+// CHECK-NEXT:          llvm.call @free(%[[ABUF]])
+// CHECK-NEXT:          omp.yield
 // CHECK:             omp.terminator
 // CHECK-NOT:     omp.parallel
 // CHECK:         llvm.return

@@ -14,12 +14,12 @@
 // PACK: linalg.matmul {llm.packed_b = {nr = 16 : i64, panels = @[[P]]}}
 
 // The kernel loads B from the panels; there is no run-time copy of B (the
-// only stack buffer is A's block: 8 rows of 2 rounded up to 8 lanes plus 16
+// only packing buffer is A's block: 8 rows of 2 rounded up to 8 lanes plus 16
 // floats of padding) and, once unused, the original weight is gone.
 // TILE-NOT: memref.global "private" constant @w
 // TILE-LABEL: func.func @packed
-// TILE: memref.alloca() {alignment = 64 : i64} : memref<8x24xf32>
-// TILE-NOT: memref.alloca
+// TILE: memref.alloc() {alignment = 64 : i64} : memref<8x24xf32>
+// TILE-NOT: memref.alloc()
 // TILE: %[[PANELS:.+]] = memref.get_global @__llm_packed_b : memref<2x2x16xf32>
 // TILE: scf.for
 // TILE-COUNT-2: vector.load %[[PANELS]][{{.+}}] : memref<2x2x16xf32>, vector<8xf32>

@@ -7,17 +7,17 @@
 
 // Static shapes that the tiles divide: no versioning, no scalar remainder.
 // Per k block, the 128 x 384 block of A is copied row by row (24 vectors of
-// 16 per row: 384 is a multiple of 16, so no scalar tail) into a stack
+// 16 per row: 384 is a multiple of 16, so no scalar tail) into a heap
 // buffer whose rows are 384 + 16 floats apart (one cache line of padding).
 // B (an argument, not a constant) is copied per 384 x 96 micro-panel into a
-// contiguous stack buffer in the n1 loop, before the m1 loop whose tiles
+// contiguous heap buffer in the n1 loop, before the m1 loop whose tiles
 // read it. The k loop carries the 4 x 6 accumulators as 24 vector<16xf32>,
 // loads 6 vectors of the panel and 4 scalars of the A buffer per step and
 // issues 24 FMAs; C is read before and written after it.
 // CHECK-LABEL: func.func @static
 // CHECK-NOT: linalg.matmul
-// CHECK: %[[ABUF:.+]] = memref.alloca() {alignment = 64 : i64} : memref<128x400xf32>
-// CHECK: %[[PANEL:.+]] = memref.alloca() {alignment = 64 : i64} : memref<384x96xf32>
+// CHECK: %[[ABUF:.+]] = memref.alloc() {alignment = 64 : i64} : memref<128x400xf32>
+// CHECK: %[[PANEL:.+]] = memref.alloc() {alignment = 64 : i64} : memref<384x96xf32>
 // CHECK: scf.for %[[K0:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
 // CHECK: scf.for %[[ROW:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
 // CHECK: scf.for %[[COL:.+]] = %{{.+}} to %{{.+}} step %c16 {
@@ -34,6 +34,11 @@
 // CHECK-COUNT-24: vector.fma
 // CHECK: scf.yield
 // CHECK-COUNT-24: vector.store
+// Both buffers are freed after the loop nest (heap, not stack: a function's
+// static allocas all live until it returns).
+// CHECK-DAG: memref.dealloc %[[PANEL]] : memref<384x96xf32>
+// CHECK-DAG: memref.dealloc %[[ABUF]] : memref<128x400xf32>
+// CHECK: return
 // With pack-a=false the kernel reads A where it is.
 // NOPACKA-LABEL: func.func @static
 // NOPACKA-NOT: memref<128x400xf32>
@@ -94,7 +99,7 @@ func.func @dynamic(%a: memref<?x100xf32>, %b: memref<100x100xf32>) -> memref<?x1
 // reused), i.e. the n1 loop of 128-column rows and inside it one k loop of
 // 768 steps carrying the 8 accumulators.
 // CHECK-LABEL: func.func @decode
-// CHECK-NOT: memref.alloca
+// CHECK-NOT: memref.alloc
 // CHECK: %[[C768:.+]] = arith.constant 768 : index
 // CHECK: scf.for %{{.+}} = %{{.+}} to %[[C768]] step %{{.+}} {
 // CHECK-COUNT-8: vector.load

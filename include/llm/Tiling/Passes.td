@@ -83,12 +83,12 @@ def LLMTileContractionsPass
     ```
 
     With `pack-b` (the default), each full KC x NR micro-panel of B is
-    copied into a contiguous stack buffer in the n1 loop, before the m1 loop
+    copied into a contiguous heap buffer in the n1 loop, before the m1 loop
     whose full tiles read it (blocks with at least MR rows only).
 
     With `pack-a` (the default), where the cost model asks for it
     (`ContractionTiles::packA`), each MC x KC block of A is copied, before
-    the register tiles of the block, into a stack buffer whose rows are KC
+    the register tiles of the block, into a heap buffer whose rows are KC
     (rounded up to the lanes) plus one cache line apart, and every tile of
     the block reads A from there: A's own row stride (K * 4 bytes, a
     multiple of 4 KiB for K = 1024, 2048, 3072, 4096) maps the block's rows
