@@ -38,8 +38,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
-#include <functional>
-
 using namespace mlir;
 using namespace mlir::llm;
 using namespace mlir::llm::int8;
@@ -154,85 +152,61 @@ bool int8::rewriteRangeReduction(linalg::GenericOp op, int64_t lanes,
   Value size = memref::DimOp::create(b, loc, input, rank - 1);
   Value full = arith::SubIOp::create(
       b, loc, size, arith::RemUIOp::create(b, loc, size, cst(b, loc, lanes)));
-  SmallVector<Value> rows;
-  std::function<void(OpBuilder &, Location, unsigned)> emitRow =
-      [&](OpBuilder &rb, Location rl, unsigned dim) {
-        if (dim + 2 == rank && parallel) {
-          // The rows on threads: one forall iteration per row.
-          OpFoldResult size =
-              memref::DimOp::create(rb, rl, input, dim).getResult();
-          auto forall = scf::ForallOp::create(
-              rb, rl, ArrayRef<OpFoldResult>{size}, ValueRange{}, std::nullopt);
-          OpBuilder fb = OpBuilder::atBlockBegin(forall.getBody());
-          rows.push_back(forall.getInductionVar(0));
-          emitRow(fb, rl, dim + 1);
-          rows.pop_back();
-          return;
+  auto upperBound = [&](OpBuilder &rb, Location rl, unsigned dim) -> Value {
+    return memref::DimOp::create(rb, rl, input, dim);
+  };
+  auto emitRow = [&](OpBuilder &rb, Location rl, ValueRange rowIndices) {
+    SmallVector<Value> rows(rowIndices);
+    SmallVector<Value> inits, accs;
+    for (Value out : op.getDpsInits()) {
+      Value init = memref::LoadOp::create(rb, rl, out, rows);
+      inits.push_back(vector::BroadcastOp::create(rb, rl, vecType, init));
+    }
+    auto index = [&](Value col) {
+      SmallVector<Value> idx(rows);
+      idx.push_back(col);
+      return idx;
+    };
+    auto step = [&](OpBuilder &sb, Location sl, Value x, ValueRange in,
+                    Value mask) {
+      SmallVector<Value> next;
+      Value absX;
+      for (auto [i, out] : llvm::enumerate(*outputs)) {
+        Value term = x;
+        if (out.abs) {
+          if (!absX)
+            absX = math::AbsFOp::create(sb, sl, x);
+          term = absX;
         }
-        if (dim + 1 < rank) {
-          scf::ForOp::create(
-              rb, rl, cst(rb, rl, 0),
-              memref::DimOp::create(rb, rl, input, dim), cst(rb, rl, 1),
-              ValueRange{},
-              [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
-                rows.push_back(iv);
-                emitRow(nb, nl, dim + 1);
-                rows.pop_back();
-                scf::YieldOp::create(nb, nl);
-              });
-          return;
-        }
-        SmallVector<Value> inits, accs;
-        for (Value out : op.getDpsInits()) {
-          Value init = memref::LoadOp::create(rb, rl, out, rows);
-          inits.push_back(vector::BroadcastOp::create(rb, rl, vecType, init));
-        }
-        auto index = [&](Value col) {
-          SmallVector<Value> idx(rows);
-          idx.push_back(col);
-          return idx;
-        };
-        auto step = [&](OpBuilder &sb, Location sl, Value x,
-                        ValueRange in, Value mask) {
-          SmallVector<Value> next;
-          Value absX;
-          for (auto [i, out] : llvm::enumerate(*outputs)) {
-            Value term = x;
-            if (out.abs) {
-              if (!absX)
-                absX = math::AbsFOp::create(sb, sl, x);
-              term = absX;
-            }
-            if (mask)
-              term = arith::SelectOp::create(sb, sl, mask, term, inits[i]);
-            next.push_back(combine(sb, sl, out.kind, in[i], term));
-          }
-          return next;
-        };
-        auto loop = scf::ForOp::create(
-            rb, rl, cst(rb, rl, 0), full, cst(rb, rl, lanes), inits,
-            [&](OpBuilder &lb, Location ll, Value col, ValueRange in) {
-              Value x = vector::LoadOp::create(lb, ll, vecType, input,
-                                               index(col));
-              scf::YieldOp::create(lb, ll, step(lb, ll, x, in, Value()));
-            });
-        accs.assign(loop.getResults().begin(), loop.getResults().end());
-        // The last size % lanes elements, masked.
-        Value rest = arith::SubIOp::create(rb, rl, size, full);
-        Value mask = vector::CreateMaskOp::create(rb, rl, maskType,
-                                                  ValueRange{rest});
-        Value zero = arith::ConstantOp::create(
-            rb, rl, DenseElementsAttr::get(vecType, rb.getF32FloatAttr(0)));
-        Value x = vector::MaskedLoadOp::create(rb, rl, vecType, input,
-                                               index(full), mask, zero);
-        accs = step(rb, rl, x, accs, mask);
-        for (auto [i, out] : llvm::enumerate(op.getDpsInits())) {
-          Value r = vector::ReductionOp::create(rb, rl, (*outputs)[i].kind,
-                                                accs[i]);
-          memref::StoreOp::create(rb, rl, r, out, rows);
-        }
-      };
-  emitRow(b, loc, 0);
+        if (mask)
+          term = arith::SelectOp::create(sb, sl, mask, term, inits[i]);
+        next.push_back(combine(sb, sl, out.kind, in[i], term));
+      }
+      return next;
+    };
+    auto loop = scf::ForOp::create(
+        rb, rl, cst(rb, rl, 0), full, cst(rb, rl, lanes), inits,
+        [&](OpBuilder &lb, Location ll, Value col, ValueRange in) {
+          Value x = vector::LoadOp::create(lb, ll, vecType, input, index(col));
+          scf::YieldOp::create(lb, ll, step(lb, ll, x, in, Value()));
+        });
+    accs.assign(loop.getResults().begin(), loop.getResults().end());
+    // The last size % lanes elements, masked.
+    Value rest = arith::SubIOp::create(rb, rl, size, full);
+    Value mask =
+        vector::CreateMaskOp::create(rb, rl, maskType, ValueRange{rest});
+    Value zero = arith::ConstantOp::create(
+        rb, rl, DenseElementsAttr::get(vecType, rb.getF32FloatAttr(0)));
+    Value x = vector::MaskedLoadOp::create(rb, rl, vecType, input, index(full),
+                                           mask, zero);
+    accs = step(rb, rl, x, accs, mask);
+    for (auto [i, out] : llvm::enumerate(op.getDpsInits())) {
+      Value r =
+          vector::ReductionOp::create(rb, rl, (*outputs)[i].kind, accs[i]);
+      memref::StoreOp::create(rb, rl, r, out, rows);
+    }
+  };
+  buildRowLoops(b, loc, rank, parallel, upperBound, emitRow);
   op.erase();
   return true;
 }

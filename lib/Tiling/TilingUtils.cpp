@@ -7,18 +7,19 @@
 
 #include "TilingUtils.h"
 
-#include "mlir/Dialect/SCF/IR/SCF.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/Dominance.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
@@ -111,6 +112,48 @@ static void addCanonicalizations(RewritePatternSet &patterns,
     dialect->getCanonicalizationPatterns(patterns);
   for (RegisteredOperationName op : context->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, context);
+}
+
+/// buildRowLoops from loop dim `dim` on, inside the loops of `rows`.
+static void buildRowLoopsFrom(
+    OpBuilder &b, Location loc, unsigned dim, unsigned rank, bool parallelRows,
+    function_ref<Value(OpBuilder &, Location, unsigned)> upperBound,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body,
+    SmallVectorImpl<Value> &rows) {
+  if (dim + 1 >= rank) {
+    body(b, loc, rows);
+    return;
+  }
+  auto inner = [&](OpBuilder &ib, Location il, Value iv) {
+    rows.push_back(iv);
+    buildRowLoopsFrom(ib, il, dim + 1, rank, parallelRows, upperBound, body,
+                      rows);
+    rows.pop_back();
+  };
+  if (parallelRows && dim + 2 == rank) {
+    // The rows on threads: one forall iteration per row.
+    OpFoldResult size = upperBound(b, loc, dim);
+    auto forall = scf::ForallOp::create(b, loc, ArrayRef<OpFoldResult>{size},
+                                        ValueRange{}, std::nullopt);
+    OpBuilder fb = OpBuilder::atBlockBegin(forall.getBody());
+    inner(fb, loc, forall.getInductionVar(0));
+    return;
+  }
+  scf::ForOp::create(b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+                     upperBound(b, loc, dim),
+                     arith::ConstantIndexOp::create(b, loc, 1), ValueRange{},
+                     [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
+                       inner(nb, nl, iv);
+                       scf::YieldOp::create(nb, nl);
+                     });
+}
+
+void llm::buildRowLoops(
+    OpBuilder &b, Location loc, unsigned rank, bool parallelRows,
+    function_ref<Value(OpBuilder &, Location, unsigned)> upperBound,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+  SmallVector<Value> rows;
+  buildRowLoopsFrom(b, loc, 0, rank, parallelRows, upperBound, body, rows);
 }
 
 Value llm::rootBuffer(Value value) {

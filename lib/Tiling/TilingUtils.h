@@ -1,8 +1,9 @@
 //===- TilingUtils.h - helpers shared by the tiling passes ------*- C++ -*-===//
 //
 // Internal to lib/Tiling: tiling a linalg op with scf::tileUsingSCF, cloning
-// a tile with static operand shapes, and turning vectorized tiles into
-// register-sized vector code with the accumulators hoisted.
+// a tile with static operand shapes, turning vectorized tiles into
+// register-sized vector code with the accumulators hoisted, and the row
+// loops of last-dim reductions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,6 +45,20 @@ linalg::LinalgOp cloneWithStaticLoopSizes(RewriterBase &rewriter,
 /// (see hoistAccumulators in the .cpp) and lower the transfers to plain
 /// loads and stores.
 LogicalResult lowerVectorTiles(func::FuncOp func, int64_t lanes);
+
+/// Emits the loops over the rows of a reduction over the last of `rank`
+/// loop dims: for each dim d < rank - 1, outermost first, an scf.for over
+/// [0, upperBound(builder, loc, d)) step 1, except that with `parallelRows`
+/// the loop of dim rank - 2 (the rows; batch dims stay sequential around
+/// it) is an scf.forall with one iteration per row. Calls `body` inside the
+/// innermost loop (at `b`'s insertion point when rank is 1) with the row's
+/// indices, rank - 1 of them. Used by the vector row reductions of
+/// normalizations and softmax (VectorizeRowReductions.cpp) and of dynamic
+/// quantization's range (RangeReductions.cpp).
+void buildRowLoops(
+    OpBuilder &b, Location loc, unsigned rank, bool parallelRows,
+    function_ref<Value(OpBuilder &, Location, unsigned)> upperBound,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body);
 
 /// The allocation or argument a memref value is a view of (through
 /// ViewLikeOpInterface ops: subviews, casts, reshapes).

@@ -22,6 +22,7 @@
 
 // int8::cst, mapIndices, hasContiguousRows: generic index helpers.
 #include "Int8Kernels.h"
+#include "TilingUtils.h"
 
 #include "llm/Tiling/Passes.h"
 #include "llm/Tiling/TargetDescription.h"
@@ -34,7 +35,6 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 
-#include <functional>
 #include <limits>
 
 namespace mlir::llm {
@@ -209,73 +209,58 @@ void rewriteRowReduction(linalg::GenericOp op, const RowReduction &match,
     return value;
   };
 
-  std::function<void(OpBuilder &, Location, unsigned)> emitRows =
-      [&](OpBuilder &rb, Location rl, unsigned dim) {
-        if (dim + 1 < rank) {
-          Range range = ranges[dim];
-          scf::ForOp::create(
-              rb, rl, valueOf(range.offset), valueOf(range.size),
-              valueOf(range.stride), ValueRange{},
-              [&](OpBuilder &nb, Location nl, Value iv, ValueRange) {
-                loops.push_back(iv);
-                emitRows(nb, nl, dim + 1);
-                loops.pop_back();
-                scf::YieldOp::create(nb, nl);
-              });
-          return;
-        }
-        // Per-row values: inputs read once per row and scalars defined
-        // outside the body, as splats.
-        IRMapping rowMapping;
-        SmallVector<Value> rowLoops(loops);
-        rowLoops.push_back(int8::cst(rb, rl, 0));
-        for (auto [i, input] : llvm::enumerate(op.getDpsInputs())) {
-          if (match.alongRow[i])
-            continue;
-          Value scalar = memref::LoadOp::create(
-              rb, rl, input, int8::mapIndices(rb, rl, maps[i], rowLoops));
-          rowMapping.map(body->getArgument(i),
-                         vector::BroadcastOp::create(rb, rl, vecType, scalar));
-        }
-        for (Operation &inner : body->without_terminator())
-          for (Value operand : inner.getOperands())
-            if (operand.getParentBlock() != body &&
-                !rowMapping.contains(operand))
-              rowMapping.map(operand,
-                             vector::BroadcastOp::create(
-                                 rb, rl,
-                                 VectorType::get({lanes}, operand.getType()),
-                                 operand));
-        Value identity = arith::ConstantOp::create(
-            rb, rl,
-            DenseElementsAttr::get(vecType,
-                                   rb.getFloatAttr(elementType, neutral)));
-        Value padding = arith::ConstantOp::create(
-            rb, rl,
-            DenseElementsAttr::get(vecType, rb.getFloatAttr(elementType, 0.0)));
-        auto loop = scf::ForOp::create(
-            rb, rl, int8::cst(rb, rl, 0), full, int8::cst(rb, rl, lanes),
-            ValueRange{identity},
-            [&](OpBuilder &lb, Location ll, Value col, ValueRange acc) {
-              Value value =
-                  emitTerm(lb, ll, col, Value(), identity, padding, rowMapping);
-              scf::YieldOp::create(
-                  lb, ll, combineValues(lb, ll, match.kind, acc[0], value));
-            });
-        Value rest = arith::SubIOp::create(rb, rl, size, full);
-        Value mask =
-            vector::CreateMaskOp::create(rb, rl, maskType, ValueRange{rest});
-        Value tail =
-            emitTerm(rb, rl, full, mask, identity, padding, rowMapping);
-        Value acc = combineValues(rb, rl, match.kind, loop.getResult(0), tail);
-        SmallVector<Value> outIdx =
-            int8::mapIndices(rb, rl, maps.back(), rowLoops);
-        Value init = memref::LoadOp::create(rb, rl, out, outIdx);
-        Value reduced = vector::ReductionOp::create(rb, rl, match.kind, acc,
-                                                    init, reduceFlags);
-        memref::StoreOp::create(rb, rl, reduced, out, outIdx);
-      };
-  emitRows(b, loc, 0);
+  auto upperBound = [&](OpBuilder &rb, Location rl, unsigned dim) {
+    return getValueOrCreateConstantIndexOp(rb, rl, ranges[dim].size);
+  };
+  auto emitRow = [&](OpBuilder &rb, Location rl, ValueRange rows) {
+    loops.assign(rows.begin(), rows.end());
+    // Per-row values: inputs read once per row and scalars defined
+    // outside the body, as splats.
+    IRMapping rowMapping;
+    SmallVector<Value> rowLoops(loops);
+    rowLoops.push_back(int8::cst(rb, rl, 0));
+    for (auto [i, input] : llvm::enumerate(op.getDpsInputs())) {
+      if (match.alongRow[i])
+        continue;
+      Value scalar = memref::LoadOp::create(
+          rb, rl, input, int8::mapIndices(rb, rl, maps[i], rowLoops));
+      rowMapping.map(body->getArgument(i),
+                     vector::BroadcastOp::create(rb, rl, vecType, scalar));
+    }
+    for (Operation &inner : body->without_terminator())
+      for (Value operand : inner.getOperands())
+        if (operand.getParentBlock() != body && !rowMapping.contains(operand))
+          rowMapping.map(
+              operand, vector::BroadcastOp::create(
+                           rb, rl, VectorType::get({lanes}, operand.getType()),
+                           operand));
+    Value identity = arith::ConstantOp::create(
+        rb, rl,
+        DenseElementsAttr::get(vecType, rb.getFloatAttr(elementType, neutral)));
+    Value padding = arith::ConstantOp::create(
+        rb, rl,
+        DenseElementsAttr::get(vecType, rb.getFloatAttr(elementType, 0.0)));
+    auto loop = scf::ForOp::create(
+        rb, rl, int8::cst(rb, rl, 0), full, int8::cst(rb, rl, lanes),
+        ValueRange{identity},
+        [&](OpBuilder &lb, Location ll, Value col, ValueRange acc) {
+          Value value =
+              emitTerm(lb, ll, col, Value(), identity, padding, rowMapping);
+          scf::YieldOp::create(
+              lb, ll, combineValues(lb, ll, match.kind, acc[0], value));
+        });
+    Value rest = arith::SubIOp::create(rb, rl, size, full);
+    Value mask =
+        vector::CreateMaskOp::create(rb, rl, maskType, ValueRange{rest});
+    Value tail = emitTerm(rb, rl, full, mask, identity, padding, rowMapping);
+    Value acc = combineValues(rb, rl, match.kind, loop.getResult(0), tail);
+    SmallVector<Value> outIdx = int8::mapIndices(rb, rl, maps.back(), rowLoops);
+    Value init = memref::LoadOp::create(rb, rl, out, outIdx);
+    Value reduced =
+        vector::ReductionOp::create(rb, rl, match.kind, acc, init, reduceFlags);
+    memref::StoreOp::create(rb, rl, reduced, out, outIdx);
+  };
+  buildRowLoops(b, loc, rank, /*parallelRows=*/false, upperBound, emitRow);
   op.erase();
 }
 
