@@ -33,11 +33,13 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 using namespace mlir::llm;
@@ -123,13 +125,22 @@ llm::matchContractionEpilogue(linalg::LinalgOp contraction,
   if (contraction.getNumDpsInits() != 1)
     return std::nullopt;
   Value c = contraction.getDpsInits()[0];
-  auto alloc = c.getDefiningOp<memref::AllocOp>();
-  if (!alloc)
-    return std::nullopt;
   Block *block = contraction->getBlock();
-  if (alloc->getBlock() != block)
+  auto alloc = c.getDefiningOp<memref::AllocOp>();
+  memref::SubViewOp chunk;
+  if (!alloc && options.allowChunk) {
+    // A thread's chunk: a subview, in the forall body, of an allocation
+    // outside the loop.
+    chunk = c.getDefiningOp<memref::SubViewOp>();
+    if (!chunk || chunk->getBlock() != block ||
+        !isa<scf::ForallOp>(block->getParentOp()))
+      return std::nullopt;
+    alloc = chunk.getSource().getDefiningOp<memref::AllocOp>();
+  }
+  if (!alloc || (!chunk && alloc->getBlock() != block))
     return std::nullopt;
   ContractionEpilogue epi;
+  epi.chunk = chunk;
   // Readers of C other than the consumer: allowed only after an in-place
   // consumer (they read its result).
   SmallVector<Operation *> later;
@@ -192,7 +203,40 @@ llm::matchContractionEpilogue(linalg::LinalgOp contraction,
   for (Operation *dealloc : epi.deallocs)
     if (!consumer->isBeforeInBlock(dealloc))
       return std::nullopt;
-  if (!later.empty()) {
+  // A chunk's allocation: used by nothing else inside the loop; after it,
+  // deallocated, and read only if the consumer writes in place.
+  bool readAfterLoop = false;
+  if (chunk) {
+    Block *allocBlock = alloc->getBlock();
+    Operation *loop = allocBlock->findAncestorOpInBlock(*contraction);
+    if (!loop)
+      return std::nullopt;
+    // Views (no memory access of their own) may come before the loop;
+    // their users count as the allocation's.
+    SmallVector<Value> buffers = {alloc.getResult()};
+    while (!buffers.empty()) {
+      Value buffer = buffers.pop_back_val();
+      for (Operation *user : buffer.getUsers()) {
+        if (user == chunk.getOperation())
+          continue;
+        Operation *ancestor = allocBlock->findAncestorOpInBlock(*user);
+        if (!ancestor)
+          return std::nullopt;
+        if (isa<ViewLikeOpInterface>(user) && isMemoryEffectFree(user) &&
+            ancestor == user) {
+          llvm::append_range(buffers, user->getResults());
+          continue;
+        }
+        if (!loop->isBeforeInBlock(ancestor))
+          return std::nullopt;
+        if (isa<memref::DeallocOp>(user) && buffer == alloc.getResult())
+          epi.deallocs.push_back(user);
+        else
+          readAfterLoop = true;
+      }
+    }
+  }
+  if (!later.empty() || readAfterLoop) {
     // In place: the consumer writes C (or the view it reads), and the
     // other readers come after it.
     Value cReadValue = epi.view ? epi.view.getResult() : c;
@@ -225,7 +269,10 @@ llm::matchContractionEpilogue(linalg::LinalgOp contraction,
   if (epi.inPlace ? !options.allowInPlace : out == c)
     return std::nullopt;
   Block *body = consumer.getBody();
-  if (!body->getArguments().back().use_empty())
+  // In place, the body may read C through its output's block argument
+  // (llm-reuse-input-buffers makes `y = C + bias` write into C that way).
+  bool readsOutput = !body->getArguments().back().use_empty();
+  if (readsOutput && !epi.inPlace)
     return std::nullopt;
   for (Operation &inner : body->without_terminator())
     if (!isa<arith::ArithDialect, math::MathDialect>(inner.getDialect()) ||
@@ -252,8 +299,11 @@ llm::matchContractionEpilogue(linalg::LinalgOp contraction,
     if (input == out && maps[i] != identity)
       return std::nullopt;
   }
-  if (epi.cInput < 0)
-    return std::nullopt;
+  if (epi.cInput < 0) {
+    if (!readsOutput)
+      return std::nullopt;
+    epi.cInput = consumer.getNumDpsInputs();
+  }
   // The consumer runs at the contraction's place: everything in between
   // must leave memory alone.
   SmallVector<Operation *> between;
@@ -349,6 +399,9 @@ void llm::emitEpilogueStore(OpBuilder &b, Location loc,
     }
     mapping.map(arg, value);
   }
+  // In place, the output's block argument is C too.
+  if (epi.inPlace)
+    mapping.map(body->getArguments().back(), acc);
   // Scalars from outside the body (constants) become splats.
   auto lookup = [&](Value scalar) -> Value {
     if (Value mapped = mapping.lookupOrNull(scalar))
@@ -395,8 +448,13 @@ void llm::eraseFusedEpilogue(ContractionEpilogue &epi, bool eraseC) {
   epi.fill.erase();
   if (!eraseC)
     return;
+  if (epi.chunk && epi.chunk->use_empty())
+    epi.chunk.erase();
+  if (!llvm::all_of(epi.alloc->getUsers(), [&](Operation *user) {
+        return llvm::is_contained(epi.deallocs, user);
+      }))
+    return;
   for (Operation *dealloc : epi.deallocs)
     dealloc->erase();
-  if (epi.alloc->use_empty())
-    epi.alloc->erase();
+  epi.alloc->erase();
 }

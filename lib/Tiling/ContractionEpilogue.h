@@ -30,16 +30,22 @@ bool hasContiguousRows(Value value);
 
 /// The elementwise consumer of a contraction's result C that a kernel can
 /// apply to its register tiles: C is a fresh buffer (memref.alloc in the
-/// contraction's block), zero-filled, written by the contraction and read
+/// contraction's block; or, `chunk`, a thread's subview of one in an
+/// scf.forall body, see llm-parallelize-outer-loops), zero-filled, written by the contraction and read
 /// only by `consumer` (at the identity, directly or through `view`), whose
 /// other operands are read per row or per column and whose output is a
 /// different buffer of C's shape (or, `inPlace`, C itself).
 struct ContractionEpilogue {
   linalg::GenericOp consumer;
-  /// The consumer's input position that reads C.
+  /// The consumer's input position that reads C; the number of inputs when
+  /// it reads C only through its output's block argument (`inPlace`).
   int cInput = -1;
   linalg::FillOp fill;
   memref::AllocOp alloc;
+  /// C when it is a thread's chunk: the subview of `alloc` in the forall
+  /// body that the fill, the contraction and the consumer use; null when C
+  /// is `alloc` itself.
+  memref::SubViewOp chunk;
   SmallVector<Operation *> deallocs;
   /// The memref.expand_shape (adding unit dims only) through which the
   /// consumer reads C; null when it reads C itself.
@@ -59,6 +65,10 @@ struct EpilogueMatchOptions {
   bool allowFloat = false;
   /// The consumer may write its result in place of C (`inPlace`).
   bool allowInPlace = false;
+  /// C may be a thread's chunk (`chunk`) of an allocation outside the
+  /// scf.forall around the contraction, whose other users come after that
+  /// loop (deallocations; readers of the result when `inPlace`).
+  bool allowChunk = false;
 };
 
 /// The fusable epilogue of `contraction` (a contraction on buffers writing
@@ -84,8 +94,9 @@ void emitEpilogueStore(OpBuilder &b, Location loc,
                        const ContractionEpilogue &epi, ArrayRef<Value> loops,
                        Value acc, Value mask);
 
-/// Erases the consumer, the view, the fill and, with `eraseC`, C's
-/// deallocations and allocation (once unused) after a kernel replaced them.
+/// Erases the consumer, the view, the fill and, with `eraseC`, C's chunk
+/// (once unused) and C's deallocations and allocation (once nothing else
+/// uses it) after a kernel replaced them.
 void eraseFusedEpilogue(ContractionEpilogue &epi, bool eraseC = true);
 
 } // namespace mlir::llm

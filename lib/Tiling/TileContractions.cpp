@@ -310,11 +310,12 @@ static void readPackedPanel(RewriterBase &rewriter, linalg::LinalgOp full,
 /// before the next register panel reuses it. The padded stride spreads the
 /// rows over all sets. The buffer is placed outside any sequential loop
 /// (once per call or per thread chunk) and refilled per block: the copy is
-/// MC x KC loads and stores against 2 NC MC KC FLOPs. Returns false
-/// (nothing changed) unless A is a 2-D [m, k] operand, k innermost.
-static bool packABlock(RewriterBase &rewriter, linalg::LinalgOp block,
-                       const ContractionMatch &match,
-                       const ContractionTiles &tiles) {
+/// MC x KC loads and stores against 2 NC MC KC FLOPs. Returns the view of
+/// the buffer that `block` now reads (null: nothing changed, A is not a 2-D
+/// [m, k] operand, k innermost).
+static Value packABlock(RewriterBase &rewriter, linalg::LinalgOp block,
+                        const ContractionMatch &match,
+                        const ContractionTiles &tiles) {
   OpOperand *aOperand = block.getDpsInputOperand(0);
   Value a = aOperand->get();
   auto aType = dyn_cast<MemRefType>(a.getType());
@@ -323,7 +324,7 @@ static bool packABlock(RewriterBase &rewriter, linalg::LinalgOp block,
   if (!aType || aType.getRank() != 2 || map.getNumResults() != 2 ||
       map.getResult(0) != getAffineDimExpr(match.mDim, ctx) ||
       map.getResult(1) != getAffineDimExpr(match.kDim, ctx))
-    return false;
+    return {};
   // The block's sizes are at most the cache tiles (tileUsingSCF's
   // min(tile, rest)), or static.
   auto bound = [&](unsigned d, int64_t tile) {
@@ -374,7 +375,7 @@ static bool packABlock(RewriterBase &rewriter, linalg::LinalgOp block,
   Value view = memref::SubViewOp::create(rewriter, loc, buffer, offsets,
                                          sizes, strides);
   rewriter.modifyOpInPlace(block, [&] { aOperand->set(view); });
-  return true;
+  return view;
 }
 
 /// Tiles `op` (an edge or whole tile) by levels.front() in n, m order and
@@ -499,6 +500,9 @@ struct FusedEpilogue {
   /// C stays as the buffer of the partial sums (an in-place consumer, or an
   /// output that cannot hold them); else the output holds them and C goes.
   bool keepC = false;
+  /// With pack-a: the view of the packing buffer that the A block was
+  /// replaced with, and that A block (a view of `a` at the same offsets).
+  Value packedA, aBlock;
 };
 
 /// `x + y` on index values, folded when both are constants.
@@ -520,12 +524,19 @@ static OpFoldResult addIndex(OpBuilder &b, Location loc, OpFoldResult x,
 
 /// The offsets, per dim, of `view` in `root` when `view` is `root` through
 /// memref.casts and rank-preserving unit-stride subviews (what tiling made
-/// of an operand); nullopt otherwise.
+/// of an operand); nullopt otherwise. A view reaching `copy` continues from
+/// `copyOf`, which holds the same elements at the same indices (a packed A
+/// block).
 static std::optional<SmallVector<OpFoldResult>>
-offsetsIn(OpBuilder &b, Location loc, Value view, Value root) {
+offsetsIn(OpBuilder &b, Location loc, Value view, Value root,
+          Value copy = {}, Value copyOf = {}) {
   unsigned rank = cast<MemRefType>(root.getType()).getRank();
   SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
   while (view != root) {
+    if (copy && view == copy) {
+      view = copyOf;
+      continue;
+    }
     if (auto castOp = view.getDefiningOp<memref::CastOp>()) {
       view = castOp.getSource();
       continue;
@@ -591,7 +602,7 @@ prepareEpilogue(RewriterBase &rewriter, linalg::LinalgOp op,
     return std::nullopt;
   std::optional<ContractionEpilogue> epi = matchContractionEpilogue(
       op, EpilogueMatchOptions{/*allowUnitExpand=*/true, /*allowFloat=*/true,
-                               /*allowInPlace=*/true});
+                               /*allowInPlace=*/true, /*allowChunk=*/true});
   if (!epi)
     return std::nullopt;
   // The consumer's results are stored while the contraction still reads
@@ -610,7 +621,9 @@ prepareEpilogue(RewriterBase &rewriter, linalg::LinalgOp op,
                       *cMPos,
                       memref::getMixedSize(rewriter, loc, aOperand->get(),
                                            *aKPos),
-                      /*keepC=*/false};
+                      /*keepC=*/false,
+                      /*packedA=*/Value(),
+                      /*aBlock=*/Value()};
   if (fused.epi.inPlace) {
     // The consumer's output is C: the partial sums stay there.
     fused.keepC = true;
@@ -639,7 +652,7 @@ static std::optional<TilePlace> placeTile(RewriterBase &rewriter,
   std::optional<SmallVector<OpFoldResult>> cOffsets =
       offsetsIn(rewriter, loc, tile.getDpsInits()[0], fused.c);
   std::optional<SmallVector<OpFoldResult>> aOffsets =
-      offsetsIn(rewriter, loc, tileA, fused.a);
+      offsetsIn(rewriter, loc, tileA, fused.a, fused.packedA, fused.aBlock);
   if (!cOffsets || !aOffsets)
     return std::nullopt;
   OpFoldResult k0 = (*aOffsets)[fused.aKPos];
@@ -863,9 +876,15 @@ struct TileContractionsPass
         return signalPassFailure();
       }
       // A fused epilogue places its tiles by their A views (placeTile),
-      // which the packed A block would replace.
-      if (packA && tiles.packA && !fused)
-        packABlock(rewriter, *block, match, tiles);
+      // seen through the packed A block.
+      if (packA && tiles.packA) {
+        Value aBlock = block->getDpsInputs()[0];
+        Value packedA = packABlock(rewriter, *block, match, tiles);
+        if (fused && packedA) {
+          fused->packedA = packedA;
+          fused->aBlock = aBlock;
+        }
+      }
       SmallVector<linalg::LinalgOp> fullTiles, scalarTiles;
       SmallVector<RegisterTile> cascade = {
           {tiles.mr, tiles.nr}, {1, tiles.nr}, {1, tiles.lanes}};
