@@ -23,7 +23,13 @@
 //
 // The int8 kernels (Int8Contractions.cpp) take the int8 form (C read by the
 // consumer itself, integer fill); the f32 GEMM (TileContractions.cpp) also
-// takes C read through an expand_shape that adds unit dims and a +0.0 fill.
+// takes C read through an expand_shape that adds unit dims, a +0.0 fill, a
+// consumer that writes in place of C and reads it through its output's block
+// argument (`outs(%v) { %o + %bias }`, what llm-reuse-input-buffers makes of
+// a bias add), and, with threads, a thread's chunk of C: llm-parallelize-
+// outer-loops puts the fill, the contraction and the consumer into one
+// scf.forall on `memref.subview %c[0, %n] [M, chunk]`, with C's allocation
+// outside the loop.
 // Each output element is computed from the same accumulated value by the
 // same scalar operations as the unfused form.
 //

@@ -52,3 +52,28 @@ func.func @small(%a: tensor<4x4xf32>, %b: tensor<4x4xf32>) -> tensor<4x4xf32> {
   %0 = transformer.add %a, %b : tensor<4x4xf32>, tensor<4x4xf32> -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
 }
+
+// -----
+
+// A linear layer with bias and GELU: the zero fill, the matmul and the
+// epilogue share one parallel region (one fork per matmul,
+// llm-parallelize-outer-loops), and the epilogue runs on the register tiles
+// of each chunk (llm-tile-contractions' epilogue fusion; GELU's tanh
+// approximated on vectors, ApproximateMath), not as a second parallel pass.
+// (The split itself: test/Tiling/f32-epilogue-threads.mlir.)
+// CHECK-LABEL: llvm.func @linear_gelu(
+// CHECK:         omp.parallel if(
+// CHECK-NOT:       omp.terminator
+// CHECK:           llvm.intr.fmuladd
+// CHECK-NOT:       omp.terminator
+// CHECK:           llvm.fdiv %{{.+}}, %{{.+}} : vector<16xf32>
+// CHECK:           omp.terminator
+// CHECK-NOT:     omp.parallel
+// CHECK:         llvm.return
+// SPLIT-LABEL: func.func @linear_gelu(
+func.func @linear_gelu(%a: tensor<128x768xf32>, %b: tensor<768x768xf32>, %bias: tensor<768xf32>) -> tensor<128x768xf32> {
+  %0 = transformer.matmul %a, %b : tensor<128x768xf32>, tensor<768x768xf32> -> tensor<128x768xf32>
+  %1 = transformer.add %0, %bias : tensor<128x768xf32>, tensor<768xf32> -> tensor<128x768xf32>
+  %2 = transformer.gelu %1 approximation = tanh : tensor<128x768xf32>
+  return %2 : tensor<128x768xf32>
+}

@@ -348,6 +348,11 @@ def LLMParallelizeOuterLoopsPass
     is below that is left alone, a dynamic one computes the chunk at run
     time (then a small size gives one iteration). Runs before
     llm-tile-contractions / llm-vectorize-elementwise, which tile each chunk.
+    A contraction's zero fill of C and its fusible elementwise consumer
+    (bias, GELU, residual add: what llm-tile-contractions' epilogue fusion
+    takes) go into the contraction's chunks, in the same scf.forall, so that
+    the epilogue is fused per chunk; a contraction too small to split keeps
+    them sequential.
 
     Before:
     ```mlir
@@ -360,6 +365,17 @@ def LLMParallelizeOuterLoopsPass
       %bs = memref.subview %b[0, %n] [768, 384] [1, 1]
       %cs = memref.subview %c[0, %n] [128, 384] [1, 1]
       linalg.matmul ins(%a, %bs : ...) outs(%cs : ...)
+    }
+    ```
+    With a fill and a bias add (threads=2):
+    ```mlir
+    scf.forall (%n) = (0) to (768) step (384) {
+      %cs = memref.subview %c[0, %n] [128, 384] [1, 1]
+      linalg.fill ins(%zero : f32) outs(%cs : ...)
+      linalg.matmul ins(%a, %bs : ...) outs(%cs : ...)
+      %biass = memref.subview %bias[%n] [384] [1]
+      %ys = memref.subview %y[0, %n] [128, 384] [1, 1]
+      linalg.generic ... ins(%cs, %biass : ...) outs(%ys : ...) { addf }
     }
     ```
   }];
