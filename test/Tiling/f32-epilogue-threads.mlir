@@ -9,6 +9,8 @@
 // and the A block is packed, pack-a, also with the fused epilogue).
 // RUN: llm-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(llm-parallelize-outer-loops{threads=2 target-cpu=skylake-avx512 min-cycles=0}))' | FileCheck %s --check-prefix=SPLIT
 // RUN: llm-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(llm-parallelize-outer-loops{threads=2 target-cpu=skylake-avx512 min-cycles=0},llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=32K,l3=32M,threads=2"}))' | FileCheck %s --check-prefix=FUSED
+// One thread (no split): the in-place form below is fused too (ONE).
+// RUN: llm-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(llm-tile-contractions{target-cpu=skylake-avx512 target-desc="l1=32K,l2=32K,l3=32M,threads=1"}))' | FileCheck %s --check-prefix=ONE
 
 #id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #col = affine_map<(d0, d1, d2) -> (d2)>
@@ -88,7 +90,8 @@ func.func @bias_tanh(%a: memref<64x256xf32>, %b: memref<256x512xf32>, %bias: mem
 // The form llm-reuse-input-buffers gives a bias add (GPT-2's QKV
 // projection): the consumer writes in place into the view of C and reads C
 // through its output's block argument; C is returned (read after the loop).
-// Each chunk's C holds the accumulators and receives the epilogue.
+// Each chunk's C holds the accumulators and receives the epilogue. (Not
+// fused at all, even on one thread, before 2026-11-28 12:40.)
 // SPLIT-LABEL: func.func @in_place_view
 // SPLIT: %[[C:.+]] = memref.alloc() {alignment = 64 : i64} : memref<64x512xf32>
 // SPLIT: %[[VIEW:.+]] = memref.expand_shape %[[C]]
@@ -120,6 +123,17 @@ func.func @bias_tanh(%a: memref<64x256xf32>, %b: memref<256x512xf32>, %bias: mem
 // FUSED-NOT: linalg.generic
 // FUSED-NOT: scf.forall
 // FUSED: return %[[VIEW]]
+// ONE-LABEL: func.func @in_place_view
+// ONE-SAME: %[[BIAS:[^:]+]]: memref<512xf32>)
+// ONE: %[[C:.+]] = memref.alloc() {alignment = 64 : i64} : memref<64x512xf32>
+// ONE-NOT: linalg.fill
+// ONE: vector.fma
+// ONE: %[[ACC:.+]] = vector.load %[[C]][{{.+}}] : memref<64x512xf32>, vector<16xf32>
+// ONE: %[[BV:.+]] = vector.load %[[BIAS]][{{.+}}] : memref<512xf32>, vector<16xf32>
+// ONE: %[[SUM:.+]] = arith.addf %[[ACC]], %[[BV]] : vector<16xf32>
+// ONE: vector.store %[[SUM]], %[[C]][{{.+}}] : memref<64x512xf32>, vector<16xf32>
+// ONE-NOT: linalg.generic
+// ONE: return
 func.func @in_place_view(%a: memref<64x256xf32>, %b: memref<256x512xf32>, %bias: memref<512xf32>) -> memref<1x64x512xf32> {
   %zero = arith.constant 0.0 : f32
   %c = memref.alloc() {alignment = 64 : i64} : memref<64x512xf32>
