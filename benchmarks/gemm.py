@@ -27,7 +27,13 @@ One command, everything in the same run:
      alternating for --rounds rounds (median over rounds), so that all
      see the same machine load;
   3. prints GFLOP/s (2*M*N*K / time), our ratio to each baseline and the
-     fraction of the measured peak for T threads.
+     fraction of the measured peak for T threads; for M = 1 (a GEMV, bound
+     by reading B once) also B's bytes per second (4*K*N / time) and their
+     fraction of the read bandwidth, measured per T in the same run
+     (benchmarks/gemm_native.c `read`: T threads summing a 512 MiB f32
+     array in 2 MiB pages, median of --reps passes; the numpy copy figure,
+     read + write bytes, is printed beside it for comparison with older
+     tables).
 
 Usage: benchmarks/gemm.py [--reps 20] [--rounds 3] [--llm-run PATH]
                           [--threads 1 2] [--shapes M,K,N ...] [--weights]
@@ -74,6 +80,21 @@ def find_llm_run():
     if not found:
         sys.exit("no build*/bin/llm-run: build it or pass --llm-run")
     return max(found, key=os.path.getmtime)
+
+
+COPY_TIMER = r"""
+import statistics, sys, time
+import numpy as np
+a = np.ones(128 << 20, dtype=np.float32)
+b = np.empty_like(a)
+np.copyto(b, a)
+times = []
+for _ in range(int(sys.argv[1])):
+    t = time.perf_counter()
+    np.copyto(b, a)
+    times.append(time.perf_counter() - t)
+print(2 * a.nbytes / statistics.median(times) / 1e9)
+"""
 
 
 def run(cmd, env=None):
@@ -195,10 +216,23 @@ def main():
               "; B: %s" % (args.rounds, args.stat, args.reps, llm_run,
                            "constant weight (ONNX initializer)" if args.weights
                            else "argument"))
+        read_bw = {}
+        if any(m == 1 for m, _, _ in shapes):
+            for t in args.threads:
+                read_bw[t] = float(run([native, "read", str(t),
+                                        str(args.reps)]).split()[0])
+                copy_bw = float(run([sys.executable, "-c", COPY_TIMER,
+                                     str(args.reps)],
+                                    threads_env(t)).strip())
+                print("memory bandwidth, %d thread%s: read %.1f GB/s (sum of "
+                      "512 MiB, median), copy %.1f GB/s (numpy, read + write "
+                      "bytes)" % (t, "" if t == 1 else "s", read_bw[t],
+                                  copy_bw))
         print()
         print("| threads | M | K | N | ours GFLOP/s | OpenBLAS | oneDNN | "
-              "ours/OpenBLAS | ours/oneDNN | ours % of peak |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+              "ours/OpenBLAS | ours/oneDNN | ours % of peak | "
+              "M = 1: ours B GB/s | % of read bandwidth |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for threads in args.threads:
             for m, k, n in shapes:
                 flop = 2.0 * m * n * k
@@ -214,11 +248,17 @@ def main():
                 ours, blas, dnnl = (statistics.median(runs[key])
                                     for key in ("ours", "blas", "dnnl"))
                 g = lambda ms: flop / (ms * 1e-3) / 1e9
+                if m == 1:
+                    gbs = 4.0 * k * n / (ours * 1e-3) / 1e9
+                    stream = "%.1f | %.0f%%" % (gbs,
+                                                100 * gbs / read_bw[threads])
+                else:
+                    stream = " | "
                 print("| %d | %d | %d | %d | %.1f | %.1f | %.1f | %.2f | "
-                      "%.2f | %.0f%% |"
+                      "%.2f | %.0f%% | %s |"
                       % (threads, m, k, n, g(ours), g(blas), g(dnnl),
                          blas / ours, dnnl / ours,
-                         100 * g(ours) / peaks[threads]))
+                         100 * g(ours) / peaks[threads], stream))
                 sys.stdout.flush()
         print("uptime: " + run(["uptime"]).strip())
     return 0

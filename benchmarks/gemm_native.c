@@ -13,6 +13,13 @@
  *   gemm_native dnnl-u8s8 M N K REPS    the same for oneDNN's
  *                                       dnnl_gemm_u8s8s32 (int8 baseline of
  *                                       benchmarks/int8_gemm.py)
+ *   gemm_native read THREADS REPS       the read-only memory bandwidth: THREADS
+ *                                       threads sum their shares of a 512 MiB
+ *                                       f32 array (2 MiB-aligned, advised
+ *                                       MADV_HUGEPAGE like the JIT's weights,
+ *                                       4 vector accumulators each); prints
+ *                                       the median and the best GB/s (bytes
+ *                                       read / time) of REPS passes
  */
 #include <immintrin.h>
 #include <pthread.h>
@@ -20,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <oneapi/dnnl/dnnl.h>
@@ -161,7 +169,77 @@ static int dnnlU8S8(long m, long n, long k, int reps) {
   return 0;
 }
 
+/* One thread's share of the read-bandwidth pass. */
+struct ReadShare {
+  const float *data;
+  size_t count;
+  float sum;
+};
+
+static void *readThread(void *arg) {
+  struct ReadShare *share = arg;
+  vec s0 = SET1(0), s1 = s0, s2 = s0, s3 = s0;
+  for (size_t i = 0; i + 4 * LANES <= share->count; i += 4 * LANES) {
+#ifdef __AVX512F__
+    s0 = _mm512_add_ps(s0, _mm512_load_ps(share->data + i));
+    s1 = _mm512_add_ps(s1, _mm512_load_ps(share->data + i + LANES));
+    s2 = _mm512_add_ps(s2, _mm512_load_ps(share->data + i + 2 * LANES));
+    s3 = _mm512_add_ps(s3, _mm512_load_ps(share->data + i + 3 * LANES));
+#else
+    s0 = _mm256_add_ps(s0, _mm256_load_ps(share->data + i));
+    s1 = _mm256_add_ps(s1, _mm256_load_ps(share->data + i + LANES));
+    s2 = _mm256_add_ps(s2, _mm256_load_ps(share->data + i + 2 * LANES));
+    s3 = _mm256_add_ps(s3, _mm256_load_ps(share->data + i + 3 * LANES));
+#endif
+  }
+  share->sum = REDUCE(s0) + REDUCE(s1) + REDUCE(s2) + REDUCE(s3);
+  return NULL;
+}
+
+static volatile float readSink;
+
+static int readBandwidth(int threads, int reps) {
+  const size_t bytes = (size_t)512 << 20, huge = (size_t)2 << 20;
+  if (threads < 1 || threads > 64 || reps < 1)
+    return 1;
+  char *raw = mmap(NULL, bytes + huge, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED)
+    return 1;
+  float *data = (float *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+  madvise(data, bytes, MADV_HUGEPAGE);
+  size_t count = bytes / sizeof(float);
+  for (size_t i = 0; i < count; ++i)
+    data[i] = 1.0f;
+  pthread_t ids[64];
+  struct ReadShare shares[64];
+  double *rates = malloc(sizeof(double) * reps);
+  size_t chunk = count / threads / (4 * LANES) * (4 * LANES);
+  float total = 0;
+  for (int rep = -1; rep < reps; ++rep) {
+    double start = now();
+    for (int t = 0; t < threads; ++t) {
+      shares[t] = (struct ReadShare){data + t * chunk, chunk, 0};
+      pthread_create(&ids[t], NULL, readThread, &shares[t]);
+    }
+    for (int t = 0; t < threads; ++t) {
+      pthread_join(ids[t], NULL);
+      total += shares[t].sum;
+    }
+    if (rep >= 0)
+      rates[rep] = chunk * threads * sizeof(float) / (now() - start) * 1e-9;
+  }
+  qsort(rates, reps, sizeof(double), compareDouble);
+  readSink = total; /* keeps the loads */
+  printf("%.2f %.2f\n", rates[reps / 2], rates[reps - 1]);
+  free(rates);
+  munmap(raw, bytes + huge);
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 4 && !strcmp(argv[1], "read"))
+    return readBandwidth(atoi(argv[2]), atoi(argv[3]));
   if (argc == 3 && !strcmp(argv[1], "peak"))
     return peak(atoi(argv[2]));
   if (argc == 6 && !strcmp(argv[1], "dnnl"))
@@ -170,6 +248,6 @@ int main(int argc, char **argv) {
     return dnnlU8S8(atol(argv[2]), atol(argv[3]), atol(argv[4]),
                     atoi(argv[5]));
   fprintf(stderr, "usage: gemm_native peak THREADS | dnnl M N K REPS | "
-                  "dnnl-u8s8 M N K REPS\n");
+                  "dnnl-u8s8 M N K REPS | read THREADS REPS\n");
   return 2;
 }

@@ -17,6 +17,7 @@
 
 #include "llm/Target/CPU/CPURunner.h"
 #include "llm/Target/CPU/CPUTarget.h"
+#include "llm/Target/CPU/HugePageMemoryMapper.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -269,6 +270,9 @@ CPUJITModel::create(ModuleOp loweredModule, ModelSignature signature,
                                                : llvm::CodeGenOptLevel::None;
   options.enableGDBNotificationListener = false;
   options.enablePerfNotificationListener = false;
+  // Large data sections (weights) in transparent huge pages.
+  model->memoryMapper = std::make_unique<HugePageMemoryMapper>();
+  options.sectionMemoryMapper = model->memoryMapper.get();
   // Parallel regions call libomp (__kmpc_fork_call, ...).
   SmallVector<StringRef, 1> sharedLibs;
   bool openMP = usesOpenMP(loweredModule);

@@ -46,6 +46,8 @@ class FuncOp;
 } // namespace func
 namespace llm {
 
+class HugePageMemoryMapper;
+
 /// The entry function of a module: `name` if given, else the only public
 /// function definition, else `main`. Emits an error and returns null if
 /// there is none (or several without `name`).
@@ -115,6 +117,8 @@ private:
   CPUJITModel() = default;
   ModelSignature signature;
   std::unique_ptr<llvm::TargetMachine> targetMachine;
+  /// The JIT's section memory (weights in huge pages); outlives `engine`.
+  std::unique_ptr<HugePageMemoryMapper> memoryMapper;
   std::unique_ptr<ExecutionEngine> engine;
   /// omp_set_num_threads of the loaded OpenMP runtime (null without one).
   void (*ompSetNumThreads)(int) = nullptr;
