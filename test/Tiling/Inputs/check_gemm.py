@@ -20,31 +20,22 @@ weight layout; constant with --const-b). Prints one OK
 line or exits 1 with the worst element.
 """
 
-import argparse
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llm_run_output import run_single_output  # noqa: E402
+import check_harness as harness  # noqa: E402
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("llm_run")
-    p.add_argument("workdir")
-    p.add_argument("m", type=int)
-    p.add_argument("n", type=int)
-    p.add_argument("k", type=int)
-    p.add_argument("--batch", type=int, default=0)
-    p.add_argument("--dynamic-m", action="store_true")
+    p = harness.parser()
+    harness.add_shape(p)
     p.add_argument("--pipeline-options", default="")
-    p.add_argument("--threads", type=int, default=0)
     p.add_argument("--const-b", action="store_true")
     p.add_argument("--linear", action="store_true")
-    args = p.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
+    args = harness.parse(p)
 
     lead = [args.batch] if args.batch else []
     rng = np.random.default_rng(args.m * 1000003 + args.n * 1009 + args.k)
@@ -80,38 +71,28 @@ def main():
                     % (a_t, b_t, c_t))
         f.write("  %%0 = transformer.%s %%a, %%b : %s, %s -> %s\n"
                 "  return %%0 : %s\n}\n" % (op, a_t, b_t, c_t, c_t))
-    np.save(os.path.join(args.workdir, "a.npy"), a)
-    np.save(os.path.join(args.workdir, "b.npy"), b)
+    inputs = harness.save_inputs(
+        args.workdir, [("arg0", a)] + ([] if args.const_b else [("arg1", b)]))
 
     tol = 1e-5 * np.sqrt(args.k) * max(1.0, np.abs(ref).max()) + 1e-6
-    worst = 0.0
     runs = [("true", args.pipeline_options, 1), ("false", "", 1)]
     if args.threads:
-        runs.append(("true", (args.pipeline_options +
-                              " parallel-min-cycles=0").strip(),
+        runs.append(("true", harness.split_all(args.pipeline_options),
                      args.threads))
     results = {}
     for tile, extra, threads in runs:
         out = os.path.join(args.workdir, "out-%s-%d" % (tile, threads))
         opts = ("tile=%s %s" % (tile, extra)).strip()
-        cmd = [args.llm_run, mlir, "--input", "arg0=" + os.path.join(
-                   args.workdir, "a.npy")]
-        if not args.const_b:
-            cmd += ["--input", "arg1=" + os.path.join(args.workdir, "b.npy")]
-        cmd += ["--output-dir", out, "--pipeline-options=" + opts,
-                "--threads", str(threads)]
-        got = run_single_output(cmd, out, ref.shape, "tile=%s" % tile)
-        err = np.abs(got - ref)
-        if not np.all(err <= tol):
-            idx = np.unravel_index(np.argmax(err), err.shape)
-            sys.exit("tile=%s: mismatch at %s: got %r, numpy %r (tol %g)"
-                     % (tile, idx, got[idx], ref[idx], tol))
-        worst = max(worst, float(err.max()))
+        label = "tile=%s" % tile
+        got = harness.run(args.llm_run, mlir, inputs + [
+            "--pipeline-options=" + opts, "--threads", str(threads)], out,
+            ref.shape, label)
+        harness.check_close(label, got, ref, tol)
         results[(tile, threads)] = got
-    if args.threads and not np.array_equal(results[("true", 1)],
-                                           results[("true", args.threads)]):
-        sys.exit("%d threads and 1 thread give different results" %
-                 args.threads)
+    if args.threads:
+        harness.check_equal("%d threads" % args.threads,
+                            results[("true", args.threads)],
+                            results[("true", 1)], "1 thread")
     print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s%s%s%s" % (
         args.batch, args.m, args.n, args.k, args.dynamic_m,
         " threads=%d" % args.threads if args.threads else "",

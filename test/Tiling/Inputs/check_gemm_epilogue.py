@@ -25,7 +25,6 @@ split: parallel-min-cycles=0) and must equal the one-thread result bit for
 bit. Prints one OK line or exits 1 with the worst element.
 """
 
-import argparse
 import math
 import os
 import sys
@@ -33,7 +32,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llm_run_output import run_single_output  # noqa: E402
+import check_harness as harness  # noqa: E402
 
 
 def erf(x):
@@ -55,21 +54,14 @@ def reference(kind, ab, bias, res):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("llm_run")
-    p.add_argument("workdir")
-    p.add_argument("m", type=int)
-    p.add_argument("n", type=int)
-    p.add_argument("k", type=int)
+    p = harness.parser()
+    harness.add_shape(p, batch=False)
     p.add_argument("--epilogue", default="bias",
                    choices=["bias", "gelu-tanh", "gelu-erf", "residual",
                             "scale"])
-    p.add_argument("--dynamic-m", action="store_true")
     p.add_argument("--const-b", action="store_true")
-    p.add_argument("--threads", type=int, default=0)
     p.add_argument("--pipeline-options", default="")
-    args = p.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
+    args = harness.parse(p)
 
     m, n, k = args.m, args.n, args.k
     rng = np.random.default_rng(m * 1000003 + n * 1009 + k)
@@ -123,8 +115,9 @@ def main():
     with open(mlir, "w") as f:
         f.write("func.func @main(%s) -> %s {\n%s\n  return %%y : %s\n}\n"
                 % (", ".join(params), c_t, "\n".join(body), c_t))
-    for name, value in inputs:
-        np.save(os.path.join(args.workdir, name + ".npy"), value)
+    cmd_inputs = harness.save_inputs(
+        args.workdir,
+        [("arg%d" % i, value) for i, (_, value) in enumerate(inputs)])
 
     scale = max(1.0, float(np.abs(ref).max()))
     tol = 1e-5 * np.sqrt(k) * scale + 1e-5
@@ -133,36 +126,24 @@ def main():
             ("unfused", (extra + " fuse-epilogues=false").strip(), 1),
             ("untiled", "tile=false", 1)]
     if args.threads:
-        runs.append(("fused-threads",
-                     (extra + " parallel-min-cycles=0").strip(),
+        runs.append(("fused-threads", harness.split_all(extra),
                      args.threads))
     results = {}
     for label, opts, threads in runs:
         out = os.path.join(args.workdir, "out-" + label)
-        cmd = [args.llm_run, mlir]
-        for i, (name, _) in enumerate(inputs):
-            cmd += ["--input", "arg%d=%s" % (
-                i, os.path.join(args.workdir, name + ".npy"))]
-        cmd += ["--output-dir", out, "--threads", str(threads)]
+        cmd = cmd_inputs + ["--threads", str(threads)]
         if opts:
             cmd.append("--pipeline-options=" + opts)
-        got = run_single_output(cmd, out, ref.shape, label)
-        err = np.abs(got - ref)
-        if not np.all(err <= tol):
-            idx = np.unravel_index(np.argmax(err), err.shape)
-            sys.exit("%s: mismatch at %s: got %r, numpy %r (tol %g)"
-                     % (label, idx, got[idx], ref[idx], tol))
+        got = harness.run(args.llm_run, mlir, cmd, out, ref.shape, label)
+        harness.check_close(label, got, ref, tol)
         results[label] = got
-    diff = np.abs(results["fused"] - results["unfused"])
-    if not np.all(diff <= 1e-6 * scale):
-        idx = np.unravel_index(np.argmax(diff), diff.shape)
-        sys.exit("fused and unfused differ at %s: %r vs %r"
-                 % (idx, results["fused"][idx], results["unfused"][idx]))
+    harness.check_close("fused", results["fused"], results["unfused"],
+                        1e-6 * scale, what="unfused")
     same = np.array_equal(results["fused"], results["unfused"])
-    if args.threads and not np.array_equal(results["fused"],
-                                           results["fused-threads"]):
-        sys.exit("%d threads and 1 thread give different results"
-                 % args.threads)
+    if args.threads:
+        harness.check_equal("%d threads" % args.threads,
+                            results["fused-threads"], results["fused"],
+                            "1 thread")
     print("OK m=%d n=%d k=%d epilogue=%s%s%s%s fused=unfused%s" % (
         m, n, k, args.epilogue, " dynamic_m" if args.dynamic_m else "",
         " const_b" if args.const_b else "",

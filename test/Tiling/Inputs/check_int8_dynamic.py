@@ -29,7 +29,6 @@ is repeated with `llm-run --threads T` and parallel-min-cycles=0 and must
 equal the one-thread output bit for bit. Prints one OK line or exits 1.
 """
 
-import argparse
 import os
 import sys
 
@@ -38,7 +37,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llm_run_output import run_single_output  # noqa: E402
+import check_harness as harness  # noqa: E402
 
 F32 = np.float32
 
@@ -63,19 +62,12 @@ def quantize_rows(x):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("llm_run")
-    p.add_argument("workdir")
-    p.add_argument("m", type=int)
-    p.add_argument("n", type=int)
-    p.add_argument("k", type=int)
-    p.add_argument("--batch", type=int, default=0)
+    p = harness.parser()
+    harness.add_shape(p, dynamic_m=False)
     p.add_argument("--epilogue", default="bias",
                    choices=["bias", "residual", "tanh", "chain"])
     p.add_argument("--pipeline-options", action="append", default=[])
-    p.add_argument("--threads", type=int, default=0)
-    args = p.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
+    args = harness.parse(p)
 
     rng = np.random.default_rng(args.m * 7919 + args.n * 104729 + args.k)
     lead = [args.batch] if args.batch else []
@@ -129,11 +121,9 @@ def main():
     onnx.checker.check_model(model)
     path = os.path.join(args.workdir, "linear.onnx")
     onnx.save(model, path)
-    np.save(os.path.join(args.workdir, "x.npy"), x)
-    np.save(os.path.join(args.workdir, "r.npy"), r)
-    run_inputs = ["--input", "x=" + os.path.join(args.workdir, "x.npy")]
-    if args.epilogue == "residual":
-        run_inputs += ["--input", "r=" + os.path.join(args.workdir, "r.npy")]
+    run_inputs = harness.save_inputs(
+        args.workdir, [("x", x)] + ([("r", r)] if args.epilogue == "residual"
+                                    else []))
 
     tol = (1e-5 if args.epilogue == "tanh" else 1e-6) * float(np.abs(y).max())
     runs = [o.strip() for o in args.pipeline_options] or [""]
@@ -141,33 +131,27 @@ def main():
 
     def run(opts, i, threads=0):
         out = os.path.join(args.workdir, "out-%d" % i)
-        cmd = [args.llm_run, path] + run_inputs + [
-            "--quantize=int8-dynamic", "--output-dir", out,
-            "--pipeline-options=" + opts]
+        cmd = run_inputs + ["--quantize=int8-dynamic"]
         if threads:
-            cmd[-1] += " parallel-min-cycles=0"
-            cmd += ["--threads", str(threads)]
-        return run_single_output(cmd, out, y.shape, "'%s'" % opts)
+            cmd += ["--pipeline-options=" + harness.split_all(opts),
+                    "--threads", str(threads)]
+        else:
+            cmd += ["--pipeline-options=" + opts]
+        return harness.run(args.llm_run, path, cmd, out, y.shape,
+                           "'%s'" % opts)
 
     for i, opts in enumerate(runs + ["tile=false"]):
         got = run(opts, i)
-        err = np.abs(got.astype(np.float64) - y)
-        if err.max() > tol:
-            idx = np.unravel_index(np.argmax(err), y.shape)
-            sys.exit("'%s': mismatch at %s: got %r, numpy %r (tolerance %g)"
-                     % (opts, idx, got[idx], y[idx], tol))
+        harness.check_close("'%s'" % opts, got.astype(np.float64), y, tol)
         outputs.append(got)
         if args.threads and opts != "tile=false":
-            par = run(opts, 1000 + i, args.threads)
-            if not np.array_equal(par, got):
-                sys.exit("'%s' with %d threads: %d elements differ from one "
-                         "thread" % (opts, args.threads,
-                                     int((par != got).sum())))
+            harness.check_equal("'%s' with %d threads" % (opts, args.threads),
+                                run(opts, 1000 + i, args.threads), got,
+                                "one thread")
     if args.epilogue != "tanh":
         for opts, got in zip(runs, outputs):
-            if not np.array_equal(got, outputs[-1]):
-                sys.exit("'%s': differs from the loop lowering in %d elements"
-                         % (opts, int((got != outputs[-1]).sum())))
+            harness.check_equal("'%s'" % opts, got, outputs[-1],
+                                "the loop lowering")
     print("OK m=%d n=%d k=%d batch=%d epilogue=%s runs=%d%s"
           % (args.m, args.n, args.k, args.batch, args.epilogue,
              len(runs) + 1,

@@ -18,33 +18,24 @@ loop on T OpenMP threads). Prints one OK line or exits 1 naming the first
 mismatch.
 """
 
-import argparse
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llm_run_output import run_single_output  # noqa: E402
+import check_harness as harness  # noqa: E402
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("llm_run")
-    p.add_argument("workdir")
-    p.add_argument("m", type=int)
-    p.add_argument("n", type=int)
-    p.add_argument("k", type=int)
+    p = harness.parser()
+    harness.add_shape(p)
     p.add_argument("--a-type", default="ui8", choices=["ui8", "i8"])
     p.add_argument("--b-type", default="i8", choices=["i8", "ui8"])
     p.add_argument("--azp", default="none", choices=["none", "tensor", "row"])
     p.add_argument("--bzp", default="none", choices=["none", "tensor", "col"])
-    p.add_argument("--batch", type=int, default=0)
-    p.add_argument("--dynamic-m", action="store_true")
     p.add_argument("--pipeline-options", action="append", default=[])
-    p.add_argument("--threads", type=int, default=0)
-    args = p.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
+    args = harness.parse(p)
 
     rng = np.random.default_rng(args.m * 1000003 + args.n * 1009 + args.k)
     lead = [args.batch] if args.batch else []
@@ -108,26 +99,22 @@ def main():
                 "  %%0 = transformer.quantized_matmul %%a, %%b%s : %s, %s -> %s\n"
                 "  return %%0 : %s\n}\n"
                 % (", ".join(params), c_t, body, zps, a_t, b_t, c_t, c_t))
-    inputs = ["--input", "arg0=" + os.path.join(args.workdir, "a.npy")]
-    np.save(os.path.join(args.workdir, "a.npy"), a)
-    if args.azp != "none":
-        np.save(os.path.join(args.workdir, "azp.npy"), azp)
-        inputs += ["--input", "arg1=" + os.path.join(args.workdir, "azp.npy")]
+    inputs = harness.save_inputs(
+        args.workdir, [("arg0", a)] + ([("arg1", azp)] if args.azp != "none"
+                                       else []))
 
     runs = [o.strip() for o in args.pipeline_options] or [""]
     for i, opts in enumerate(runs + ["tile=false"]):
         out = os.path.join(args.workdir, "out-%d" % i)
-        cmd = [args.llm_run, mlir] + inputs + [
-            "--output-dir", out, "--pipeline-options=" + opts]
         if args.threads and opts != "tile=false":
-            cmd[-1] += " parallel-min-cycles=0"
-            cmd += ["--threads", str(args.threads)]
-        got = run_single_output(cmd, out, ref.shape, "'%s'" % opts)
-        if not np.array_equal(got.astype(np.int64), ref):
-            idx = np.unravel_index(np.argmax(got != ref), ref.shape)
-            sys.exit("'%s': mismatch at %s: got %d, numpy %d (%d of %d "
-                     "differ)" % (opts, idx, got[idx], ref[idx],
-                                  int((got != ref).sum()), ref.size))
+            cmd = inputs + ["--pipeline-options=" + harness.split_all(opts),
+                            "--threads", str(args.threads)]
+        else:
+            cmd = inputs + ["--pipeline-options=" + opts]
+        got = harness.run(args.llm_run, mlir, cmd, out, ref.shape,
+                          "'%s'" % opts)
+        harness.check_equal("'%s'" % opts, got.astype(np.int64), ref,
+                            "numpy")
     print("OK m=%d n=%d k=%d a=%s b=%s azp=%s bzp=%s batch=%d dynamic_m=%s "
           "runs=%d%s" % (args.m, args.n, args.k, args.a_type, args.b_type,
                          args.azp, args.bzp, args.batch, args.dynamic_m,

@@ -17,14 +17,13 @@ required to be bitwise equal to the one-thread result. Prints one OK line
 or exits 1 with the worst element.
 """
 
-import argparse
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llm_run_output import run_single_output  # noqa: E402
+import check_harness as harness  # noqa: E402
 
 EPS = 1e-5
 
@@ -43,16 +42,12 @@ def reference(op, x, scale, bias):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("llm_run")
-    p.add_argument("workdir")
+    p = harness.parser()
     p.add_argument("op", choices=["layer_norm", "rms_norm", "softmax"])
     p.add_argument("rows", type=int)
     p.add_argument("width", type=int)
     p.add_argument("--dynamic", action="store_true")
-    p.add_argument("--threads", type=int, default=0)
-    args = p.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
+    args = harness.parse(p)
 
     rng = np.random.default_rng(args.rows * 1000003 + args.width)
     x = (rng.standard_normal((args.rows, args.width)) +
@@ -84,33 +79,25 @@ def main():
                     % (x_t, v_t, x_t, v_t, EPS, x_t))
             inputs += [("arg1", scale)]
         f.write("  return %%0 : %s\n}\n" % x_t)
-    cmd_inputs = []
-    for name, value in inputs:
-        path = os.path.join(args.workdir, name + ".npy")
-        np.save(path, value)
-        cmd_inputs += ["--input", "%s=%s" % (name, path)]
+    cmd_inputs = harness.save_inputs(args.workdir, inputs)
 
     tol = 1e-6 * np.abs(ref).max()
     runs = [("", 1)]
     if args.threads:
-        runs.append(("parallel-min-cycles=0", args.threads))
+        runs.append((harness.split_all(""), args.threads))
     results = {}
     for options, threads in runs:
         out = os.path.join(args.workdir, "out-%d" % threads)
-        cmd = [args.llm_run, mlir] + cmd_inputs + [
-            "--output-dir", out, "--threads", str(threads)]
+        cmd = cmd_inputs + ["--threads", str(threads)]
         if options:
             cmd.append("--pipeline-options=" + options)
-        got = run_single_output(cmd, out, ref.shape, "threads=%d" % threads)
-        err = np.abs(got - ref)
-        if not np.all(err <= tol):
-            idx = np.unravel_index(np.argmax(err), err.shape)
-            sys.exit("threads=%d: mismatch at %s: got %r, numpy %r (tol %g)"
-                     % (threads, idx, got[idx], ref[idx], tol))
+        label = "threads=%d" % threads
+        got = harness.run(args.llm_run, mlir, cmd, out, ref.shape, label)
+        harness.check_close(label, got, ref, tol)
         results[threads] = got
-    if args.threads and not np.array_equal(results[1], results[args.threads]):
-        sys.exit("%d threads and 1 thread give different results" %
-                 args.threads)
+    if args.threads:
+        harness.check_equal("%d threads" % args.threads,
+                            results[args.threads], results[1], "1 thread")
     print("OK %s rows=%d width=%d dynamic=%s%s" % (
         args.op, args.rows, args.width, args.dynamic,
         " threads=%d" % args.threads if args.threads else ""))

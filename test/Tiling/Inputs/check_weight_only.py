@@ -23,14 +23,13 @@ equal the one-thread output bit for bit.
 Prints one OK line or exits 1 naming the first failure.
 """
 
-import argparse
 import os
 import sys
 
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llm_run_output import run_single_output  # noqa: E402
+import check_harness as harness  # noqa: E402
 
 
 def quantize(w, mode, group, zero_point, f16):
@@ -68,22 +67,14 @@ def quantize(w, mode, group, zero_point, f16):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("llm_run")
-    p.add_argument("workdir")
-    p.add_argument("m", type=int)
-    p.add_argument("n", type=int)
-    p.add_argument("k", type=int)
+    p = harness.parser()
+    harness.add_shape(p)
     p.add_argument("--quantize", required=True)
     p.add_argument("--group-size", type=int, default=32)
     p.add_argument("--zero-point", action="store_true")
     p.add_argument("--f16-scales", action="store_true")
-    p.add_argument("--batch", type=int, default=0)
-    p.add_argument("--dynamic-m", action="store_true")
     p.add_argument("--pipeline-options", action="append", default=[])
-    p.add_argument("--threads", type=int, default=0)
-    args = p.parse_args()
-    os.makedirs(args.workdir, exist_ok=True)
+    args = harness.parse(p)
 
     rng = np.random.default_rng(args.m * 1000003 + args.n * 1009 + args.k)
     w = rng.standard_normal((args.k, args.n)).astype(np.float32)
@@ -108,7 +99,7 @@ def main():
         f.write("  %%0 = transformer.matmul %%x, %%w : %s, %s -> %s\n"
                 "  return %%0 : %s\n}\n" % (ty(xdims), ty([args.k, args.n]),
                                            ty(ydims), ty(ydims)))
-    np.save(os.path.join(args.workdir, "x.npy"), x)
+    inputs = harness.save_inputs(args.workdir, [("arg0", x)])
     quant = ["--quantize=" + args.quantize]
     extra = "quantize-group-size=%d" % args.group_size
     if args.zero_point:
@@ -118,14 +109,15 @@ def main():
 
     def run(opts, i, threads=0):
         out = os.path.join(args.workdir, "out-%d" % i)
-        cmd = [args.llm_run, mlir, "--input",
-               "arg0=" + os.path.join(args.workdir, "x.npy"),
-               "--output-dir", out, "--pipeline-options=%s %s" % (extra, opts)
-               ] + quant
+        options = "%s %s" % (extra, opts)
+        cmd = inputs + quant
         if threads:
-            cmd[-2] += " parallel-min-cycles=0"
-            cmd += ["--threads", str(threads)]
-        got = run_single_output(cmd, out, ref.shape, "'%s'" % opts)
+            cmd += ["--pipeline-options=" + harness.split_all(options),
+                    "--threads", str(threads)]
+        else:
+            cmd += ["--pipeline-options=" + options]
+        got = harness.run(args.llm_run, mlir, cmd, out, ref.shape,
+                          "'%s'" % opts)
         return got.astype(np.float64)
 
     scale = max(1.0, float(np.abs(ref).max()))
@@ -140,21 +132,16 @@ def main():
     for i, opts in enumerate(runs):
         got = run(opts, i + 1)
         tight = 1e-5 * np.sqrt(args.k) * scale + 1e-6
-        err = np.abs(got - loops)
-        if not np.all(err <= tight):
-            idx = np.unravel_index(np.argmax(err), err.shape)
-            sys.exit("'%s' vs tile=false: mismatch at %s: %r vs %r (tol %g)"
-                     % (opts, idx, got[idx], loops[idx], tight))
+        harness.check_close("'%s'" % opts, got, loops, tight,
+                            what="tile=false")
         err = np.abs(got - ref)
         if not np.all(err <= numpy_tol):
             sys.exit("'%s' vs numpy: max error %g > %g" % (opts, err.max(),
                                                           numpy_tol))
         if args.threads:
-            par = run(opts, 1000 + i, args.threads)
-            if not np.array_equal(par, got):
-                sys.exit("'%s' with %d threads: %d elements differ from one "
-                         "thread" % (opts, args.threads,
-                                     int((par != got).sum())))
+            harness.check_equal("'%s' with %d threads" % (opts, args.threads),
+                                run(opts, 1000 + i, args.threads), got,
+                                "one thread")
     print("OK %s m=%d n=%d k=%d group=%d zp=%s f16=%s batch=%d dynamic_m=%s "
           "runs=%d%s" % (args.quantize, args.m, args.n, args.k,
                          args.group_size, args.zero_point, args.f16_scales,
