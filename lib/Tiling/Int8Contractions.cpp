@@ -67,8 +67,6 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -900,73 +898,6 @@ linalg::FillOp matchZeroFilledC(linalg::GenericOp contraction, int64_t k) {
   return fill;
 }
 
-/// CSE merges the zero fills of integer matmuls with the same result shape
-/// (in the GPT-2 block: the attention output projection and the MLP's down
-/// projection, both [S, 768] i32) before bufferization, which then gives
-/// one of them the filled buffer and the other a copy of it:
-///
-///   linalg.fill ins(%c0_i32) outs(%zeroed)
-///   ...
-///   memref.copy %zeroed, %c
-///   linalg.generic {contraction} ... outs(%c)
-///
-/// Neither C then has the form the fused epilogue needs (a fresh buffer,
-/// zero-filled, read only by its consumer): both matmuls stored i32 and
-/// dequantized in a second pass. The copy of a buffer nothing wrote since
-/// its fill is that fill: it is rewritten as `linalg.fill ins(%c0_i32)
-/// outs(%c)`, which also frees %zeroed of its reader. Applies when
-/// `contraction`'s C is written by such a copy just before it in the same
-/// block, and %zeroed has no views and no user between its fill and the
-/// copy other than copies out of it.
-void replaceCopyOfFill(linalg::GenericOp contraction) {
-  Value c = contraction.getDpsInits()[0];
-  Block *block = contraction->getBlock();
-  memref::CopyOp copy;
-  for (Operation *user : c.getUsers())
-    if (auto candidate = dyn_cast<memref::CopyOp>(user))
-      if (candidate.getTarget() == c && user->getBlock() == block &&
-          user->isBeforeInBlock(contraction))
-        copy = candidate;
-  if (!copy || copy.getSource().getType() != c.getType())
-    return;
-  // Nothing but side-effect-free ops between the copy and the contraction.
-  for (Operation *op = copy->getNextNode(); op != contraction;
-       op = op->getNextNode())
-    if (!isMemoryEffectFree(op) && !isa<memref::AllocOp>(op))
-      return;
-  Value zeroed = copy.getSource();
-  linalg::FillOp fill;
-  for (Operation *user : zeroed.getUsers()) {
-    if (isa<ViewLikeOpInterface>(user))
-      return;
-    if (auto candidate = dyn_cast<linalg::FillOp>(user))
-      if (candidate.getOutputs()[0] == zeroed &&
-          user->getBlock() == block && user->isBeforeInBlock(copy))
-        if (!fill || fill->isBeforeInBlock(user))
-          fill = candidate;
-  }
-  if (!fill)
-    return;
-  // Between the fill and the copy, the buffer is at most copied from.
-  for (Operation *op = fill->getNextNode(); op != copy.getOperation();
-       op = op->getNextNode()) {
-    WalkResult result = op->walk([&](Operation *inner) {
-      auto reader = dyn_cast<memref::CopyOp>(inner);
-      if (reader && reader.getSource() == zeroed &&
-          reader.getTarget() != zeroed)
-        return WalkResult::advance();
-      if (llvm::is_contained(inner->getOperands(), zeroed))
-        return WalkResult::interrupt();
-      return WalkResult::advance();
-    });
-    if (result.wasInterrupted())
-      return;
-  }
-  OpBuilder b(copy);
-  linalg::FillOp::create(b, copy.getLoc(), fill.getInputs()[0], c);
-  copy.erase();
-}
-
 struct TileInt8ContractionsPass
     : impl::LLMTileInt8ContractionsPassBase<TileInt8ContractionsPass> {
   using LLMTileInt8ContractionsPassBase::LLMTileInt8ContractionsPassBase;
@@ -1211,9 +1142,6 @@ struct TileInt8ContractionsPass
     SymbolTable symbols(module);
     bool usesAMX = false;
     SmallVector<Operation *> deadAfter;
-    if (fuseEpilogues)
-      for (auto &[op, match] : found)
-        replaceCopyOfFill(op);
     for (auto &[op, match] : found)
       rewrite(op, match, *target, symbols, usesAMX);
     for (linalg::GenericOp op : others)

@@ -8,8 +8,10 @@
 //   fill, f32 vectors stored into the epilogue's output;
 // - an i32 result that is also returned keeps its buffer and the unfused
 //   epilogue.
-// - two matmuls with the same i32 result shape (one had a memref.copy of
-//   the other's zero-filled C) both fuse.
+// - two matmuls with the same i32 result shape both fuse: CSE merges their
+//   zero fills, llm-unshare-fills gives each its own again before
+//   bufferization (without it the second C is a memref.copy of the first's
+//   filled buffer and keeps an i32 buffer: this test fails).
 // - with threads, the kernel's panel loop is an scf.forall (one panel of
 //   64 columns per iteration, the masked last one by a branch).
 // RUN: llm-opt %s --llm-cpu-pipeline="target-cpu=znver4 threads=1" --mlir-print-ir-after=llm-tile-int8-contractions -o /dev/null 2>&1 | FileCheck %s
@@ -65,10 +67,12 @@ func.func @i32_also_returned(%x: tensor<?x70xf32>) -> (tensor<?x40xf32>, tensor<
 }
 
 // Two int8-dynamic matmuls with the same result shape (as the GPT-2 block's
-// attention output and MLP down projections): CSE merges their zero fills
-// and the bufferization gives the second a memref.copy of the first's
-// filled buffer; the copy is rewritten as a fill so that both fuse their
-// epilogues (no [4, 16] i32 buffer, no copy left).
+// attention output and MLP down projections): CSE merges their zero fills,
+// and llm-unshare-fills gives each matmul its own fill again before
+// bufferization, so that both Cs are fresh zero-filled buffers and both
+// fuse their epilogues (no [4, 16] i32 buffer, no copy). Without
+// llm-unshare-fills the bufferization gives the second a memref.copy of the
+// first's filled buffer, which keeps its i32 buffer.
 // Static and small (4 rows): neither the row range nor the kernels split.
 // THREADS-LABEL: func.func @same_shape_pair
 // THREADS-NOT: scf.forall

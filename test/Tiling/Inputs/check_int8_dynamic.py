@@ -18,10 +18,9 @@ output channel, scale = max|w| / 127, round half to even, clipped to
 exact integer product; then acc * row scale * weight scale + bias (+ r, or
 tanh). With --epilogue chain a second layer follows,
 z = MatMul(y, W2) + y with W2 [N, N], so that both integer matmuls have the
-same [.., M, N] i32 result (their zero fills are merged by CSE and one
-gets a copy of the other's buffer, which the kernel pass turns back into
-a fill to fuse both epilogues); numpy quantizes its own y for the second
-layer. Every output must match within 1e-6 of max |y| (tanh: the kernels'
+same [.., M, N] i32 result (their zero fills are merged by CSE and
+given back to each matmul by llm-unshare-fills, so that both fuse their
+epilogues); numpy quantizes its own y for the second layer. Every output must match within 1e-6 of max |y| (tanh: the kernels'
 approximation, 1e-5), and the kernel runs must equal the loop lowering's
 output element for element (no tanh) -- the fused epilogue computes the
 same f32 operations in the same order. With --threads T every kernel run
