@@ -53,14 +53,10 @@ struct RangeOutput {
 /// The outputs of `op` if it is a last-dim min/max reduction of one f32
 /// input read at the identity into outputs indexed by the other dims.
 std::optional<SmallVector<RangeOutput>> matchRange(linalg::GenericOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 1 ||
-      op.getNumDpsInits() < 1 || op.getNumLoops() < 1)
+  if (!isLastDimReduction(op) || op.getNumDpsInputs() != 1 ||
+      op.getNumDpsInits() < 1)
     return std::nullopt;
   unsigned rank = op.getNumLoops();
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  for (unsigned d = 0; d < rank; ++d)
-    if ((iterators[d] == utils::IteratorType::reduction) != (d + 1 == rank))
-      return std::nullopt;
   MLIRContext *ctx = op.getContext();
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (maps[0] != AffineMap::getMultiDimIdentityMap(rank, ctx))

@@ -114,6 +114,17 @@ static void addCanonicalizations(RewritePatternSet &patterns,
     op.getCanonicalizationPatterns(patterns, context);
 }
 
+bool llm::isLastDimReduction(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumLoops() < 1)
+    return false;
+  unsigned rank = op.getNumLoops();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d < rank; ++d)
+    if ((iterators[d] == utils::IteratorType::reduction) != (d + 1 == rank))
+      return false;
+  return true;
+}
+
 /// buildRowLoops from loop dim `dim` on, inside the loops of `rows`.
 static void buildRowLoopsFrom(
     OpBuilder &b, Location loc, unsigned dim, unsigned rank, bool parallelRows,

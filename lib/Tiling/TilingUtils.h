@@ -46,6 +46,11 @@ linalg::LinalgOp cloneWithStaticLoopSizes(RewriterBase &rewriter,
 /// loads and stores.
 LogicalResult lowerVectorTiles(func::FuncOp func, int64_t lanes);
 
+/// True if `op` has buffer semantics and at least one loop, all of them
+/// parallel but the last, a reduction: the row reductions that
+/// buildRowLoops emits loops for.
+bool isLastDimReduction(linalg::GenericOp op);
+
 /// Emits the loops over the rows of a reduction over the last of `rank`
 /// loop dims: for each dim d < rank - 1, outermost first, an scf.for over
 /// [0, upperBound(builder, loc, d)) step 1, except that with `parallelRows`

@@ -53,14 +53,9 @@ struct RowReduction {
 
 /// Matches the generics the pass rewrites (see Passes.td).
 std::optional<RowReduction> matchRowReduction(linalg::GenericOp op) {
-  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
-      op.getNumLoops() < 1)
+  if (!isLastDimReduction(op) || op.getNumDpsInits() != 1)
     return std::nullopt;
   unsigned rank = op.getNumLoops();
-  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  for (unsigned d = 0; d < rank; ++d)
-    if ((iterators[d] == utils::IteratorType::reduction) != (d + 1 == rank))
-      return std::nullopt;
   Value out = op.getDpsInits()[0];
   Type elementType = getElementTypeOrSelf(out.getType());
   if (!isa<Float32Type, Float64Type>(elementType))
