@@ -68,7 +68,7 @@ private:
   /// The 32-bit shared-memory word of elements (row, u*pack ..): an f32, or
   /// two 16-bit values packed (lower k in the low half).
   Value makeWord(bool isA, Value row, Value unit) {
-    Value k = mul(unit, cst(pack));
+    Value k = mul(unit, index(pack));
     if (!sixteenBit)
       return loadOperand(isA, row, k);
     return loadPackedPair(isA, row, k);
@@ -82,15 +82,15 @@ private:
     Value rowBase = isA ? m0 : n0;
     unsigned rowDim = isA ? c.match.mDim : c.match.nDim;
     bool kInner = !innermostIs(isA ? c.mapA : c.mapB, rowDim);
-    auto loop = scf::ForOp::create(b, loc, tid, cst(rows * wordsK),
-                                   cst(threads));
+    auto loop = scf::ForOp::create(b, loc, tid, index(rows * wordsK),
+                                   index(threads));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value idx = loop.getInductionVar();
-    Value row = kInner ? div(idx, wordsK) : rem(idx, rows);
-    Value unit = kInner ? rem(idx, wordsK) : div(idx, rows);
+    Value row = kInner ? divU(idx, wordsK) : remU(idx, rows);
+    Value unit = kInner ? remU(idx, wordsK) : divU(idx, rows);
     Value word = makeWord(isA, add(rowBase, row),
-                          add(div(k0, pack), unit));
+                          add(divU(k0, pack), unit));
     memref::StoreOp::create(b, loc, word, shared, ValueRange{row, unit});
   }
 
@@ -112,16 +112,16 @@ void KernelBuilder::build() {
   gpu::LaunchOp launch = createLaunch(threads, TypeRange{sharedA, sharedB});
   Value tileA = launch.getWorkgroupAttributions()[0];
   Value tileB = launch.getWorkgroupAttributions()[1];
-  Value warp = div(tid, 32), lane = rem(tid, 32);
-  Value warpRow = mul(div(warp, tiles.warpsN), cst(tiles.warpTileM()));
-  Value warpCol = mul(rem(warp, tiles.warpsN), cst(tiles.warpTileN()));
-  Value group = div(lane, 4), inGroup = rem(lane, 4);
+  Value warp = divU(tid, 32), lane = remU(tid, 32);
+  Value warpRow = mul(divU(warp, tiles.warpsN), index(tiles.warpTileM()));
+  Value warpCol = mul(remU(warp, tiles.warpsN), index(tiles.warpTileN()));
+  Value group = divU(lane, 4), inGroup = remU(lane, 4);
 
   int64_t fragsM = tiles.warpTileM() / 16, fragsN = tiles.warpTileN() / 8;
   int64_t numAcc = fragsM * fragsN * 4;
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   SmallVector<Value> init(numAcc, zero);
-  auto kLoop = scf::ForOp::create(b, loc, cst(0), sizeK, cst(tiles.blockK),
+  auto kLoop = scf::ForOp::create(b, loc, index(0), sizeK, index(tiles.blockK),
                                   init);
   {
     OpBuilder::InsertionGuard loopGuard(b);
@@ -133,23 +133,23 @@ void KernelBuilder::build() {
     SmallVector<Value> acc(kLoop.getRegionIterArgs());
     for (int64_t step = 0; step < tiles.blockK / mmaK; ++step) {
       // Fragment words of this k step: 8 words (16 bf16/f16 or 8 tf32).
-      Value wordBase = add(cst(step * 8), inGroup);
+      Value wordBase = add(index(step * 8), inGroup);
       // A: register j holds row group + 8 (j % 2), word t + 4 (j / 2).
       SmallVector<SmallVector<SmallVector<Value>>> aFrags(fragsM);
       for (int64_t fm = 0; fm < fragsM; ++fm) {
-        Value row = add(add(warpRow, cst(fm * 16)), group);
+        Value row = add(add(warpRow, index(fm * 16)), group);
         for (int64_t j = 0; j < 4; ++j)
           aFrags[fm].push_back(frags.loadRegister(
-              tileA, add(row, cst(mmaARowOffset(j))),
-              add(wordBase, cst(mmaAWordOffset(j)))));
+              tileA, add(row, index(mmaARowOffset(j))),
+              add(wordBase, index(mmaAWordOffset(j)))));
       }
       // B (stored n-major): register j holds column group, word t + 4 j.
       SmallVector<SmallVector<SmallVector<Value>>> bFrags(fragsN);
       for (int64_t fn = 0; fn < fragsN; ++fn) {
-        Value col = add(add(warpCol, cst(fn * 8)), group);
+        Value col = add(add(warpCol, index(fn * 8)), group);
         for (int64_t j = 0; j < 2; ++j)
           bFrags[fn].push_back(frags.loadRegister(
-              tileB, col, add(wordBase, cst(mmaBWordOffset(j)))));
+              tileB, col, add(wordBase, index(mmaBWordOffset(j)))));
       }
       for (int64_t fm = 0; fm < fragsM; ++fm) {
         for (int64_t fn = 0; fn < fragsN; ++fn) {
@@ -168,9 +168,9 @@ void KernelBuilder::build() {
     for (int64_t fn = 0; fn < fragsN; ++fn) {
       for (int64_t i = 0; i < 4; ++i) {
         Value row = add(
-            add(m0, add(warpRow, cst(fm * 16 + mmaCRowOffset(i)))), group);
-        Value col = add(add(n0, add(warpCol, cst(fn * 8 + mmaCColumnOffset(i)))),
-                        mul(inGroup, cst(2)));
+            add(m0, add(warpRow, index(fm * 16 + mmaCRowOffset(i)))), group);
+        Value col = add(add(n0, add(warpCol, index(fn * 8 + mmaCColumnOffset(i)))),
+                        mul(inGroup, index(2)));
         accumulateC(row, col, kLoop.getResult((fm * fragsN + fn) * 4 + i));
       }
     }

@@ -52,7 +52,7 @@ GPUMatmulKernelBase::GPUMatmulKernelBase(OpBuilder &b, Location loc,
                                          const GPUContraction &c,
                                          const GPUContractionTiles &tiles,
                                          GPUMatmulPrecision precision)
-    : b(b), loc(loc), c(c), tiles(tiles), precision(precision) {}
+    : KernelArith(b, loc), c(c), tiles(tiles), precision(precision) {}
 
 SmallVector<Value> GPUMatmulKernelBase::operandIndices(AffineMap map,
                                                        ArrayRef<Value> loops) {
@@ -74,17 +74,16 @@ gpu::LaunchOp GPUMatmulKernelBase::createLaunch(int64_t threads,
   sizeN = size(c.match.nDim);
   sizeK = size(c.match.kDim);
   SmallVector<Value> batchSizes;
-  Value gridZ = cst(1);
+  Value gridZ = index(1);
   for (unsigned dim : c.match.batchDims) {
     batchSizes.push_back(size(dim));
     gridZ = mul(gridZ, batchSizes.back());
   }
-  auto ceilDiv = [&](Value x, int64_t d) { return div(add(x, cst(d - 1)), d); };
-  Value gridX = ceilDiv(sizeN, tiles.blockN);
-  Value gridY = ceilDiv(sizeM, tiles.blockM);
-  Value one = cst(1);
+  Value gridX = ceilDivU(sizeN, tiles.blockN);
+  Value gridY = ceilDivU(sizeM, tiles.blockM);
+  Value one = index(1);
   auto launch = gpu::LaunchOp::create(
-      b, loc, gridX, gridY, gridZ, cst(threads), one, one,
+      b, loc, gridX, gridY, gridZ, index(threads), one, one,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/ValueRange{}, workgroupBuffers);
 
@@ -93,8 +92,8 @@ gpu::LaunchOp GPUMatmulKernelBase::createLaunch(int64_t threads,
   auto terminator = gpu::TerminatorOp::create(b, loc);
   b.setInsertionPoint(terminator);
   tid = launch.getThreadIds().x;
-  m0 = mul(launch.getBlockIds().y, cst(tiles.blockM));
-  n0 = mul(launch.getBlockIds().x, cst(tiles.blockN));
+  m0 = mul(launch.getBlockIds().y, index(tiles.blockM));
+  n0 = mul(launch.getBlockIds().x, index(tiles.blockN));
   // Batch indices: the block's z id delinearized, innermost batch dim last.
   batchLoops.assign(op.getNumLoops(), Value());
   Value z = launch.getBlockIds().z;
@@ -116,10 +115,10 @@ SmallVector<Value> GPUMatmulKernelBase::clampedOperandIndices(bool isA,
                                                               Value k) {
   unsigned rowDim = isA ? c.match.mDim : c.match.nDim;
   Value rowLimit = isA ? sizeM : sizeN;
-  Value one = cst(1);
+  Value one = index(1);
   SmallVector<Value> loops = batchLoops;
-  loops[rowDim] = minU(row, arith::SubIOp::create(b, loc, rowLimit, one));
-  loops[c.match.kDim] = minU(k, arith::SubIOp::create(b, loc, sizeK, one));
+  loops[rowDim] = minU(row, sub(rowLimit, one));
+  loops[c.match.kDim] = minU(k, sub(sizeK, one));
   return operandIndices(isA ? c.mapA : c.mapB, loops);
 }
 
@@ -135,7 +134,7 @@ Value GPUMatmulKernelBase::loadOperand(bool isA, Value row, Value k) {
 
 Value GPUMatmulKernelBase::loadPackedPair(bool isA, Value row, Value k) {
   return MMAFragmentBuilder(b, loc, precision)
-      .packPair(loadOperand(isA, row, k), loadOperand(isA, row, add(k, cst(1))));
+      .packPair(loadOperand(isA, row, k), loadOperand(isA, row, add(k, index(1))));
 }
 
 void GPUMatmulKernelBase::accumulateC(Value row, Value col, Value value) {

@@ -13,6 +13,7 @@
 #ifndef LLM_LIB_PIPELINES_GPUMATMULKERNEL_H
 #define LLM_LIB_PIPELINES_GPUMATMULKERNEL_H
 
+#include "llm/Conversion/GPUCommon/KernelArith.h"
 #include "llm/Tiling/ContractionMatch.h"
 #include "llm/Tiling/GPUCostModel.h"
 
@@ -42,28 +43,14 @@ std::optional<GPUContraction> matchGPUContraction(linalg::LinalgOp op);
 /// True if the innermost result of `map` is loop dim `dim`.
 bool innermostIs(AffineMap map, unsigned dim);
 
-/// Index arithmetic (plain arith on `index`) and the kernel pieces both
-/// matmul kernels use. A kernel derives from it, calls createLaunch and
-/// builds its body at the builder's insertion point.
-class GPUMatmulKernelBase {
+/// The kernel pieces both matmul kernels use, on KernelArith's index
+/// arithmetic. A kernel derives from it, calls createLaunch and builds its
+/// body at the builder's insertion point.
+class GPUMatmulKernelBase : protected KernelArith {
 protected:
   GPUMatmulKernelBase(OpBuilder &b, Location loc, const GPUContraction &c,
                       const GPUContractionTiles &tiles,
                       GPUMatmulPrecision precision);
-
-  Value cst(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value div(Value x, int64_t y) {
-    return arith::DivUIOp::create(b, loc, x, cst(y));
-  }
-  Value rem(Value x, int64_t y) {
-    return arith::RemUIOp::create(b, loc, x, cst(y));
-  }
-  Value ult(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
-  }
-  Value minU(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
 
   /// The indices of an operand whose map is `map`, given the loop values.
   SmallVector<Value> operandIndices(AffineMap map, ArrayRef<Value> loops);
@@ -90,8 +77,6 @@ protected:
   /// C[row, col] += value where row < M and col < N (absolute indices).
   void accumulateC(Value row, Value col, Value value);
 
-  OpBuilder &b;
-  Location loc;
   const GPUContraction &c;
   const GPUContractionTiles &tiles;
   GPUMatmulPrecision precision;

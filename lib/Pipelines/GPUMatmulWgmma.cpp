@@ -82,25 +82,25 @@ private:
     int64_t words = stageWords(isA);
     int64_t chunksK = tiles.blockK / 8;
     Value rowBase = isA ? m0 : n0;
-    Value stageBase = add(isA ? padA : padB, mul(stage, cst(words)));
-    auto loop = scf::ForOp::create(b, loc, tid, cst(words),
-                                   cst(tiles.warps() * 32));
+    Value stageBase = add(isA ? padA : padB, mul(stage, index(words)));
+    auto loop = scf::ForOp::create(b, loc, tid, index(words),
+                                   index(tiles.warps() * 32));
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value idx = loop.getInductionVar();
-    Value core = div(idx, 32), inCore = rem(idx, 32);
-    Value row = add(mul(div(core, chunksK), cst(8)), div(inCore, 4));
-    Value kw = add(mul(rem(core, chunksK), cst(4)), rem(inCore, 4));
+    Value core = divU(idx, 32), inCore = remU(idx, 32);
+    Value row = add(mul(divU(core, chunksK), index(8)), divU(inCore, 4));
+    Value kw = add(mul(remU(core, chunksK), index(4)), remU(inCore, 4));
     Value word =
-        loadPackedPair(isA, add(rowBase, row), add(k0, mul(kw, cst(2))));
+        loadPackedPair(isA, add(rowBase, row), add(k0, mul(kw, index(2))));
     memref::StoreOp::create(b, loc, word, shared,
                             ValueRange{add(stageBase, idx)});
   }
 
   /// Copies both tiles of k tile `kt` into stage kt % 2.
   void copyTiles(Value sharedA, Value sharedB, Value kt) {
-    Value k0 = mul(kt, cst(tiles.blockK));
-    Value stage = rem(kt, 2);
+    Value k0 = mul(kt, index(tiles.blockK));
+    Value stage = remU(kt, 2);
     copyTile(/*isA=*/true, sharedA, k0, stage);
     copyTile(/*isA=*/false, sharedB, k0, stage);
   }
@@ -121,9 +121,9 @@ private:
   Value alignTile(Value shared, Value &alignedAddress) {
     Value address =
         memref::ExtractAlignedPointerAsIndexOp::create(b, loc, shared);
-    alignedAddress = arith::AndIOp::create(b, loc, add(address, cst(15)),
-                                           cst(~int64_t(15)));
-    return div(arith::SubIOp::create(b, loc, alignedAddress, address), 4);
+    alignedAddress = arith::AndIOp::create(b, loc, add(address, index(15)),
+                                           index(~int64_t(15)));
+    return divU(sub(alignedAddress, address), 4);
   }
 
   /// The descriptor of the tile at shared address `address` (16-byte
@@ -144,7 +144,7 @@ private:
   /// with the base, so the 14-bit start field does not overflow).
   Value descriptorAt(Value base, Value byteOffset) {
     return arith::AddIOp::create(
-        b, loc, base, toI64(div(byteOffset, 16)));
+        b, loc, base, toI64(divU(byteOffset, 16)));
   }
 
   /// Words before the aligned start of the A and B buffers.
@@ -169,7 +169,7 @@ void WgmmaKernelBuilder::build() {
   int64_t wgTileM = tiles.warpgroupTileM();
   int64_t slices = wgTileM / 64;
   int64_t strideBytes = tiles.blockK / 8 * kCoreMatrixBytes;
-  Value warpgroup = div(tid, 128);
+  Value warpgroup = divU(tid, 128);
   Value addressA, addressB;
   padA = alignTile(tileA, addressA);
   padB = alignTile(tileB, addressB);
@@ -182,24 +182,24 @@ void WgmmaKernelBuilder::build() {
   Value zeroAcc = LLVM::ZeroOp::create(b, loc, accType);
   SmallVector<Value> init(slices, zeroAcc);
 
-  Value numTiles = div(add(sizeK, cst(tiles.blockK - 1)), tiles.blockK);
+  Value numTiles = ceilDivU(sizeK, tiles.blockK);
   // Prologue: tile 0 -> stage 0 (none when K = 0).
   {
-    auto ifOp = scf::IfOp::create(b, loc, ult(cst(0), numTiles),
+    auto ifOp = scf::IfOp::create(b, loc, ult(index(0), numTiles),
                                   /*withElse=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(ifOp.thenBlock());
-    copyTiles(tileA, tileB, cst(0));
+    copyTiles(tileA, tileB, index(0));
   }
   fenceProxyAsync();
   gpu::BarrierOp::create(b, loc);
 
-  auto kLoop = scf::ForOp::create(b, loc, cst(0), numTiles, cst(1), init);
+  auto kLoop = scf::ForOp::create(b, loc, index(0), numTiles, index(1), init);
   {
     OpBuilder::InsertionGuard loopGuard(b);
     b.setInsertionPointToStart(kLoop.getBody());
     Value kt = kLoop.getInductionVar();
-    Value stage = rem(kt, 2);
+    Value stage = remU(kt, 2);
     SmallVector<Value> acc(kLoop.getRegionIterArgs());
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     NVVM::WGMMATypes type = precision == GPUMatmulPrecision::BF16
@@ -207,15 +207,15 @@ void WgmmaKernelBuilder::build() {
                                 : NVVM::WGMMATypes::f16;
     // Byte offsets: the stage, this warpgroup's rows of A, the k16 step (two
     // core matrices along k).
-    Value stageA = mul(stage, cst(stageWords(true) * 4));
-    Value stageB = mul(stage, cst(stageWords(false) * 4));
-    Value rowsA = mul(warpgroup, cst(wgTileM / 8 * strideBytes));
+    Value stageA = mul(stage, index(stageWords(true) * 4));
+    Value stageB = mul(stage, index(stageWords(false) * 4));
+    Value rowsA = mul(warpgroup, index(wgTileM / 8 * strideBytes));
     for (int64_t s = 0; s < tiles.blockK / 16; ++s) {
-      Value stepBytes = cst(s * 2 * kCoreMatrixBytes);
+      Value stepBytes = index(s * 2 * kCoreMatrixBytes);
       Value descBk = descriptorAt(descB, add(stageB, stepBytes));
       for (int64_t slice = 0; slice < slices; ++slice) {
         Value offsetA = add(add(stageA, rowsA),
-                            add(stepBytes, cst(slice * 8 * strideBytes)));
+                            add(stepBytes, index(slice * 8 * strideBytes)));
         acc[slice] = NVVM::WgmmaMmaAsyncOp::create(
             b, loc, accType, acc[slice], descriptorAt(descA, offsetA), descBk,
             NVVM::MMAShapeAttr::get(ctx, 64, tiles.blockN, 16), type, type,
@@ -227,7 +227,7 @@ void WgmmaKernelBuilder::build() {
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
     // The next tile into the other stage while the wgmmas run.
-    Value next = add(kt, cst(1));
+    Value next = add(kt, index(1));
     {
       auto ifOp = scf::IfOp::create(b, loc, ult(next, numTiles),
                                     /*withElse=*/false);
@@ -244,17 +244,17 @@ void WgmmaKernelBuilder::build() {
   // C += accumulators. Element i of a slice's struct (PTX ISA, wgmma D
   // fragment for .m64nNk16 f32): row 16 (warp % 4) + lane / 4 + 8 ((i / 2) % 2),
   // column 8 (i / 4) + 2 (lane % 4) + i % 2.
-  Value warpRow = mul(rem(div(tid, 32), 4), cst(16));
-  Value lane = rem(tid, 32);
-  Value rowBase = add(add(m0, mul(warpgroup, cst(wgTileM))),
-                      add(warpRow, div(lane, 4)));
-  Value colBase = add(n0, mul(rem(lane, 4), cst(2)));
+  Value warpRow = mul(remU(divU(tid, 32), 4), index(16));
+  Value lane = remU(tid, 32);
+  Value rowBase = add(add(m0, mul(warpgroup, index(wgTileM))),
+                      add(warpRow, divU(lane, 4)));
+  Value colBase = add(n0, mul(remU(lane, 4), index(2)));
   for (int64_t slice = 0; slice < slices; ++slice) {
     for (int64_t i = 0; i < tiles.blockN / 2; ++i) {
       Value value = LLVM::ExtractValueOp::create(
           b, loc, kLoop.getResult(slice), ArrayRef<int64_t>{i});
-      Value row = add(rowBase, cst(slice * 64 + 8 * ((i / 2) % 2)));
-      Value col = add(colBase, cst(8 * (i / 4) + i % 2));
+      Value row = add(rowBase, index(slice * 64 + 8 * ((i / 2) % 2)));
+      Value col = add(colBase, index(8 * (i / 4) + i % 2));
       accumulateC(row, col, value);
     }
   }

@@ -1,8 +1,9 @@
 //===- KernelArith.h - arith shorthands for hand-built GPU kernels -------===//
 //
-// The index and f32 arithmetic the hand-built GPU kernels (the attention
-// kernels of convert-transformer-to-gpu) write at every step, as short
-// member functions on a builder and a location.
+// The index and f32 arithmetic the hand-built GPU kernels write at every
+// step (the attention kernels of convert-transformer-to-gpu, the norm
+// kernels of convert-transformer-norms-to-gpu, llm-gpu-matmul's kernels),
+// as short member functions on a builder and a location.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +31,7 @@ public:
   /// -inf as f32.
   Value negInf() { return f32Const(-std::numeric_limits<double>::infinity()); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
   Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
   /// Unsigned `x / y` and `x % y` by a constant.
   Value divU(Value x, int64_t y) {
@@ -38,6 +40,10 @@ public:
   Value remU(Value x, int64_t y) {
     return arith::RemUIOp::create(b, loc, x, index(y));
   }
+  /// Unsigned `ceil(x / y)` by a constant.
+  Value ceilDivU(Value x, int64_t y) { return divU(add(x, index(y - 1)), y); }
+  /// Unsigned `min(x, y)`.
+  Value minU(Value x, Value y) { return arith::MinUIOp::create(b, loc, x, y); }
   /// Unsigned `x < y`.
   Value ult(Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
