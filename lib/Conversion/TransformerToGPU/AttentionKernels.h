@@ -1,10 +1,10 @@
 //===- AttentionKernels.h - the attention kernels' shared pieces -*- C++ -*-===//
 //
 // What convert-transformer-to-gpu's two attention kernels share: the
-// kernel's buffers, the end of the keys a block visits (causal tile
-// skipping) and the masking of one score. The CUDA-core kernel is in
-// AttentionToGPU.cpp, the tensor-core (mma.sync) kernel in
-// AttentionMMAKernel.cpp.
+// kernel's buffers, the block's ids and sizes, the end of the keys a block visits (causal tile
+// skipping), the cooperative tile-copy loop, the masking of one score and
+// the online softmax's exponent offset. The CUDA-core kernel is in AttentionToGPU.cpp, the tensor-core
+// (mma.sync) kernel in AttentionMMAKernel.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,6 +27,17 @@ struct AttentionBuffers {
   double scale;
 };
 
+/// What both kernels start from: the thread id, the block's query tile (x),
+/// query head (y) and batch (z), the sequence lengths Sq and T, the block's
+/// KV head (grouped-query attention: h / (Hq / Hkv)) and T - Sq (query i
+/// sees keys j <= i + (T - Sq) when causal; signed).
+struct AttentionBlock {
+  Value tid, queryTile, head, batch, seqQ, seqKV, kvHead, seqOffset;
+};
+/// Emits the ids and sizes of AttentionBlock at `b`'s insertion point.
+AttentionBlock attentionBlock(OpBuilder &b, Location loc,
+                              const AttentionBuffers &buf);
+
 /// The end (exclusive) of the keys a block whose first query is
 /// `firstQuery` visits: `seqKV`, or (causal) the last key its last row sees
 /// plus one, query i seeing keys j <= i + (T - Sq), clamped to [0, T].
@@ -46,6 +57,19 @@ struct AttentionRowMask {
 Value maskScore(OpBuilder &b, Location loc, const AttentionBuffers &buf,
                 Value s, Value key, Value kvEnd, const AttentionRowMask &row,
                 Value batch, Value head, Value lastKey);
+
+/// Runs `body(e)` for the elements `e = tid + threads * step` (step = 0,
+/// 1, ...) below `count`: an scf.for over ceil(count / threads) steps, its
+/// body guarded by `e < count` unless `threads` divides `count` (the
+/// cooperative copies of the kernels' tiles).
+void cooperativeLoop(OpBuilder &b, Location loc, Value tid, int64_t threads,
+                     int64_t count, function_ref<void(Value e)> body);
+
+/// The online softmax's exponent offset for a row whose running max is now
+/// `newMax`: `newMax`, or 0 while the row has seen no visible key (`newMax`
+/// = -inf: its exponentials are then exp(-inf) = 0, and a row that never
+/// sees a key ends with 0 / 0 = NaN like the reference).
+Value softmaxOffset(OpBuilder &b, Location loc, Value newMax);
 
 /// The tensor-core kernel's shape: `warps` warps of 16 query rows each,
 /// `tileKV` keys per shared tile, the head dims and the mma precision

@@ -49,7 +49,6 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include <algorithm>
-#include <limits>
 
 using namespace mlir;
 using namespace mlir::llm;
@@ -79,62 +78,48 @@ public:
   MMAAttentionBuilder(OpBuilder &b, Location loc,
                       const MMAAttentionShape &shape,
                       const AttentionBuffers &buf)
-      : KernelArith(b, loc), shape(shape), buf(buf), f32(b.getF32Type()),
+      : KernelArith(b, loc), shape(shape), buf(buf),
         frags(b, loc, shape.precision) {}
 
   void build(Value keyTile, Value valueTile);
 
 private:
-  Value maxF(Value x, Value y) {
-    return arith::MaximumFOp::create(b, loc, x, y);
-  }
-
   /// `memref[b, h, row, col]` as f32, or 0 if `row >= rowLimit` (the load
   /// itself reads the clamped row `min(row, lastRow)`).
   Value loadElement(Value memref, Value head, Value row, Value col,
                     Value rowLimit, Value lastRow) {
-    Value clamped = arith::MinUIOp::create(b, loc, row, lastRow);
-    Value v = memref::LoadOp::create(b, loc, memref,
-                                     ValueRange{batch, head, clamped, col});
-    if (v.getType() != f32)
-      v = arith::ExtFOp::create(b, loc, f32, v);
+    Value clamped = minU(row, lastRow);
+    Value v = toF32(memref::LoadOp::create(
+        b, loc, memref, ValueRange{batch, head, clamped, col}));
     return arith::SelectOp::create(b, loc, ult(row, rowLimit), v,
                                    f32Const(0.0));
   }
 
   /// Cooperative copy of `words` 32-bit words into a shared tile: word
-  /// `e = tid + threads * step` is `store(e)`, guarded when the words do not
-  /// divide among the threads.
+  /// `e` is `store(e)`.
   void copyWords(int64_t words, function_ref<void(Value e)> store) {
-    int64_t threads = shape.threads();
-    int64_t steps = (words + threads - 1) / threads;
-    auto loop = scf::ForOp::create(b, loc, index(0), index(steps), index(1));
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(loop.getBody());
-    Value e = add(tid, mul(loop.getInductionVar(), index(threads)));
-    if (words % threads != 0) {
-      auto inRange = scf::IfOp::create(b, loc, ult(e, index(words)),
-                                       /*withElseRegion=*/false);
-      b.setInsertionPointToStart(inRange.thenBlock());
-    }
-    store(e);
+    cooperativeLoop(b, loc, tid, shape.threads(), words, store);
+  }
+
+  /// The B fragment of k step `kStep` (16 keys or dims, 8 words) from row
+  /// `row` of a shared tile of 16-bit pairs: register j is word
+  /// 8 kStep + t + 4j.
+  SmallVector<SmallVector<Value>> loadBFragment(Value tile, Value row,
+                                                int64_t kStep) {
+    SmallVector<SmallVector<Value>> registers;
+    for (int64_t j = 0; j < 2; ++j)
+      registers.push_back(frags.loadRegister(
+          tile, row, add(inGroup, index(8 * kStep + mmaBWordOffset(j)))));
+    return registers;
   }
 
   /// Sum (`isMax` false) or max of `v` over the 4 lanes sharing a row.
   Value rowReduce(Value v, bool isMax) {
-    for (int32_t offset : {1, 2}) {
-      Value other = gpu::ShuffleOp::create(b, loc, v, offset, 32,
-                                           gpu::ShuffleMode::XOR)
-                        .getShuffleResult();
-      v = isMax ? maxF(v, other)
-                : arith::AddFOp::create(b, loc, v, other).getResult();
-    }
-    return v;
+    return xorShuffleReduce(v, {1, 2}, isMax);
   }
 
   const MMAAttentionShape &shape;
   const AttentionBuffers &buf;
-  Type f32;
   MMAFragmentBuilder frags;
   Value tid, batch, head, kvHead, group, inGroup;
 };
@@ -143,32 +128,25 @@ void MMAAttentionBuilder::build(Value keyTile, Value valueTile) {
   const int64_t headDim = shape.headDim, valueDim = shape.valueDim,
                 tileKV = shape.tileKV, keySlices = tileKV / 8,
                 valueSlices = valueDim / 8;
-  tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value queryTile = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-  auto dim = [&](Value memref, int64_t d) -> Value {
-    return memref::DimOp::create(b, loc, memref, d);
-  };
-  Value seqQ = dim(buf.query, 2), seqKV = dim(buf.key, 2);
-  Value headGroup =
-      arith::DivUIOp::create(b, loc, dim(buf.query, 1), dim(buf.key, 1));
-  kvHead = arith::DivUIOp::create(b, loc, head, headGroup);
-  // T - Sq: query i sees keys j <= i + (T - Sq) when causal (signed).
-  Value seqOffset = arith::SubIOp::create(b, loc, seqKV, seqQ);
-  Value lastQuery = arith::SubIOp::create(b, loc, seqQ, index(1));
-  Value lastKey = arith::SubIOp::create(b, loc, seqKV, index(1));
+  AttentionBlock block = attentionBlock(b, loc, buf);
+  tid = block.tid;
+  head = block.head;
+  batch = block.batch;
+  kvHead = block.kvHead;
+  Value seqQ = block.seqQ, seqKV = block.seqKV, seqOffset = block.seqOffset;
+  Value lastQuery = sub(seqQ, index(1));
+  Value lastKey = sub(seqKV, index(1));
   Value warp = divU(tid, 32), lane = remU(tid, 32);
   group = divU(lane, 4);
   inGroup = remU(lane, 4);
-  Value firstQuery = mul(queryTile, index(shape.tileQ()));
+  Value firstQuery = mul(block.queryTile, index(shape.tileQ()));
   // The lane's two query rows (fragment rows g and g + 8 of its warp).
   Value rowBase = add(add(firstQuery, mul(warp, index(16))), group);
   Value rows[2] = {rowBase, add(rowBase, index(8))};
   AttentionRowMask rowMasks[2];
   for (int64_t h = 0; h < 2; ++h)
     rowMasks[h] = {add(rows[h], seqOffset),
-                   arith::MinUIOp::create(b, loc, rows[h], lastQuery)};
+                   minU(rows[h], lastQuery)};
 
   // Q's A fragments, kept in registers: register j of k step ks holds
   // Q[row g + 8 (j % 2)][16 ks + 2 (t + 4 (j / 2)) + {0, 1}].
@@ -189,8 +167,7 @@ void MMAAttentionBuilder::build(Value keyTile, Value valueTile) {
 
   Value kvEnd = visibleKeyEnd(b, loc, buf, firstQuery, shape.tileQ(), seqQ,
                               seqKV, seqOffset);
-  Value numTiles = arith::DivUIOp::create(
-      b, loc, add(kvEnd, index(tileKV - 1)), index(tileKV));
+  Value numTiles = ceilDivU(kvEnd, tileKV);
   Value scale = f32Const(buf.scale);
 
   // Carried: m[2], l[2] (per-lane partial sums), o[valueSlices][4].
@@ -238,19 +215,15 @@ void MMAAttentionBuilder::build(Value keyTile, Value valueTile) {
       SmallVector<Value> acc(4, f32Const(0.0));
       Value keyRow = add(index(8 * n), group);
       for (int64_t ks = 0; ks < headDim / 16; ++ks) {
-        SmallVector<SmallVector<Value>> keyFrag;
-        for (int64_t j = 0; j < 2; ++j)
-          keyFrag.push_back(frags.loadRegister(
-              keyTile, keyRow,
-              add(inGroup, index(8 * ks + mmaBWordOffset(j)))));
-        frags.accumulate(queryFrags[ks], keyFrag, acc);
+        frags.accumulate(queryFrags[ks], loadBFragment(keyTile, keyRow, ks),
+                         acc);
       }
       // Element i: row g + 8 (i / 2), key kv0 + 8n + 2t + i % 2.
       for (int64_t i = 0; i < 4; ++i) {
         Value key = add(add(firstKey, index(8 * n + mmaCColumnOffset(i))),
                         mul(inGroup, index(2)));
         int64_t h = mmaCRowOffset(i) / 8;
-        Value s = arith::MulFOp::create(b, loc, acc[i], scale);
+        Value s = mulF(acc[i], scale);
         s = maskScore(b, loc, buf, s, key, kvEnd, rowMasks[h], batch, head,
                       lastKey);
         scores[n].push_back(s);
@@ -262,22 +235,17 @@ void MMAAttentionBuilder::build(Value keyTile, Value valueTile) {
     Value offset[2], alpha[2], rowSum[2];
     for (int64_t h = 0; h < 2; ++h) {
       Value newMax = maxF(carried[h], rowReduce(tileMax[h], /*isMax=*/true));
-      Value noKeyYet = arith::CmpFOp::create(
-          b, loc, arith::CmpFPredicate::OEQ, newMax, negInf());
-      offset[h] =
-          arith::SelectOp::create(b, loc, noKeyYet, f32Const(0.0), newMax);
-      alpha[h] = math::ExpOp::create(
-          b, loc, arith::SubFOp::create(b, loc, carried[h], offset[h]));
-      rowSum[h] = arith::MulFOp::create(b, loc, carried[2 + h], alpha[h]);
+      offset[h] = softmaxOffset(b, loc, newMax);
+      alpha[h] = math::ExpOp::create(b, loc, subF(carried[h], offset[h]));
+      rowSum[h] = mulF(carried[2 + h], alpha[h]);
       tileMax[h] = newMax;
     }
     SmallVector<SmallVector<Value>> probs(keySlices);
     for (int64_t n = 0; n < keySlices; ++n) {
       for (int64_t i = 0; i < 4; ++i) {
         int64_t h = mmaCRowOffset(i) / 8;
-        Value p = math::ExpOp::create(
-            b, loc, arith::SubFOp::create(b, loc, scores[n][i], offset[h]));
-        rowSum[h] = arith::AddFOp::create(b, loc, rowSum[h], p);
+        Value p = math::ExpOp::create(b, loc, subF(scores[n][i], offset[h]));
+        rowSum[h] = addF(rowSum[h], p);
         probs[n].push_back(p);
       }
     }
@@ -288,8 +256,7 @@ void MMAAttentionBuilder::build(Value keyTile, Value valueTile) {
     // V's B register j of value slice c is Vs[8c + g][8 kk + t + 4j].
     SmallVector<Value> out;
     for (int64_t i = 0; i < valueSlices * 4; ++i)
-      out.push_back(arith::MulFOp::create(
-          b, loc, carried[4 + i], alpha[mmaCRowOffset(i % 4) / 8]));
+      out.push_back(mulF(carried[4 + i], alpha[mmaCRowOffset(i % 4) / 8]));
     for (int64_t kk = 0; kk < tileKV / 16; ++kk) {
       SmallVector<SmallVector<Value>> probFrag;
       for (int64_t j = 0; j < 4; ++j) {
@@ -301,12 +268,7 @@ void MMAAttentionBuilder::build(Value keyTile, Value valueTile) {
       }
       for (int64_t c = 0; c < valueSlices; ++c) {
         Value valueRow = add(index(8 * c), group);
-        SmallVector<SmallVector<Value>> valueFrag;
-        for (int64_t j = 0; j < 2; ++j)
-          valueFrag.push_back(frags.loadRegister(
-              valueTile, valueRow,
-              add(inGroup, index(8 * kk + mmaBWordOffset(j)))));
-        frags.accumulate(probFrag, valueFrag,
+        frags.accumulate(probFrag, loadBFragment(valueTile, valueRow, kk),
                          MutableArrayRef<Value>(out.data() + 4 * c, 4));
       }
     }
@@ -329,10 +291,9 @@ void MMAAttentionBuilder::build(Value keyTile, Value valueTile) {
       for (int64_t i = 2 * h; i < 2 * h + 2; ++i) {
         Value col = add(index(8 * c + mmaCColumnOffset(i)),
                         mul(inGroup, index(2)));
-        Value o = arith::DivFOp::create(
-            b, loc, tileLoop.getResult(4 + 4 * c + i), rowSum);
-        if (outElement != f32)
-          o = arith::TruncFOp::create(b, loc, outElement, o);
+        Value o = fromF32(arith::DivFOp::create(
+                              b, loc, tileLoop.getResult(4 + 4 * c + i), rowSum),
+                          outElement);
         memref::StoreOp::create(b, loc, o, buf.output,
                                 ValueRange{batch, head, rows[h], col});
       }

@@ -58,6 +58,7 @@
 #include "AttentionKernels.h"
 
 #include "llm/Conversion/GPUCommon/KernelArith.h"
+#include "llm/Conversion/GPUCommon/KernelLaunch.h"
 
 #include "Transformer/IR/TransformerOps.h"
 
@@ -70,9 +71,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
-
-#include <limits>
 
 namespace mlir::llm {
 #define GEN_PASS_DEF_CONVERTTRANSFORMERTOGPUPASS
@@ -132,14 +130,11 @@ class AttentionKernelBuilder : public KernelArith {
 public:
   AttentionKernelBuilder(OpBuilder &b, Location loc,
                          const AttentionKernelShape &shape)
-      : KernelArith(b, loc), shape(shape), f32(b.getF32Type()) {}
+      : KernelArith(b, loc), shape(shape) {}
 
   /// `memref[indices]` as f32.
   Value loadF32(Value memref, ValueRange indices) {
-    Value v = memref::LoadOp::create(b, loc, memref, indices);
-    if (v.getType() != f32)
-      v = arith::ExtFOp::create(b, loc, f32, v);
-    return v;
+    return toF32(memref::LoadOp::create(b, loc, memref, indices));
   }
 
   /// Cooperative load of `rows x cols` elements into the workgroup buffer
@@ -150,46 +145,26 @@ public:
   void loadTile(Value tile, int64_t rows, int64_t cols, Value firstRow,
                 Value rowLimit,
                 function_ref<Value(Value row, Value col)> load) {
-    int64_t total = rows * cols, threads = shape.threads();
-    int64_t steps = (total + threads - 1) / threads;
-    scf::ForOp::create(
-        b, loc, index(0), index(steps), index(1), ValueRange{},
-        [&](OpBuilder &nb, Location, Value step, ValueRange) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPointToStart(nb.getInsertionBlock());
-          Value element = add(tid, mul(step, index(threads)));
-          auto body = [&] {
-            Value row = arith::DivUIOp::create(b, loc, element, index(cols));
-            Value col = arith::RemUIOp::create(b, loc, element, index(cols));
-            Value sourceRow = add(firstRow, row);
-            auto inRange = scf::IfOp::create(
-                b, loc, ult(sourceRow, rowLimit),
-                [&](OpBuilder &tb, Location) {
-                  OpBuilder::InsertionGuard g(b);
-                  b.setInsertionPoint(tb.getInsertionBlock(),
-                                      tb.getInsertionPoint());
-                  scf::YieldOp::create(b, loc, load(sourceRow, col));
-                },
-                [&](OpBuilder &eb, Location) {
-                  OpBuilder::InsertionGuard g(b);
-                  b.setInsertionPoint(eb.getInsertionBlock(),
-                                      eb.getInsertionPoint());
-                  scf::YieldOp::create(b, loc, f32Const(0.0));
-                });
-            memref::StoreOp::create(b, loc, inRange.getResult(0), tile,
-                                    ValueRange{row, col});
-          };
-          if (total % threads == 0) {
-            body();
-          } else {
-            auto guardOp = scf::IfOp::create(b, loc, ult(element, index(total)),
-                                             /*withElseRegion=*/false);
+    cooperativeLoop(b, loc, tid, shape.threads(), rows * cols,
+                    [&](Value element) {
+      Value row = divU(element, cols);
+      Value col = remU(element, cols);
+      Value sourceRow = add(firstRow, row);
+      auto inRange = scf::IfOp::create(
+          b, loc, ult(sourceRow, rowLimit),
+          [&](OpBuilder &tb, Location) {
             OpBuilder::InsertionGuard g(b);
-            b.setInsertionPointToStart(guardOp.thenBlock());
-            body();
-          }
-          scf::YieldOp::create(b, loc);
-        });
+            b.setInsertionPoint(tb.getInsertionBlock(), tb.getInsertionPoint());
+            scf::YieldOp::create(b, loc, load(sourceRow, col));
+          },
+          [&](OpBuilder &eb, Location) {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPoint(eb.getInsertionBlock(), eb.getInsertionPoint());
+            scf::YieldOp::create(b, loc, f32Const(0.0));
+          });
+      memref::StoreOp::create(b, loc, inRange.getResult(0), tile,
+                              ValueRange{row, col});
+    });
   }
 
   /// `acc[i] = fma(lhsTile[lhsRow][x], rhsTile[rhsIndex(x, i)], acc[i])`
@@ -217,23 +192,36 @@ public:
 
   /// Combines `v` over the row's lanes (butterfly of gpu.shuffle xor).
   Value rowReduce(Value v, bool isMax) {
-    for (int64_t offset = 1; offset < shape.lanesPerRow; offset *= 2) {
-      Value other =
-          gpu::ShuffleOp::create(b, loc, v, static_cast<int32_t>(offset), 32,
-                                 gpu::ShuffleMode::XOR)
-              .getShuffleResult();
-      v = isMax ? arith::MaximumFOp::create(b, loc, v, other).getResult()
-                : arith::AddFOp::create(b, loc, v, other).getResult();
-    }
-    return v;
+    SmallVector<int32_t> offsets;
+    for (int32_t offset = 1; offset < shape.lanesPerRow; offset *= 2)
+      offsets.push_back(offset);
+    return xorShuffleReduce(v, offsets, isMax);
   }
 
   const AttentionKernelShape &shape;
-  Type f32;
   Value tid;
 };
 
 } // namespace
+
+AttentionBlock llm::attentionBlock(OpBuilder &b, Location loc,
+                                   const AttentionBuffers &buf) {
+  AttentionBlock block;
+  block.tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
+  block.queryTile = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
+  block.head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
+  block.batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
+  auto dim = [&](Value memref, int64_t d) -> Value {
+    return memref::DimOp::create(b, loc, memref, d);
+  };
+  block.seqQ = dim(buf.query, 2);
+  block.seqKV = dim(buf.key, 2);
+  Value group =
+      arith::DivUIOp::create(b, loc, dim(buf.query, 1), dim(buf.key, 1));
+  block.kvHead = arith::DivUIOp::create(b, loc, block.head, group);
+  block.seqOffset = arith::SubIOp::create(b, loc, block.seqKV, block.seqQ);
+  return block;
+}
 
 Value llm::visibleKeyEnd(OpBuilder &b, Location loc,
                          const AttentionBuffers &buf, Value firstQuery,
@@ -241,23 +229,19 @@ Value llm::visibleKeyEnd(OpBuilder &b, Location loc,
                          Value seqOffset) {
   if (!buf.causal)
     return seqKV;
-  Value rowsEnd = arith::MinUIOp::create(
-      b, loc,
-      arith::AddIOp::create(b, loc, firstQuery,
-                            arith::ConstantIndexOp::create(b, loc, tileQ)),
-      seqQ);
-  Value visible = arith::AddIOp::create(b, loc, rowsEnd, seqOffset);
+  KernelArith k(b, loc);
+  Value rowsEnd = k.minU(k.add(firstQuery, k.index(tileQ)), seqQ);
+  Value visible = k.add(rowsEnd, seqOffset);
   visible = arith::MinSIOp::create(b, loc, visible, seqKV);
-  return arith::MaxSIOp::create(b, loc, visible,
-                                arith::ConstantIndexOp::create(b, loc, 0));
+  return arith::MaxSIOp::create(b, loc, visible, k.index(0));
 }
 
 Value llm::maskScore(OpBuilder &b, Location loc, const AttentionBuffers &buf,
                      Value s, Value key, Value kvEnd,
                      const AttentionRowMask &row, Value batch, Value head,
                      Value lastKey) {
-  Value visible =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, key, kvEnd);
+  KernelArith k(b, loc);
+  Value visible = k.ult(key, kvEnd);
   if (buf.causal)
     visible = arith::AndIOp::create(
         b, loc, visible,
@@ -265,27 +249,46 @@ Value llm::maskScore(OpBuilder &b, Location loc, const AttentionBuffers &buf,
                               row.rowLimit));
   if (buf.mask) {
     auto maskType = cast<MemRefType>(buf.mask.getType());
-    Value maskKey = arith::MinUIOp::create(b, loc, key, lastKey);
+    Value maskKey = k.minU(key, lastKey);
     Value full[4] = {batch, head, row.maskQuery, maskKey};
     SmallVector<Value> indices;
     int64_t rank = maskType.getRank();
     for (int64_t dim = 0; dim < rank; ++dim)
-      indices.push_back(maskType.getDimSize(dim) == 1
-                            ? arith::ConstantIndexOp::create(b, loc, 0)
-                            : full[4 - rank + dim]);
+      indices.push_back(maskType.getDimSize(dim) == 1 ? k.index(0)
+                                                      : full[4 - rank + dim]);
     Value m = memref::LoadOp::create(b, loc, buf.mask, indices);
     if (buf.boolMask) {
       visible = arith::AndIOp::create(b, loc, visible, m);
     } else {
-      if (m.getType() != s.getType())
-        m = arith::ExtFOp::create(b, loc, s.getType(), m);
-      s = arith::AddFOp::create(b, loc, s, m);
+      s = k.addF(s, k.toF32(m));
     }
   }
-  Value negInf = arith::ConstantOp::create(
-      b, loc,
-      b.getF32FloatAttr(-std::numeric_limits<double>::infinity()));
-  return arith::SelectOp::create(b, loc, visible, s, negInf);
+  return arith::SelectOp::create(b, loc, visible, s, k.negInf());
+}
+
+void llm::cooperativeLoop(OpBuilder &b, Location loc, Value tid,
+                          int64_t threads, int64_t count,
+                          function_ref<void(Value e)> body) {
+  KernelArith k(b, loc);
+  auto loop = scf::ForOp::create(b, loc, k.index(0),
+                                 k.index(llvm::divideCeil(count, threads)),
+                                 k.index(1));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value e = k.add(tid, k.mul(loop.getInductionVar(), k.index(threads)));
+  if (count % threads != 0) {
+    auto inRange = scf::IfOp::create(b, loc, k.ult(e, k.index(count)),
+                                     /*withElseRegion=*/false);
+    b.setInsertionPointToStart(inRange.thenBlock());
+  }
+  body(e);
+}
+
+Value llm::softmaxOffset(OpBuilder &b, Location loc, Value newMax) {
+  KernelArith k(b, loc);
+  Value noKeyYet = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                         newMax, k.negInf());
+  return arith::SelectOp::create(b, loc, noKeyYet, k.f32Const(0.0), newMax);
 }
 
 namespace {
@@ -302,30 +305,21 @@ void buildAttentionKernel(OpBuilder &b, Location loc,
                 columns = shape.columnsPerLane();
   Value qs = shared[0], ks = shared[1], vs = shared[2], ps = shared[3];
 
-  k.tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
-  Value queryTile = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value head = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  Value batch = gpu::BlockIdOp::create(b, loc, gpu::Dimension::z);
-  auto dim = [&](Value memref, int64_t d) -> Value {
-    return memref::DimOp::create(b, loc, memref, d);
-  };
-  Value seqQ = dim(buf.query, 2), seqKV = dim(buf.key, 2);
-  Value group =
-      arith::DivUIOp::create(b, loc, dim(buf.query, 1), dim(buf.key, 1));
-  // T - Sq: query i sees keys j <= i + (T - Sq) when causal (signed).
-  Value seqOffset = arith::SubIOp::create(b, loc, seqKV, seqQ);
-  Value row = arith::DivUIOp::create(b, loc, k.tid, k.index(lanes));
-  Value lane = arith::RemUIOp::create(b, loc, k.tid, k.index(lanes));
-  Value firstQuery = k.mul(queryTile, k.index(shape.tileQ));
+  AttentionBlock block = attentionBlock(b, loc, buf);
+  k.tid = block.tid;
+  Value head = block.head, batch = block.batch, kvHead = block.kvHead;
+  Value seqQ = block.seqQ, seqKV = block.seqKV, seqOffset = block.seqOffset;
+  Value row = k.divU(k.tid, lanes);
+  Value lane = k.remU(k.tid, lanes);
+  Value firstQuery = k.mul(block.queryTile, k.index(shape.tileQ));
   Value query = k.add(firstQuery, row);
-  Value kvHead = arith::DivUIOp::create(b, loc, head, group);
 
   // The query tile, pre-scaled: Qs[row][d] = scale * Q[b, h, q0 + row, d].
   Value scale = k.f32Const(buf.scale);
   k.loadTile(qs, shape.tileQ, shape.headDim, firstQuery, seqQ,
              [&](Value r, Value d) -> Value {
                Value q = k.loadF32(buf.query, {batch, head, r, d});
-               return arith::MulFOp::create(b, loc, q, scale);
+               return k.mulF(q, scale);
              });
 
   // Keys this block visits: all T, or (causal) up to the last key its last
@@ -333,14 +327,13 @@ void buildAttentionKernel(OpBuilder &b, Location loc,
   // diagonal are never loaded.
   Value kvEnd = visibleKeyEnd(b, loc, buf, firstQuery, shape.tileQ, seqQ,
                               seqKV, seqOffset);
-  Value numTiles = arith::DivUIOp::create(
-      b, loc, k.add(kvEnd, k.index(shape.tileKV - 1)), k.index(shape.tileKV));
+  Value numTiles = k.ceilDivU(kvEnd, shape.tileKV);
   // The last key query row `query` sees (signed: may be negative).
   Value rowLimit = k.add(query, seqOffset);
   // Clamped indices for the mask loads of padding rows/keys.
-  Value lastQuery = arith::SubIOp::create(b, loc, seqQ, k.index(1));
-  Value lastKey = arith::SubIOp::create(b, loc, seqKV, k.index(1));
-  Value maskQuery = arith::MinUIOp::create(b, loc, query, lastQuery);
+  Value lastQuery = k.sub(seqQ, k.index(1));
+  Value lastKey = k.sub(seqKV, k.index(1));
+  Value maskQuery = k.minU(query, lastQuery);
 
   SmallVector<Value> init = {k.negInf(), k.f32Const(0.0)};
   init.append(columns, k.f32Const(0.0));
@@ -383,24 +376,19 @@ void buildAttentionKernel(OpBuilder &b, Location loc,
           s = maskScore(b, loc, buf, s, key, kvEnd, {rowLimit, maskQuery},
                         batch, head, lastKey);
           scores.push_back(s);
-          tileMax = arith::MaximumFOp::create(b, loc, tileMax, s);
+          tileMax = k.maxF(tileMax, s);
         }
 
         // Online softmax across the row's lanes.
         tileMax = k.rowReduce(tileMax, /*isMax=*/true);
-        Value newMax = arith::MaximumFOp::create(b, loc, rowMax, tileMax);
-        Value noKeyYet = arith::CmpFOp::create(
-            b, loc, arith::CmpFPredicate::OEQ, newMax, k.negInf());
-        Value offset =
-            arith::SelectOp::create(b, loc, noKeyYet, k.f32Const(0.0), newMax);
-        Value alpha = math::ExpOp::create(
-            b, loc, arith::SubFOp::create(b, loc, rowMax, offset));
+        Value newMax = k.maxF(rowMax, tileMax);
+        Value offset = softmaxOffset(b, loc, newMax);
+        Value alpha = math::ExpOp::create(b, loc, k.subF(rowMax, offset));
         Value tileSum = k.f32Const(0.0);
         for (int64_t i = 0; i < scoresPerLane; ++i) {
-          Value p = math::ExpOp::create(
-              b, loc, arith::SubFOp::create(b, loc, scores[i], offset));
+          Value p = math::ExpOp::create(b, loc, k.subF(scores[i], offset));
           memref::StoreOp::create(b, loc, p, ps, ValueRange{row, keyRows[i]});
-          tileSum = arith::AddFOp::create(b, loc, tileSum, p);
+          tileSum = k.addF(tileSum, p);
         }
         tileSum = k.rowReduce(tileSum, /*isMax=*/false);
         Value newSum = math::FmaOp::create(b, loc, rowSum, alpha, tileSum);
@@ -410,10 +398,8 @@ void buildAttentionKernel(OpBuilder &b, Location loc,
         // (the diagonal tile of causal attention stops at kvEnd).
         SmallVector<Value> scaled;
         for (Value a : acc)
-          scaled.push_back(arith::MulFOp::create(b, loc, a, alpha));
-        Value keysInTile = arith::MinUIOp::create(
-            b, loc, k.index(shape.tileKV),
-            arith::SubIOp::create(b, loc, kvEnd, firstKey));
+          scaled.push_back(k.mulF(a, alpha));
+        Value keysInTile = k.minU(k.index(shape.tileKV), k.sub(kvEnd, firstKey));
         SmallVector<Value> columnsOf;
         for (int64_t c = 0; c < columns; ++c)
           columnsOf.push_back(k.add(lane, k.index(lanes * c)));
@@ -444,16 +430,12 @@ void buildAttentionKernel(OpBuilder &b, Location loc,
           b, loc, k.ult(column, k.index(shape.valueDim)), false);
       b.setInsertionPointToStart(columnGuard.thenBlock());
     }
-    Value o = arith::DivFOp::create(b, loc, tileLoop.getResult(2 + c), rowSum);
-    if (outElement != k.f32)
-      o = arith::TruncFOp::create(b, loc, outElement, o);
+    Value o = k.fromF32(
+        arith::DivFOp::create(b, loc, tileLoop.getResult(2 + c), rowSum),
+        outElement);
     memref::StoreOp::create(b, loc, o, buf.output,
                             ValueRange{batch, head, query, column});
   }
-}
-
-bool isKernelFloat(Type type) {
-  return type.isF16() || type.isBF16() || type.isF32();
 }
 
 /// The options of the lowering (convert-transformer-to-gpu's).
@@ -475,8 +457,8 @@ std::optional<GPUMatmulPrecision> mmaPrecision(StringRef precision,
 
 /// Replaces `op` by a launch of a new kernel, `@<function>_attention` in a
 /// gpu.module of that name (as gpu-kernel-outlining names its modules), when
-/// the kernel takes it (see the file header); false if `op` is left alone.
-bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
+/// the kernel takes it (see the file header); else leaves `op` alone.
+void lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
                     const AttentionLoweringOptions &options) {
   Location loc = op.getLoc();
   auto queryType = cast<RankedTensorType>(op.getQuery().getType());
@@ -485,10 +467,10 @@ bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
   int64_t valueDim = outputType.getDimSize(3);
   if (ShapedType::isDynamic(headDim) || ShapedType::isDynamic(valueDim) ||
       headDim > kMaxHeadDim || valueDim > kMaxHeadDim)
-    return false;
+    return;
   for (Value v : {op.getQuery(), op.getKey(), op.getValue(), op.getOutput()})
     if (!isKernelFloat(getElementTypeOrSelf(v.getType())))
-      return false;
+      return;
   Value mask = op.getMask();
   bool boolMask = false;
   if (mask) {
@@ -497,7 +479,7 @@ bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
     boolMask = maskElement.isInteger(1);
     if (maskType.getRank() == 0 || maskType.getRank() > 4 ||
         (!boolMask && !isKernelFloat(maskElement)))
-      return false;
+      return;
   }
   std::optional<double> scale = op.getEffectiveScale();
   // The tensor-core kernel where the precision asks for it and the head
@@ -512,9 +494,8 @@ bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
     shape = planKernel(options.tileQ, options.tileKV, options.lanesPerRow,
                        headDim, valueDim, options.maxShared);
   if (!scale || (!shape && !mmaShape))
-    return false;
+    return;
   int64_t tileQ = mmaShape ? mmaShape->tileQ() : shape->tileQ;
-  int64_t threads = mmaShape ? mmaShape->threads() : shape->threads();
 
   IRRewriter rewriter(op);
   // KV cache: the kernel reads concat(past, new), the present key/value.
@@ -581,67 +562,40 @@ bool lowerAttention(transformer::AttentionOp op, SymbolTable &moduleSymbols,
                    shape->columnsPerLane() * shape->lanesPerRow, f32),
         sharedType(shape->tileQ, shape->tileKV + 1, f32)};
   }
-  auto function = op->getParentOfType<FunctionOpInterface>();
-  std::string name =
-      (function ? function.getName().str() : std::string("llm")) + "_attention";
-  gpu::GPUFuncOp kernel;
-  {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToEnd(
-        cast<ModuleOp>(moduleSymbols.getOp()).getBody());
-    auto kernelModule = gpu::GPUModuleOp::create(rewriter, loc, name);
-    moduleSymbols.insert(kernelModule); // renames on a clash
-    rewriter.setInsertionPointToStart(kernelModule.getBody());
-    kernel = gpu::GPUFuncOp::create(
-        rewriter, loc, kernelModule.getName(),
-        rewriter.getFunctionType(ValueRange(operands).getTypes(), {}),
-        sharedTypes);
-    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                    rewriter.getUnitAttr());
-    kernel.setKnownBlockSizeAttr(rewriter.getDenseI32ArrayAttr(
-        {static_cast<int32_t>(threads), 1, 1}));
-    Block &entry = kernel.getBody().front();
-    rewriter.setInsertionPointToStart(&entry);
-    AttentionBuffers buf;
-    buf.query = entry.getArgument(0);
-    buf.key = entry.getArgument(1);
-    buf.value = entry.getArgument(2);
-    buf.mask = mask ? entry.getArgument(3) : Value();
-    buf.output = entry.getArgument(mask ? 4 : 3);
-    buf.boolMask = boolMask;
-    buf.causal = op.getCausal();
-    buf.scale = *scale;
-    if (mmaShape)
-      buildMMAAttentionKernel(rewriter, loc, *mmaShape, buf,
-                              kernel.getWorkgroupAttributions());
-    else
-      buildAttentionKernel(rewriter, loc, *shape, buf,
-                           kernel.getWorkgroupAttributions());
-    gpu::ReturnOp::create(rewriter, loc);
-  }
+  gpu::GPUFuncOp kernel = createKernel(
+      rewriter, loc, moduleSymbols, kernelName(op, "attention"),
+      ValueRange(operands).getTypes(), sharedTypes,
+      mmaShape ? mmaShape->threads() : shape->threads(),
+      [&](gpu::GPUFuncOp func) {
+        Block &entry = func.getBody().front();
+        AttentionBuffers buf;
+        buf.query = entry.getArgument(0);
+        buf.key = entry.getArgument(1);
+        buf.value = entry.getArgument(2);
+        buf.mask = mask ? entry.getArgument(3) : Value();
+        buf.output = entry.getArgument(mask ? 4 : 3);
+        buf.boolMask = boolMask;
+        buf.causal = op.getCausal();
+        buf.scale = *scale;
+        if (mmaShape)
+          buildMMAAttentionKernel(rewriter, loc, *mmaShape, buf,
+                                  func.getWorkgroupAttributions());
+        else
+          buildAttentionKernel(rewriter, loc, *shape, buf,
+                               func.getWorkgroupAttributions());
+      });
 
   // The launch: query tiles x heads x batch blocks.
-  auto c = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(rewriter, loc, v);
-  };
   Value seqQ = memref::DimOp::create(rewriter, loc, operands[0], 2);
-  Value queryTiles = arith::DivUIOp::create(
-      rewriter, loc,
-      arith::AddIOp::create(rewriter, loc, seqQ, c(tileQ - 1)),
-      c(tileQ));
-  gpu::KernelDim3 grid{queryTiles,
-                       memref::DimOp::create(rewriter, loc, operands[0], 1),
-                       memref::DimOp::create(rewriter, loc, operands[0], 0)};
-  gpu::KernelDim3 block{c(threads), c(1), c(1)};
-  gpu::LaunchFuncOp::create(rewriter, loc, kernel, grid, block,
-                            /*dynamicSharedMemorySize=*/Value(), operands);
-  Value result = bufferization::ToTensorOp::create(rewriter, loc, outputType,
-                                                   output, /*restrict=*/true,
-                                                   /*writable=*/true);
+  gpu::KernelDim3 grid{
+      KernelArith(rewriter, loc).ceilDivU(seqQ, tileQ),
+      memref::DimOp::create(rewriter, loc, operands[0], 1),
+      memref::DimOp::create(rewriter, loc, operands[0], 0)};
+  launchKernel(rewriter, loc, kernel, grid, operands);
+  Value result = kernelResult(rewriter, loc, outputType, output);
   SmallVector<Value> results = {result};
   llvm::append_range(results, present);
   rewriter.replaceOp(op, results);
-  return true;
 }
 
 } // namespace
@@ -681,12 +635,8 @@ struct ConvertTransformerToGPUPass
     SymbolTable moduleSymbols(module);
     AttentionLoweringOptions options{tileQ, tileKV, threadsPerRow,
                                      maxSharedBytes, precision};
-    bool lowered = false;
     for (transformer::AttentionOp op : ops)
-      lowered |= lowerAttention(op, moduleSymbols, options);
-    if (lowered)
-      module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                      UnitAttr::get(&getContext()));
+      lowerAttention(op, moduleSymbols, options);
   }
 };
 

@@ -60,6 +60,9 @@
 
 #include "llm/Conversion/Passes.h"
 
+#include "llm/Conversion/GPUCommon/KernelArith.h"
+#include "llm/Conversion/GPUCommon/KernelLaunch.h"
+
 #include "Transformer/IR/TransformerOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -71,7 +74,6 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <limits>
 
@@ -147,10 +149,6 @@ struct NormPlan {
     return blockPerRow ? warps * kWarpSize : kWarpSize;
   }
 };
-
-bool isKernelFloat(Type type) {
-  return type.isF16() || type.isBF16() || type.isF32();
-}
 
 /// Classifies `value` as a leaf of a norm over rows of `type`'s last dim.
 std::optional<LeafShape> classifyLeaf(Value value, RankedTensorType type) {
@@ -321,11 +319,11 @@ struct KernelArgs {
 };
 
 /// Emits the body of a norm kernel (see the file header).
-class NormKernelBuilder {
+class NormKernelBuilder : KernelArith {
 public:
   NormKernelBuilder(OpBuilder &b, Location loc, const NormPlan &plan,
                     const KernelArgs &args, Value partials)
-      : b(b), loc(loc), plan(plan), args(args), partials(partials),
+      : KernelArith(b, loc), plan(plan), args(args), partials(partials),
         f32(b.getF32Type()), V(plan.vectorWidth), T(plan.threadsPerRow()) {}
 
   void build();
@@ -339,16 +337,6 @@ private:
   };
   using ChunkFn =
       function_ref<SmallVector<Value>(const Chunk &chunk, ValueRange acc)>;
-
-  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value f32Const(double v) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value addf(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  Value subf(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
-  Value mulf(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
 
   /// V values of `memref` from `indices` (the last one a column), as f32.
   SmallVector<Value> loadChunk(Value memref, SmallVector<Value> indices);
@@ -382,8 +370,6 @@ private:
   Value reduceRow(function_ref<Value(Value x)> f, bool isMax,
                   bool writeRoot = false);
 
-  OpBuilder &b;
-  Location loc;
   const NormPlan &plan;
   const KernelArgs &args;
   Value partials; // workgroup [kMaxReductions][warps] (a row per block)
@@ -399,11 +385,8 @@ SmallVector<Value> NormKernelBuilder::loadChunk(Value memref,
   auto type = cast<MemRefType>(memref.getType());
   Type element = type.getElementType();
   SmallVector<Value> values;
-  auto extend = [&](Value v) -> Value {
-    return element == f32 ? v : arith::ExtFOp::create(b, loc, f32, v);
-  };
   if (V == 1) {
-    values.push_back(extend(memref::LoadOp::create(b, loc, memref, indices)));
+    values.push_back(toF32(memref::LoadOp::create(b, loc, memref, indices)));
     return values;
   }
   int64_t bytes = V * element.getIntOrFloatBitWidth() / 8;
@@ -411,7 +394,7 @@ SmallVector<Value> NormKernelBuilder::loadChunk(Value memref,
                                      memref, indices, /*nontemporal=*/false,
                                      llvm::MaybeAlign(bytes));
   for (int64_t i = 0; i < V; ++i)
-    values.push_back(extend(vector::ExtractOp::create(b, loc, vec, i)));
+    values.push_back(toF32(vector::ExtractOp::create(b, loc, vec, i)));
   return values;
 }
 
@@ -426,9 +409,7 @@ SmallVector<Value> NormKernelBuilder::loadLeaf(Value memref, LeafShape shape,
     indices.back() = col;
     return loadChunk(memref, indices);
   case LeafShape::Scalar: {
-    Value v = memref::LoadOp::create(b, loc, memref, indices);
-    if (v.getType() != f32)
-      v = arith::ExtFOp::create(b, loc, f32, v);
+    Value v = toF32(memref::LoadOp::create(b, loc, memref, indices));
     return SmallVector<Value>(V, v);
   }
   }
@@ -440,9 +421,7 @@ void NormKernelBuilder::storeChunk(ArrayRef<Value> values, Value memref,
   Type element = cast<MemRefType>(memref.getType()).getElementType();
   SmallVector<Value> narrowed;
   for (Value v : values)
-    narrowed.push_back(element == f32
-                           ? v
-                           : arith::TruncFOp::create(b, loc, element, v));
+    narrowed.push_back(fromF32(v, element));
   if (V == 1) {
     memref::StoreOp::create(b, loc, narrowed[0], memref, ValueRange{row, col});
     return;
@@ -469,13 +448,13 @@ SmallVector<Value> NormKernelBuilder::evalPrologue(Value col) {
       Value v;
       switch (node.kind) {
       case PrologueNode::Add:
-        v = addf(l, r);
+        v = addF(l, r);
         break;
       case PrologueNode::Sub:
-        v = subf(l, r);
+        v = subF(l, r);
         break;
       case PrologueNode::Mul:
-        v = mulf(l, r);
+        v = mulF(l, r);
         break;
       case PrologueNode::Div:
         v = arith::DivFOp::create(b, loc, l, r);
@@ -536,8 +515,7 @@ SmallVector<Value> NormKernelBuilder::forEachChunk(ValueRange init,
         // threads' chunks k fit; else only for those below the row's end.
         Value valid;
         if ((k + 1) * T * V > total)
-          valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col,
-                                        index(total));
+          valid = ult(col, index(total));
         cached.push_back(loadRowChunk(col, valid));
       }
     }
@@ -552,8 +530,7 @@ SmallVector<Value> NormKernelBuilder::forEachChunk(ValueRange init,
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(nb.getInsertionBlock());
         Value col = mul(add(lane, mul(k, index(T))), index(V));
-        Value valid =
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, col, n);
+        Value valid = ult(col, n);
         Chunk chunk = loadRowChunk(col, valid);
         scf::YieldOp::create(b, loc, fn(chunk, acc));
       });
@@ -561,15 +538,8 @@ SmallVector<Value> NormKernelBuilder::forEachChunk(ValueRange init,
 }
 
 Value NormKernelBuilder::warpReduce(Value v, bool isMax) {
-  for (int64_t offset = kWarpSize / 2; offset >= 1; offset /= 2) {
-    Value other = gpu::ShuffleOp::create(b, loc, v,
-                                         static_cast<int32_t>(offset),
-                                         kWarpSize, gpu::ShuffleMode::XOR)
-                      .getShuffleResult();
-    v = isMax ? arith::MaximumFOp::create(b, loc, v, other).getResult()
-              : addf(v, other);
-  }
-  return v;
+  static_assert(kWarpSize == 32, "the butterfly spans 32 lanes");
+  return xorShuffleReduce(v, {16, 8, 4, 2, 1}, isMax);
 }
 
 Value NormKernelBuilder::reduceRow(function_ref<Value(Value x)> f,
@@ -585,8 +555,7 @@ Value NormKernelBuilder::reduceRow(function_ref<Value(Value x)> f,
         Value r = acc[0];
         for (Value x : chunk.x) {
           Value v = masked(chunk.valid, f(x), identity);
-          r = isMax ? arith::MaximumFOp::create(b, loc, r, v).getResult()
-                    : addf(r, v);
+          r = maxOrAdd(r, v, isMax);
         }
         return {r};
       });
@@ -603,8 +572,8 @@ Value NormKernelBuilder::rowReduce(Value v, bool isMax) {
   // result in every thread).
   Value slot = index(reductions++);
   assert(reductions <= kMaxReductions && "more row reductions than slots");
-  Value warp = arith::DivUIOp::create(b, loc, tid, index(kWarpSize));
-  Value laneInWarp = arith::RemUIOp::create(b, loc, tid, index(kWarpSize));
+  Value warp = divU(tid, kWarpSize);
+  Value laneInWarp = remU(tid, kWarpSize);
   Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                       laneInWarp, index(0));
   ifValid(first, [&] {
@@ -616,8 +585,7 @@ Value NormKernelBuilder::rowReduce(Value v, bool isMax) {
   for (int64_t w = 1; w < plan.warps; ++w) {
     Value other = memref::LoadOp::create(b, loc, partials,
                                          ValueRange{slot, index(w)});
-    total = isMax ? arith::MaximumFOp::create(b, loc, total, other).getResult()
-                  : addf(total, other);
+    total = maxOrAdd(total, other, isMax);
   }
   return total;
 }
@@ -630,22 +598,21 @@ void NormKernelBuilder::build() {
     lane = tid;
     row = block;
   } else {
-    lane = arith::RemUIOp::create(b, loc, tid, index(kWarpSize));
-    Value warp = arith::DivUIOp::create(b, loc, tid, index(kWarpSize));
+    lane = remU(tid, kWarpSize);
+    Value warp = divU(tid, kWarpSize);
     row = add(mul(block, index(plan.warps)), warp);
   }
   rows = memref::DimOp::create(b, loc, args.output, 0);
   n = memref::DimOp::create(b, loc, args.output, 1);
   // Chunks per thread: ceil(N / (T V)).
-  numChunks = arith::DivUIOp::create(b, loc, add(n, index(T * V - 1)),
-                                     index(T * V));
+  numChunks = ceilDivU(n, T * V);
 
   // The row test is the same for all lanes of a warp (all threads of the
   // block with a row per block): the shuffles and barriers below run with
   // all of them.
   auto rowGuard = scf::IfOp::create(
       b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, rows),
+      ult(row, rows),
       /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(rowGuard.thenBlock());
@@ -679,9 +646,9 @@ void NormKernelBuilder::build() {
   };
   auto affine = [&](Value v, Value scale, Value bias) {
     if (scale)
-      v = mulf(v, scale);
+      v = mulF(v, scale);
     if (bias)
-      v = addf(v, bias);
+      v = addF(v, bias);
     return v;
   };
   Value eps = f32Const(plan.epsilon);
@@ -694,26 +661,26 @@ void NormKernelBuilder::build() {
         b, loc,
         reduceRow(
             [&](Value x) {
-              Value d = subf(x, mean);
-              return mulf(d, d);
+              Value d = subF(x, mean);
+              return mulF(d, d);
             },
             /*isMax=*/false),
         count);
-    Value rstd = math::RsqrtOp::create(b, loc, addf(var, eps));
+    Value rstd = math::RsqrtOp::create(b, loc, addF(var, eps));
     writeOutput([&](Value x, Value scale, Value bias) {
-      return affine(mulf(subf(x, mean), rstd), scale, bias);
+      return affine(mulF(subF(x, mean), rstd), scale, bias);
     });
     break;
   }
   case NormKind::RMSNorm: {
     Value meanSquare = arith::DivFOp::create(
         b, loc,
-        reduceRow([&](Value x) { return mulf(x, x); }, /*isMax=*/false,
+        reduceRow([&](Value x) { return mulF(x, x); }, /*isMax=*/false,
                   writeRoot),
         count);
-    Value rstd = math::RsqrtOp::create(b, loc, addf(meanSquare, eps));
+    Value rstd = math::RsqrtOp::create(b, loc, addF(meanSquare, eps));
     writeOutput([&](Value x, Value scale, Value bias) {
-      return affine(mulf(x, rstd), scale, bias);
+      return affine(mulF(x, rstd), scale, bias);
     });
     break;
   }
@@ -721,17 +688,17 @@ void NormKernelBuilder::build() {
   case NormKind::LogSoftmax: {
     Value rowMax = reduceRow(identity, /*isMax=*/true, writeRoot);
     Value sum = reduceRow(
-        [&](Value x) { return math::ExpOp::create(b, loc, subf(x, rowMax)); },
+        [&](Value x) { return math::ExpOp::create(b, loc, subF(x, rowMax)); },
         /*isMax=*/false);
     if (plan.kind == NormKind::Softmax) {
       writeOutput([&](Value x, Value, Value) -> Value {
-        Value e = math::ExpOp::create(b, loc, subf(x, rowMax));
+        Value e = math::ExpOp::create(b, loc, subF(x, rowMax));
         return arith::DivFOp::create(b, loc, e, sum);
       });
     } else {
       Value logSum = math::LogOp::create(b, loc, sum);
       writeOutput([&](Value x, Value, Value) {
-        return subf(subf(x, rowMax), logSum);
+        return subF(subF(x, rowMax), logSum);
       });
     }
     break;
@@ -831,75 +798,45 @@ void lowerNorm(const NormPlan &plan, SymbolTable &moduleSymbols) {
       operands.push_back(v);
 
   // The kernel, in a gpu.module of its own (merged by llm-merge-gpu-modules).
-  auto function = op->getParentOfType<FunctionOpInterface>();
-  std::string name = (function ? function.getName().str() : std::string("llm")) +
-                     "_" + kernelSuffix(plan.kind).str();
-  gpu::GPUFuncOp kernel;
-  {
-    OpBuilder::InsertionGuard guard(rewriter);
-    rewriter.setInsertionPointToEnd(
-        cast<ModuleOp>(moduleSymbols.getOp()).getBody());
-    auto kernelModule = gpu::GPUModuleOp::create(rewriter, loc, name);
-    moduleSymbols.insert(kernelModule); // renames on a clash
-    rewriter.setInsertionPointToStart(kernelModule.getBody());
-    // A row per block: the warps' partial sums in workgroup memory.
-    SmallVector<Type> workgroup;
-    if (plan.blockPerRow)
-      workgroup.push_back(MemRefType::get(
-          {kMaxReductions, warps}, rewriter.getF32Type(),
-          MemRefLayoutAttrInterface(),
-          gpu::AddressSpaceAttr::get(rewriter.getContext(),
-                                     gpu::AddressSpace::Workgroup)));
-    kernel = gpu::GPUFuncOp::create(
-        rewriter, loc, kernelModule.getName(),
-        rewriter.getFunctionType(ValueRange(operands).getTypes(), {}),
-        workgroup);
-    kernel->setAttr(gpu::GPUDialect::getKernelFuncAttrName(),
-                    rewriter.getUnitAttr());
-    kernel.setKnownBlockSizeAttr(rewriter.getDenseI32ArrayAttr(
-        {static_cast<int32_t>(warps * kWarpSize), 1, 1}));
-    Block &entry = kernel.getBody().front();
-    rewriter.setInsertionPointToStart(&entry);
-    KernelArgs device;
-    unsigned next = 0;
-    for (size_t i = 0; i < host.leaves.size(); ++i)
-      device.leaves.push_back(entry.getArgument(next++));
-    if (host.scale)
-      device.scale = entry.getArgument(next++);
-    if (host.bias)
-      device.bias = entry.getArgument(next++);
-    device.output = entry.getArgument(next++);
-    if (host.root)
-      device.root = entry.getArgument(next++);
-    Value partials = plan.blockPerRow
-                         ? Value(kernel.getWorkgroupAttributions().front())
-                         : Value();
-    NormKernelBuilder(rewriter, loc, plan, device, partials).build();
-    gpu::ReturnOp::create(rewriter, loc);
-  }
+  // A row per block: the warps' partial sums in workgroup memory.
+  SmallVector<Type> workgroup;
+  if (plan.blockPerRow)
+    workgroup.push_back(MemRefType::get(
+        {kMaxReductions, warps}, rewriter.getF32Type(),
+        MemRefLayoutAttrInterface(),
+        gpu::AddressSpaceAttr::get(rewriter.getContext(),
+                                   gpu::AddressSpace::Workgroup)));
+  gpu::GPUFuncOp kernel = createKernel(
+      rewriter, loc, moduleSymbols, kernelName(op, kernelSuffix(plan.kind)),
+      ValueRange(operands).getTypes(), workgroup, warps * kWarpSize,
+      [&](gpu::GPUFuncOp func) {
+        Block &entry = func.getBody().front();
+        KernelArgs device;
+        unsigned next = 0;
+        for (size_t i = 0; i < host.leaves.size(); ++i)
+          device.leaves.push_back(entry.getArgument(next++));
+        if (host.scale)
+          device.scale = entry.getArgument(next++);
+        if (host.bias)
+          device.bias = entry.getArgument(next++);
+        device.output = entry.getArgument(next++);
+        if (host.root)
+          device.root = entry.getArgument(next++);
+        Value partials = plan.blockPerRow
+                             ? Value(func.getWorkgroupAttributions().front())
+                             : Value();
+        NormKernelBuilder(rewriter, loc, plan, device, partials).build();
+      });
 
   // The launch: ceil(R / W) blocks of W warps (a row per warp), or R
   // blocks (a row per block).
-  auto c = [&](int64_t v) {
-    return arith::ConstantIndexOp::create(rewriter, loc, v);
-  };
   Value rows = memref::DimOp::create(rewriter, loc, host.output, 0);
-  Value blocks =
-      plan.blockPerRow
-          ? rows
-          : arith::DivUIOp::create(
-                rewriter, loc,
-                arith::AddIOp::create(rewriter, loc, rows, c(warps - 1)),
-                c(warps))
-                .getResult();
-  gpu::KernelDim3 grid{blocks, c(1), c(1)};
-  gpu::KernelDim3 blockSize{c(warps * kWarpSize), c(1), c(1)};
-  gpu::LaunchFuncOp::create(rewriter, loc, kernel, grid, blockSize,
-                            /*dynamicSharedMemorySize=*/Value(), operands);
-  auto toTensor = [&](Value buffer) -> Value {
-    return bufferization::ToTensorOp::create(rewriter, loc, plan.type, buffer,
-                                             /*restrict=*/true,
-                                             /*writable=*/true);
+  KernelArith k(rewriter, loc);
+  Value blocks = plan.blockPerRow ? rows : k.ceilDivU(rows, warps);
+  launchKernel(rewriter, loc, kernel, {blocks, k.index(1), k.index(1)},
+               operands);
+  auto toTensor = [&](Value buffer) {
+    return kernelResult(rewriter, loc, plan.type, buffer);
   };
   if (p.writtenRoot) {
     Value root = toTensor(rootOutput);
@@ -949,18 +886,10 @@ struct ConvertTransformerNormsToGPUPass
     if (ops.empty())
       return;
     SymbolTable moduleSymbols(module);
-    bool lowered = false;
-    for (Operation *op : ops) {
-      std::optional<NormPlan> plan =
-          planNorm(op, fusePrologue, warpsPerBlock, blockRowThreshold);
-      if (!plan)
-        continue;
-      lowerNorm(*plan, moduleSymbols);
-      lowered = true;
-    }
-    if (lowered)
-      module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
-                      UnitAttr::get(&getContext()));
+    for (Operation *op : ops)
+      if (std::optional<NormPlan> plan =
+              planNorm(op, fusePrologue, warpsPerBlock, blockRowThreshold))
+        lowerNorm(*plan, moduleSymbols);
   }
 };
 
