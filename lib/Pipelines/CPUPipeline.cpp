@@ -184,6 +184,7 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
     tileOptions.cpu = options.targetCPU;
     tileOptions.targetDesc = options.targetDesc;
     tileOptions.fuseEpilogues = options.fuseEpilogues;
+    tileOptions.prefetchPanels = options.prefetchPanels;
     pm.addNestedPass<func::FuncOp>(createLLMTileContractionsPass(tileOptions));
     LLMVectorizeElementwisePassOptions vectorizeOptions;
     vectorizeOptions.cpu = options.targetCPU;

@@ -33,6 +33,7 @@
 #include "llm/Tiling/TargetDescription.h"
 
 #include "ContractionEpilogue.h"
+#include "PanelPrefetch.h"
 #include "TilingUtils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -84,6 +85,9 @@ SmallVector<int64_t> staticSizes(linalg::LinalgOp op,
 /// register-tile column in the n loop and read by the full MR x NR tiles.
 struct PackedPanel {
   Value buffer;
+  /// With constant panels too large for the caches: what the full tiles
+  /// prefetch of the next micro-panel (PanelPrefetch.h).
+  std::optional<PanelPrefetch> prefetch;
 };
 
 /// The nearest enclosing point outside any sequential loop (or branch) of
@@ -121,6 +125,17 @@ struct PanelPlan {
   const ContractionTiles *tiles = nullptr;
   std::optional<PackedWeights> constant;
   bool copy = false;
+  /// Constant panels: the full tiles prefetch the next micro-panel
+  /// (shouldPrefetchPanels), recorded per full tile in `prefetches`.
+  bool prefetchNext = false;
+  int64_t lineBytes = 64;
+  DenseMap<Operation *, PanelPrefetch> *prefetches = nullptr;
+};
+
+/// The packed panels a register tile reads (readConstantPanels): the
+/// global's get_global, the panel index and the k offset of the tile.
+struct ConstantPanelView {
+  Value panels, panel, kOffset;
 };
 
 /// Makes `tiled` (in the n loop of the register tiles) read its B tile from
@@ -133,7 +148,8 @@ struct PanelPlan {
 /// when B's tile is not such a chain.
 static bool readConstantPanels(RewriterBase &rewriter, linalg::LinalgOp tiled,
                                scf::ForOp mLoop, unsigned kPos, unsigned nPos,
-                               const PackedWeights &packed) {
+                               const PackedWeights &packed,
+                               ConstantPanelView *read = nullptr) {
   OpOperand *bOperand = tiled.getDpsInputOperand(1);
   Value b = bOperand->get();
   auto bType = cast<MemRefType>(b.getType());
@@ -191,6 +207,8 @@ static bool readConstantPanels(RewriterBase &rewriter, linalg::LinalgOp tiled,
   Value view = memref::SubViewOp::create(rewriter, loc, viewType, panels,
                                          offsets, sizes, strides);
   rewriter.modifyOpInPlace(tiled, [&] { bOperand->set(view); });
+  if (read)
+    *read = {panels, panel, kOffset};
   return true;
 }
 
@@ -231,9 +249,19 @@ static PackedPanel packBMicroPanels(RewriterBase &rewriter,
       getAffineDimExpr(match.nDim, rewriter.getContext()));
   if (!kPos || !nPos || *nPos != map.getNumResults() - 1)
     return {};
-  if (plan.constant && readConstantPanels(rewriter, tiled, mLoop, *kPos,
-                                          *nPos, *plan.constant))
-    return {};
+  ConstantPanelView read;
+  if (plan.constant && readConstantPanels(rewriter, tiled, mLoop, *kPos, *nPos,
+                                          *plan.constant, &read)) {
+    if (!plan.prefetchNext)
+      return {};
+    Location loc = tiled.getLoc();
+    rewriter.setInsertionPoint(mLoop);
+    Value kSize = memref::DimOp::create(
+        rewriter, loc, tiled.getDpsInputOperand(1)->get(), *kPos);
+    return {Value(),
+            planPanelPrefetch(rewriter, loc, mLoop, read.panels, read.panel,
+                              read.kOffset, kSize, plan.lineBytes)};
+  }
   if (!plan.copy)
     return {};
   SmallVector<int64_t> shape(bType.getRank(), 1);
@@ -274,7 +302,7 @@ static PackedPanel packBMicroPanels(RewriterBase &rewriter,
     Value v = vector::LoadOp::create(rewriter, loc, vectorType, b, indices);
     vector::StoreOp::create(rewriter, loc, v, buffer, indices);
   }
-  return {buffer};
+  return {buffer, std::nullopt};
 }
 
 /// Makes the full tile `full` read B from the packed panel (its first k rows
@@ -435,6 +463,8 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
         rewriter, *tiled, staticSizes(*tiled, match, tile)));
     if (panel.buffer)
       readPackedPanel(rewriter, fullTiles.back(), panel);
+    if (panel.prefetch && packFor->prefetches)
+      (*packFor->prefetches)[fullTiles.back()] = *panel.prefetch;
     rewriter.eraseOp(*tiled);
     return success();
   }
@@ -456,6 +486,8 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
       rewriter, *tiled, staticSizes(*tiled, match, tile)));
   if (panel.buffer)
     readPackedPanel(rewriter, fullTiles.back(), panel);
+  if (panel.prefetch && packFor->prefetches)
+    (*packFor->prefetches)[fullTiles.back()] = *panel.prefetch;
   rewriter.setInsertionPointToStart(ifOp.elseBlock());
   auto edge = cast<linalg::LinalgOp>(rewriter.clone(*tiled->getOperation()));
   rewriter.eraseOp(*tiled);
@@ -464,9 +496,11 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
 }
 
 /// The micro-kernel of a full register tile: a k loop of step 1 around the
-/// tile's contraction, vectorized into a vector.contract.
+/// tile's contraction, vectorized into a vector.contract; with `prefetch`,
+/// the loop also prefetches a line of the next micro-panel per k step.
 LogicalResult vectorizeFullTile(RewriterBase &rewriter, linalg::LinalgOp op,
-                                const ContractionMatch &match) {
+                                const ContractionMatch &match,
+                                const PanelPrefetch *prefetch = nullptr) {
   SmallVector<int64_t> sizes(op.getNumLoops(), 0);
   sizes[match.kDim] = 1;
   SmallVector<int64_t> order =
@@ -474,6 +508,9 @@ LogicalResult vectorizeFullTile(RewriterBase &rewriter, linalg::LinalgOp op,
   FailureOr<linalg::LinalgOp> step = tileLoops(rewriter, op, sizes, order);
   if (failed(step))
     return failure();
+  if (prefetch)
+    if (auto kLoop = dyn_cast<scf::ForOp>((*step)->getParentOp()))
+      emitPanelPrefetch(rewriter, kLoop, *prefetch);
   rewriter.setInsertionPoint(*step);
   FailureOr<linalg::VectorizationResult> vectorized = linalg::vectorize(
       rewriter, *step, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
@@ -891,6 +928,15 @@ struct TileContractionsPass
       if (tiles.nr == tiles.lanes)
         cascade.erase(cascade.begin() + 1);
       PanelPlan plan{&tiles, packed, packB};
+      DenseMap<Operation *, PanelPrefetch> prefetches;
+      if (packed)
+        if (auto global =
+                SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+                    func, packed->panels))
+          plan.prefetchNext =
+              prefetchPanels && shouldPrefetchPanels(*target, global.getType());
+      plan.lineBytes = target->lineBytes;
+      plan.prefetches = &prefetches;
       if (failed(tileWithCascade(rewriter, *block, match, cascade, fullTiles,
                                  &plan, &scalarTiles))) {
         func.emitError("llm-tile-contractions: register tiling failed");
@@ -908,7 +954,10 @@ struct TileContractionsPass
           tile.emitError("llm-tile-contractions: epilogue fusion failed");
           return signalPassFailure();
         }
-        if (failed(vectorizeFullTile(rewriter, tile, match))) {
+        auto prefetch = prefetches.find(tile);
+        if (failed(vectorizeFullTile(
+                rewriter, tile, match,
+                prefetch == prefetches.end() ? nullptr : &prefetch->second))) {
           tile.emitError("llm-tile-contractions: vectorization failed");
           return signalPassFailure();
         }

@@ -59,6 +59,12 @@ struct CPUPipelineOptions : public PassPipelineOptions<CPUPipelineOptions> {
                      "kernels' register tiles instead of a second pass over "
                      "a result buffer (false: unfused, for comparisons)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> prefetchPanels{
+      *this, "prefetch-panels",
+      llvm::cl::desc("Prefetch the next micro-panel of packed weights larger "
+                     "than the caches during the current one (false: no "
+                     "prefetch, for comparisons)"),
+      llvm::cl::init(true)};
   PassOptions::Option<std::string> quantize{
       *this, "quantize",
       llvm::cl::desc("Weight quantization (transformer-quantize): none, "

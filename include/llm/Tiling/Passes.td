@@ -86,6 +86,14 @@ def LLMTileContractionsPass
     copied into a contiguous heap buffer in the n1 loop, before the m1 loop
     whose full tiles read it (blocks with at least MR rows only).
 
+    With `prefetch-panels` (the default) and compile-time packed weights
+    larger than half of the last-level cache, the k loop of each full tile
+    prefetches one cache line of the next KC x NR micro-panel into L2
+    (`memref.prefetch ..., read, locality<2>, data` on the packed global
+    collapsed to 1-D), m step i starting i / S of the way into it, so the
+    next panel comes from memory during the S m steps of the current one
+    instead of stalling the first m step that reads it.
+
     With `pack-a` (the default), where the cost model asks for it
     (`ContractionTiles::packA`), each MC x KC block of A is copied, before
     the register tiles of the block, into a heap buffer whose rows are KC
@@ -135,6 +143,11 @@ def LLMTileContractionsPass
            "GELU, residual add) to the register tiles after the last k "
            "block and start the first from zero instead of a filled C "
            "(ContractionEpilogue.h)">,
+    Option<"prefetchPanels", "prefetch-panels", "bool", /*default=*/"true",
+           "With weights packed at compile time that do not fit in half of "
+           "the last-level cache, prefetch the next B micro-panel into L2 "
+           "from the k loops of the current one, spread over its m steps "
+           "(PanelPrefetch.h)">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
