@@ -177,6 +177,8 @@ LogicalResult llm::buildCPUPipeline(OpPassManager &pm,
     packOptions.cpu = options.targetCPU;
     packOptions.targetDesc = options.targetDesc;
     pm.addPass(createLLMPackConstantWeightsPass(packOptions));
+    // Non-constant transposed B -> a transposed view (packed at run time).
+    pm.addNestedPass<func::FuncOp>(createLLMViewTransposedOperandsPass());
   }
   addThreadSplitStage(pm, options, threads);
   if (options.tile) {

@@ -34,6 +34,7 @@
 
 #include "ContractionEpilogue.h"
 #include "PanelPrefetch.h"
+#include "PackTransposedOperands.h"
 #include "TilingUtils.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -90,41 +91,14 @@ struct PackedPanel {
   std::optional<PanelPrefetch> prefetch;
 };
 
-/// The nearest enclosing point outside any sequential loop (or branch) of
-/// `op`: an allocation placed there runs once per function call or once per
-/// parallel iteration, never once per loop iteration.
-static Operation *outsideSequentialLoops(Operation *op) {
-  while (isa_and_nonnull<scf::ForOp, scf::IfOp, scf::WhileOp>(
-      op->getParentOp()))
-    op = op->getParentOp();
-  return op;
-}
-
-/// A 64-byte-aligned packing buffer of `type`, allocated just before the
-/// loop nest around `user` (outsideSequentialLoops) and freed just after it.
-/// On the heap, not the stack: the buffers are up to L2/2 (A) and L2/4 (B)
-/// per matmul, and stack allocations of a function all live until it
-/// returns (LLVM places static allocas in the entry block), so a 12-layer
-/// GPT-2 (72 buffers) overflowed the 8 MiB stack.
-static Value createPackingBuffer(RewriterBase &rewriter, Location loc,
-                                 Operation *user, MemRefType type) {
-  OpBuilder::InsertionGuard guard(rewriter);
-  Operation *nest = outsideSequentialLoops(user);
-  rewriter.setInsertionPoint(nest);
-  Value buffer = memref::AllocOp::create(rewriter, loc, type, ValueRange{},
-                                         ValueRange{},
-                                         rewriter.getI64IntegerAttr(64));
-  rewriter.setInsertionPointAfter(nest);
-  memref::DeallocOp::create(rewriter, loc, buffer);
-  return buffer;
-}
-
 /// How the register tiles of one contraction get B: from weights packed at
 /// compile time (`constant`), else by copying micro-panels (`copy`).
 struct PanelPlan {
   const ContractionTiles *tiles = nullptr;
   std::optional<PackedWeights> constant;
   bool copy = false;
+  /// A transposed B packed per cache block (PackTransposedOperands.h).
+  const TransposedPanels *transposed = nullptr;
   /// Constant panels: the full tiles prefetch the next micro-panel
   /// (shouldPrefetchPanels), recorded per full tile in `prefetches`.
   bool prefetchNext = false;
@@ -445,8 +419,12 @@ LogicalResult tileWithCascade(RewriterBase &rewriter, linalg::LinalgOp op,
   if (failed(tiled))
     return failure();
   PackedPanel panel;
-  if (packFor)
+  if (packFor && packFor->transposed) {
+    if (failed(readTransposedPanels(rewriter, *tiled, *packFor->transposed)))
+      return failure();
+  } else if (packFor) {
     panel = packBMicroPanels(rewriter, *tiled, loops, match, *packFor);
+  }
 
   Location loc = tiled->getLoc();
   rewriter.setInsertionPoint(*tiled);
@@ -863,18 +841,35 @@ struct TileContractionsPass
       return signalPassFailure();
 
     SmallVector<std::pair<linalg::LinalgOp, ContractionMatch>> contractions;
+    SmallVector<linalg::LinalgOp> transposedB;
     func.walk([&](linalg::LinalgOp op) {
       if (!op.hasPureBufferSemantics())
         return;
       if (std::optional<ContractionMatch> match = matchContraction(op))
         contractions.emplace_back(op, *match);
+      else if (isTransposedBContraction(op))
+        transposedB.push_back(op);
     });
+    IRRewriter rewriter(&getContext());
+    // A transposed B (not a constant) is read through a transposed view
+    // (llm-view-transposed-operands does this first in the CPU pipeline)
+    // and packed into register panels per cache block
+    // (PackTransposedOperands.h).
+    for (linalg::LinalgOp op : transposedB) {
+      linalg::LinalgOp viewed = viewTransposedB(rewriter, op);
+      std::optional<ContractionMatch> match = matchContraction(viewed);
+      if (!match) {
+        viewed.emitError("llm-tile-contractions: transposed B not matched");
+        return signalPassFailure();
+      }
+      contractions.emplace_back(viewed, *match);
+    }
     if (contractions.empty())
       return;
 
-    IRRewriter rewriter(&getContext());
     int64_t lanes = 0;
     for (auto &[op, match] : contractions) {
+      bool readsTransposedView = readsTransposedB(op, match);
       ContractionTiles tiles = chooseContractionTiles(*target, match.shape);
       // Weights packed at compile time impose their panel width.
       std::optional<PackedWeights> packed = getPackedWeights(op);
@@ -912,6 +907,14 @@ struct TileContractionsPass
         op.emitError("llm-tile-contractions: cache tiling failed");
         return signalPassFailure();
       }
+      std::optional<TransposedPanels> transposed;
+      if (readsTransposedView) {
+        transposed = packTransposedBBlock(rewriter, *block, match, tiles);
+        if (!transposed) {
+          block->emitError("llm-tile-contractions: transposed B not packed");
+          return signalPassFailure();
+        }
+      }
       // A fused epilogue places its tiles by their A views (placeTile),
       // seen through the packed A block.
       if (packA && tiles.packA) {
@@ -927,7 +930,8 @@ struct TileContractionsPass
           {tiles.mr, tiles.nr}, {1, tiles.nr}, {1, tiles.lanes}};
       if (tiles.nr == tiles.lanes)
         cascade.erase(cascade.begin() + 1);
-      PanelPlan plan{&tiles, packed, packB};
+      PanelPlan plan{&tiles, packed, packB && !transposed};
+      plan.transposed = transposed ? &*transposed : nullptr;
       DenseMap<Operation *, PanelPrefetch> prefetches;
       if (packed)
         if (auto global =
@@ -955,10 +959,13 @@ struct TileContractionsPass
           return signalPassFailure();
         }
         auto prefetch = prefetches.find(tile);
-        if (failed(vectorizeFullTile(
-                rewriter, tile, match,
-                prefetch == prefetches.end() ? nullptr : &prefetch->second))) {
-          tile.emitError("llm-tile-contractions: vectorization failed");
+        const PanelPrefetch *tilePrefetch =
+            prefetch == prefetches.end() ? nullptr : &prefetch->second;
+        ContractionMatch tileMatch = match;
+        linalg::LinalgOp kernel = asNamedMatmul(rewriter, tile, tileMatch);
+        if (failed(vectorizeFullTile(rewriter, kernel, tileMatch,
+                                     tilePrefetch))) {
+          kernel.emitError("llm-tile-contractions: vectorization failed");
           return signalPassFailure();
         }
       }

@@ -167,6 +167,29 @@ void llm::buildRowLoops(
   buildRowLoopsFrom(b, loc, 0, rank, parallelRows, upperBound, body, rows);
 }
 
+/// The nearest enclosing point outside any sequential loop (or branch) of
+/// `op`: an allocation placed there runs once per function call or once per
+/// parallel iteration, never once per loop iteration.
+static Operation *outsideSequentialLoops(Operation *op) {
+  while (isa_and_nonnull<scf::ForOp, scf::IfOp, scf::WhileOp>(
+      op->getParentOp()))
+    op = op->getParentOp();
+  return op;
+}
+
+Value llm::createPackingBuffer(RewriterBase &rewriter, Location loc,
+                               Operation *user, MemRefType type) {
+  OpBuilder::InsertionGuard guard(rewriter);
+  Operation *nest = outsideSequentialLoops(user);
+  rewriter.setInsertionPoint(nest);
+  Value buffer = memref::AllocOp::create(rewriter, loc, type, ValueRange{},
+                                         ValueRange{},
+                                         rewriter.getI64IntegerAttr(64));
+  rewriter.setInsertionPointAfter(nest);
+  memref::DeallocOp::create(rewriter, loc, buffer);
+  return buffer;
+}
+
 Value llm::rootBuffer(Value value) {
   while (Operation *def = value.getDefiningOp()) {
     auto view = dyn_cast<ViewLikeOpInterface>(def);

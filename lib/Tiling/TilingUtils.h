@@ -65,6 +65,17 @@ void buildRowLoops(
     function_ref<Value(OpBuilder &, Location, unsigned)> upperBound,
     function_ref<void(OpBuilder &, Location, ValueRange)> body);
 
+/// A 64-byte-aligned packing buffer of `type`, allocated just before the
+/// loop nest around `user` (the nearest enclosing point outside any
+/// sequential loop or branch: once per function call or per parallel
+/// iteration) and freed just after it. On the heap, not the stack: the
+/// buffers are up to L2/2 (A) and L2/4 (B) per matmul, and stack allocations
+/// of a function all live until it returns (LLVM places static allocas in
+/// the entry block), so a 12-layer GPT-2 (72 buffers) overflowed the 8 MiB
+/// stack.
+Value createPackingBuffer(RewriterBase &rewriter, Location loc,
+                          Operation *user, MemRefType type);
+
 /// The allocation or argument a memref value is a view of (through
 /// ViewLikeOpInterface ops: subviews, casts, reshapes).
 Value rootBuffer(Value value);

@@ -243,6 +243,42 @@ def LLMVectorizeRowReductionsPass
   ];
 }
 
+def LLMViewTransposedOperandsPass
+    : Pass<"llm-view-transposed-operands", "::mlir::func::FuncOp"> {
+  let summary = "Read a transposed, non-constant B of f32 contractions "
+                "through a memref.transpose view";
+  let description = [{
+    For every f32 contraction on buffers whose B is stored transposed
+    ([batch..., N, K], k innermost with unit stride; linalg.matmul with the
+    transpose_b maps, the Q K^T generic of the naive attention lowering)
+    and that matchContraction rejects only because n is not B's innermost
+    dim, reads B through a `memref.transpose` view [batch..., K, N] in a
+    linalg.generic with the matching indexing map. n is then B's innermost
+    loop dim: llm-parallelize-outer-loops splits n (or a batch dim) like any
+    contraction's, and llm-tile-contractions recognises the view (n stride
+    not 1, k stride 1) and packs B per cache block into register panels at
+    run time (docs/tiling.md, "Transposed B at run time"). Constant weights
+    are transposed at compile time by llm-pack-constant-weights instead,
+    which runs first in the CPU pipeline.
+
+    Before:
+    ```mlir
+    linalg.matmul indexing_maps = [(m, n, k) -> (m, k), (m, n, k) -> (n, k),
+                                   (m, n, k) -> (m, n)]
+        ins(%a, %w : memref<128x768xf32>, memref<3072x768xf32>) ...
+    ```
+    After:
+    ```mlir
+    %v = memref.transpose %w (d0, d1) -> (d1, d0)
+        : memref<3072x768xf32> to memref<768x3072xf32, strided<[1, 768]>>
+    linalg.generic {indexing_maps = [(m, n, k) -> (m, k), (m, n, k) -> (k, n),
+                                     (m, n, k) -> (m, n)], ...}
+        ins(%a, %v : ...) ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def LLMPackConstantWeightsPass
     : Pass<"llm-pack-constant-weights", "::mlir::ModuleOp">, TargetOptions {
   let summary = "Pack the constant B of f32 matmuls into register panels";

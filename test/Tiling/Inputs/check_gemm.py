@@ -29,12 +29,49 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_harness as harness  # noqa: E402
 
 
+def write_transposed_b_model(path, a_t, b_t, c_t, batch, dynamic_m):
+    """C = A B^T as a linalg.generic on tensors, B read at (batch, n, k)."""
+    lead = ["b"] if batch else []
+    dims = lead + ["m", "n", "k"]
+
+    def amap(results):
+        return "affine_map<(%s) -> (%s)>" % (", ".join(dims),
+                                             ", ".join(lead + results))
+
+    iters = ", ".join(['"parallel"'] * (len(dims) - 1) + ['"reduction"'])
+    m_pos = len(lead)
+    with open(path, "w") as f:
+        f.write("func.func @main(%%a: %s, %%b: %s) -> %s {\n" %
+                (a_t, b_t, c_t))
+        f.write("  %zero = arith.constant 0.0 : f32\n")
+        if dynamic_m:
+            f.write("  %%i = arith.constant %d : index\n"
+                    "  %%m = tensor.dim %%a, %%i : %s\n"
+                    "  %%e = tensor.empty(%%m) : %s\n" % (m_pos, a_t, c_t))
+        else:
+            f.write("  %%e = tensor.empty() : %s\n" % c_t)
+        f.write("  %%c = linalg.fill ins(%%zero : f32) outs(%%e : %s) -> %s\n"
+                % (c_t, c_t))
+        f.write("  %%0 = linalg.generic {indexing_maps = [%s, %s, %s], "
+                "iterator_types = [%s]} ins(%%a, %%b : %s, %s) "
+                "outs(%%c : %s) {\n"
+                "  ^bb0(%%x: f32, %%y: f32, %%acc: f32):\n"
+                "    %%p = arith.mulf %%x, %%y : f32\n"
+                "    %%s = arith.addf %%acc, %%p : f32\n"
+                "    linalg.yield %%s : f32\n"
+                "  } -> %s\n"
+                "  return %%0 : %s\n}\n" %
+                (amap(["m", "k"]), amap(["n", "k"]), amap(["m", "n"]), iters,
+                 a_t, b_t, c_t, c_t, c_t))
+
+
 def main():
     p = harness.parser()
     harness.add_shape(p)
     p.add_argument("--pipeline-options", default="")
     p.add_argument("--const-b", action="store_true")
     p.add_argument("--linear", action="store_true")
+    p.add_argument("--transposed-b", action="store_true")
     args = harness.parse(p)
 
     lead = [args.batch] if args.batch else []
@@ -57,8 +94,15 @@ def main():
         op = "linear"
     c_t = ty(lead_s + [m_s, str(args.n)])
     mlir = os.path.join(args.workdir, "gemm.mlir")
-    with open(mlir, "w") as f:
-        if args.const_b:
+    if args.transposed_b:
+        b = np.ascontiguousarray(np.swapaxes(b, -1, -2))
+        b_t = ty(lead_s + [str(args.n), str(args.k)])
+        write_transposed_b_model(mlir, a_t, b_t, c_t, bool(args.batch),
+                                 args.dynamic_m)
+    with open(mlir, "a" if args.transposed_b else "w") as f:
+        if args.transposed_b:
+            pass
+        elif args.const_b:
             # float32 values printed exactly (repr of the float64 widening).
             data = np.array2string(b.astype(np.float64), separator=", ",
                                    threshold=b.size + 1,
@@ -69,8 +113,9 @@ def main():
         else:
             f.write("func.func @main(%%a: %s, %%b: %s) -> %s {\n"
                     % (a_t, b_t, c_t))
-        f.write("  %%0 = transformer.%s %%a, %%b : %s, %s -> %s\n"
-                "  return %%0 : %s\n}\n" % (op, a_t, b_t, c_t, c_t))
+        if not args.transposed_b:
+            f.write("  %%0 = transformer.%s %%a, %%b : %s, %s -> %s\n"
+                    "  return %%0 : %s\n}\n" % (op, a_t, b_t, c_t, c_t))
     inputs = harness.save_inputs(
         args.workdir, [("arg0", a)] + ([] if args.const_b else [("arg1", b)]))
 
@@ -93,11 +138,12 @@ def main():
         harness.check_equal("%d threads" % args.threads,
                             results[("true", args.threads)],
                             results[("true", 1)], "1 thread")
-    print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s%s%s%s" % (
+    print("OK batch=%d m=%d n=%d k=%d dynamic_m=%s%s%s%s%s" % (
         args.batch, args.m, args.n, args.k, args.dynamic_m,
         " threads=%d" % args.threads if args.threads else "",
         " const_b" if args.const_b else "",
-        " linear" if args.linear else ""))
+        " linear" if args.linear else "",
+        " transposed_b" if args.transposed_b else ""))
 
 
 if __name__ == "__main__":
