@@ -26,9 +26,19 @@ namespace mlir::llm {
 /// in any order with k innermost and unit stride, and C has n innermost.
 bool isTransposedBContraction(linalg::LinalgOp op);
 
-/// Rewrites such a contraction into a linalg.generic that reads B through a
-/// `memref.transpose` view with k and n swapped (batch dims first, then k,
-/// then n), so that n is B's innermost loop dim and the CPU tiling applies.
+/// (ViewTransposedOperands.cpp) When B of the f32 contraction `op` is a
+/// temporary buffer that only a `linalg.transpose` of another buffer X
+/// writes (before `op`, same block, X not written in between) and only
+/// `op` reads, makes `op` read X through a `memref.transpose` view instead
+/// and erases the copy and the temporary (ONNX MatMul(A, Transpose(B)),
+/// Gemm transB = 1 with B an input). Only when the view has unit stride
+/// along n or k (the tiling reads or packs it). Returns true if folded.
+bool foldTransposeIntoB(RewriterBase &rewriter, linalg::LinalgOp op);
+
+/// Rewrites a contraction for which isTransposedBContraction holds into a
+/// linalg.generic that reads B through a `memref.transpose` view with k and
+/// n swapped (batch dims first, then k, then n), so that n is B's innermost
+/// loop dim and the CPU tiling applies.
 /// The view is strided along n: every register tile must read B from the
 /// panels of packTransposedBBlock instead. Returns the new op.
 linalg::LinalgOp viewTransposedB(RewriterBase &rewriter, linalg::LinalgOp op);

@@ -13,7 +13,10 @@
 
 #include "llm/Tiling/Passes.h"
 
+#include "TilingUtils.h"
+
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::llm {
 #define GEN_PASS_DEF_LLMVIEWTRANSPOSEDOPERANDSPASS
@@ -96,20 +99,120 @@ linalg::LinalgOp llm::viewTransposedB(RewriterBase &rewriter,
   return cast<linalg::LinalgOp>(generic.getOperation());
 }
 
+/// True if no op strictly between `from` and `to` (same block) may write
+/// memory of `root`'s allocation.
+static bool noWritesBetween(Operation *from, Operation *to, Value root) {
+  for (Operation *op = from->getNextNode(); op && op != to;
+       op = op->getNextNode()) {
+    if (isPure(op))
+      continue;
+    auto effects = dyn_cast<MemoryEffectOpInterface>(op);
+    // A linalg op's effects are its operands' (its body is scalar code);
+    // other ops with regions may hide writes.
+    if (!effects || (op->getNumRegions() != 0 && !isa<linalg::LinalgOp>(op)))
+      return false;
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &effect : instances) {
+      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(effect.getEffect()))
+        continue;
+      Value value = effect.getValue();
+      if (!value || rootBuffer(value) == root)
+        return false;
+    }
+  }
+  return true;
+}
+
+bool llm::foldTransposeIntoB(RewriterBase &rewriter, linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() ||
+      !matchContraction(op, /*requireContiguousN=*/false))
+    return false;
+  OpOperand *bOperand = op.getDpsInputOperand(1);
+  Value t = bOperand->get();
+  auto alloc = t.getDefiningOp<memref::AllocOp>();
+  if (!alloc || !alloc.getType().getElementType().isF32())
+    return false;
+  linalg::TransposeOp transpose;
+  SmallVector<Operation *> deallocs;
+  for (OpOperand &use : t.getUses()) {
+    Operation *user = use.getOwner();
+    if (user == op && &use == bOperand)
+      continue;
+    if (isa<memref::DeallocOp>(user)) {
+      deallocs.push_back(user);
+      continue;
+    }
+    auto candidate = dyn_cast<linalg::TransposeOp>(user);
+    if (!candidate || transpose || candidate.getInit() != t)
+      return false;
+    transpose = candidate;
+  }
+  // The contraction must not write X (it would read X while writing it).
+  if (!transpose ||
+      rootBuffer(op.getDpsInitOperand(0)->get()) ==
+          rootBuffer(transpose.getInput()) ||
+      transpose->getBlock() != op->getBlock() ||
+      !transpose->isBeforeInBlock(op) ||
+      !noWritesBetween(transpose, op, rootBuffer(transpose.getInput())))
+    return false;
+  for (Operation *dealloc : deallocs)
+    if (dealloc->getBlock() != op->getBlock() || dealloc->isBeforeInBlock(op))
+      return false;
+  // transpose: out dim i = in dim permutation[i], as memref.transpose with
+  // the permutation map (d_permutation[0], ...).
+  Value input = transpose.getInput();
+  auto inputType = dyn_cast<MemRefType>(input.getType());
+  if (!inputType || !inputType.getElementType().isF32())
+    return false;
+  SmallVector<unsigned> perm;
+  for (int64_t d : transpose.getPermutation())
+    perm.push_back(d);
+  AffineMap permMap = AffineMap::getPermutationMap(perm, op.getContext());
+  rewriter.setInsertionPoint(op);
+  auto view = memref::TransposeOp::create(rewriter, op.getLoc(), input,
+                                          AffineMapAttr::get(permMap));
+  // The tiling needs unit stride along n (the usual case) or along k (a
+  // transposed view it packs).
+  std::optional<ContractionMatch> match =
+      matchContraction(op, /*requireContiguousN=*/false);
+  AffineMap bMap = op.getMatchingIndexingMap(bOperand);
+  std::optional<unsigned> kPos = resultPosition(bMap, match->kDim);
+  std::optional<unsigned> nPos = resultPosition(bMap, match->nDim);
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!kPos || !nPos ||
+      failed(view.getType().getStridesAndOffset(strides, offset)) ||
+      (strides[*kPos] != 1 && strides[*nPos] != 1)) {
+    rewriter.eraseOp(view);
+    return false;
+  }
+  rewriter.modifyOpInPlace(op, [&] { bOperand->set(view); });
+  rewriter.eraseOp(transpose);
+  for (Operation *dealloc : deallocs)
+    rewriter.eraseOp(dealloc);
+  rewriter.eraseOp(alloc);
+  return true;
+}
+
 namespace mlir::llm {
 namespace {
 
 struct ViewTransposedOperandsPass
     : impl::LLMViewTransposedOperandsPassBase<ViewTransposedOperandsPass> {
   void runOnOperation() override {
-    SmallVector<linalg::LinalgOp> ops;
+    SmallVector<linalg::LinalgOp> contractions;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (isTransposedBContraction(op))
-        ops.push_back(op);
+      if (op.hasPureBufferSemantics() &&
+          matchContraction(op, /*requireContiguousN=*/false))
+        contractions.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : ops)
-      viewTransposedB(rewriter, op);
+    for (linalg::LinalgOp op : contractions) {
+      foldTransposeIntoB(rewriter, op);
+      if (isTransposedBContraction(op))
+        viewTransposedB(rewriter, op);
+    }
   }
 };
 
