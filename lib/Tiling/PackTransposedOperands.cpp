@@ -221,32 +221,17 @@ LogicalResult llm::readTransposedPanels(RewriterBase &rewriter,
   OpOperand *bOperand = tiled.getDpsInputOperand(1);
   Value b = bOperand->get();
   auto bType = cast<MemRefType>(b.getType());
-  int64_t rank = bType.getRank();
   Location loc = tiled.getLoc();
   rewriter.setInsertionPoint(tiled);
   // The tile's offsets in the block's B: casts and unit-stride subviews.
-  Value kOffset = arith::ConstantIndexOp::create(rewriter, loc, 0);
-  Value nOffset = kOffset;
-  for (Value view = b; view != panels.blockB;) {
-    if (auto castOp = view.getDefiningOp<memref::CastOp>()) {
-      view = castOp.getSource();
-      continue;
-    }
-    auto subview = view.getDefiningOp<memref::SubViewOp>();
-    if (!subview || subview.getSourceType().getRank() != rank ||
-        subview.getType().getRank() != rank ||
-        !llvm::all_of(subview.getStaticStrides(),
-                      [](int64_t stride) { return stride == 1; }))
-      return failure();
-    SmallVector<OpFoldResult> offsets = subview.getMixedOffsets();
-    kOffset = arith::AddIOp::create(
-        rewriter, loc, kOffset,
-        getValueOrCreateConstantIndexOp(rewriter, loc, offsets[panels.kPos]));
-    nOffset = arith::AddIOp::create(
-        rewriter, loc, nOffset,
-        getValueOrCreateConstantIndexOp(rewriter, loc, offsets[panels.nPos]));
-    view = subview.getSource();
-  }
+  std::optional<SmallVector<OpFoldResult>> tileOffsets =
+      offsetsIn(rewriter, loc, b, panels.blockB);
+  if (!tileOffsets)
+    return failure();
+  Value kOffset = getValueOrCreateConstantIndexOp(rewriter, loc,
+                                                 (*tileOffsets)[panels.kPos]);
+  Value nOffset = getValueOrCreateConstantIndexOp(rewriter, loc,
+                                                 (*tileOffsets)[panels.nPos]);
   // n1 is a multiple of NR: the register tiling steps by NR from the block's
   // first column, and the panels start there.
   Value panel = arith::DivUIOp::create(

@@ -372,4 +372,53 @@ memref::GlobalOp createGlobal(OpBuilder &b, Location loc,
   return global;
 }
 
+/// `x + y` on index values, folded when both are constants.
+OpFoldResult addIndex(OpBuilder &b, Location loc, OpFoldResult x,
+                      OpFoldResult y) {
+  std::optional<int64_t> cx = getConstantIntValue(x);
+  std::optional<int64_t> cy = getConstantIntValue(y);
+  if (cx && cy)
+    return b.getIndexAttr(*cx + *cy);
+  if (cx == 0)
+    return y;
+  if (cy == 0)
+    return x;
+  return arith::AddIOp::create(b, loc,
+                               getValueOrCreateConstantIndexOp(b, loc, x),
+                               getValueOrCreateConstantIndexOp(b, loc, y))
+      .getResult();
+}
+
+/// The offsets, per dim, of `view` in `root` when `view` is `root` through
+/// memref.casts and rank-preserving unit-stride subviews (what tiling made
+/// of an operand); nullopt otherwise. A view reaching `copy` continues from
+/// `copyOf`, which holds the same elements at the same indices (a packed A
+/// block).
+std::optional<SmallVector<OpFoldResult>>
+offsetsIn(OpBuilder &b, Location loc, Value view, Value root, Value copy,
+          Value copyOf) {
+  unsigned rank = cast<MemRefType>(root.getType()).getRank();
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+  while (view != root) {
+    if (copy && view == copy) {
+      view = copyOf;
+      continue;
+    }
+    if (auto castOp = view.getDefiningOp<memref::CastOp>()) {
+      view = castOp.getSource();
+      continue;
+    }
+    auto subview = view.getDefiningOp<memref::SubViewOp>();
+    if (!subview || subview.getSourceType().getRank() != rank ||
+        subview.getType().getRank() != rank ||
+        !llvm::all_of(subview.getStaticStrides(),
+                      [](int64_t stride) { return stride == 1; }))
+      return std::nullopt;
+    for (auto [d, offset] : llvm::enumerate(subview.getMixedOffsets()))
+      offsets[d] = addIndex(b, loc, offsets[d], offset);
+    view = subview.getSource();
+  }
+  return offsets;
+}
+
 } // namespace mlir::llm

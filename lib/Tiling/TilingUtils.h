@@ -80,6 +80,19 @@ Value createPackingBuffer(RewriterBase &rewriter, Location loc,
 /// ViewLikeOpInterface ops: subviews, casts, reshapes).
 Value rootBuffer(Value value);
 
+/// `x + y` on index values, folded when both are constants.
+OpFoldResult addIndex(OpBuilder &b, Location loc, OpFoldResult x,
+                      OpFoldResult y);
+
+/// The offsets, per dim, of `view` in `root` when `view` is `root` through
+/// memref.casts and rank-preserving unit-stride subviews (what tiling made
+/// of an operand); nullopt otherwise. A view reaching `copy` continues from
+/// `copyOf`, which holds the same elements at the same indices (a packed A
+/// block).
+std::optional<SmallVector<OpFoldResult>>
+offsetsIn(OpBuilder &b, Location loc, Value view, Value root, Value copy = {},
+          Value copyOf = {});
+
 /// The global a `memref.get_global` reads, if it is a constant with data.
 std::optional<std::pair<memref::GlobalOp, ElementsAttr>>
 getConstantGlobal(Value value);
