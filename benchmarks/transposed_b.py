@@ -29,13 +29,14 @@ import glob
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 
 import numpy as np
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gemm  # noqa: E402  (the f32 benchmark's helpers)
+
 # kind:M,K,N (heads: 12 batches).
 DEFAULT_CASES = ("linear:128,768,3072", "linear:1,768,3072",
                  "heads:128,64,128", "onnx:128,768,3072")
@@ -55,31 +56,6 @@ for _ in range(reps):
     times.append((time.perf_counter() - t) * 1e3)
 print(sorted(times)[len(times) // 2])
 """
-
-
-def find_llm_run():
-    if os.environ.get("LLM_RUN"):
-        return os.environ["LLM_RUN"]
-    found = glob.glob(os.path.join(REPO, "build*", "bin", "llm-run"))
-    if not found:
-        sys.exit("no build*/bin/llm-run: build it or pass --llm-run")
-    return max(found, key=os.path.getmtime)
-
-
-def run(cmd, env=None):
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          universal_newlines=True, env=env)
-    if proc.returncode != 0:
-        sys.exit("failed (%d): %s\n%s" % (proc.returncode, " ".join(cmd),
-                                          proc.stdout))
-    return proc.stdout
-
-
-def env_for(threads):
-    env = dict(os.environ)
-    env.update(OPENBLAS_CORETYPE="SKYLAKEX",
-               OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
-    return env
 
 
 def tensor(dims):
@@ -126,9 +102,9 @@ def write_model(path, kind, a_shape, b_shape, c_shape):
 
 
 def time_llm_run(llm_run, model, a_path, b_path, reps, threads, out_dir):
-    out = run([llm_run, model, "--input", a_path, "--input", b_path,
-               "--bench", str(reps), "--threads", str(threads),
-               "--output-dir", out_dir], env_for(threads))
+    out = gemm.run([llm_run, model, "--input", a_path, "--input", b_path,
+                    "--bench", str(reps), "--threads", str(threads),
+                    "--output-dir", out_dir], gemm.threads_env(threads))
     return float(re.search(r"median ([0-9.e+-]+) ms", out).group(1))
 
 
@@ -143,12 +119,12 @@ def main():
     p.add_argument("--cases", nargs="*", default=list(DEFAULT_CASES),
                    help="kind:M,K,N with kind linear, heads or onnx")
     args = p.parse_args()
-    llm_run = args.llm_run or find_llm_run()
+    llm_run = args.llm_run or gemm.find_llm_run()
     runs = [("ours", llm_run)]
     if args.baseline_llm_run:
         runs.append(("baseline", args.baseline_llm_run))
 
-    print("uptime: " + run(["uptime"]).strip())
+    print("uptime: " + gemm.run(["uptime"]).strip())
     print("threads %d; median over %d rounds of the median of %d calls; "
           "llm-run: %s%s" % (args.threads, args.rounds, args.reps, llm_run,
                              "; baseline: " + args.baseline_llm_run
@@ -193,9 +169,10 @@ def main():
                         tol = 1e-4 * np.sqrt(k) * max(1.0, np.abs(ref).max())
                         if np.abs(got - ref).max() > tol:
                             sys.exit("%s is wrong on %s" % (name, case))
-                times["numpy"].append(float(run(
+                times["numpy"].append(float(gemm.run(
                     [sys.executable, "-c", NUMPY_TIMER, a_path, b_path,
-                     str(args.reps)], env_for(args.threads)).split()[-1]))
+                     str(args.reps)],
+                    gemm.threads_env(args.threads)).split()[-1]))
             med = {name: statistics.median(t) for name, t in times.items()}
             flops = 2.0 * m * n * k * (HEADS if kind == "heads" else 1)
             row = "| %s | %s%d x %d x %d | %.3f | %.1f |" % (
